@@ -1,0 +1,190 @@
+//! Command-line arguments: spark-submit's own options (so a spark-submit command line works
+//! with `spark-render driver` in place of `spark-submit`), plus the values Spark would draw
+//! itself, and output options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Prints the Kubernetes objects Apache Spark would create for a spark-submit, without a JVM
+/// and without a cluster.
+#[derive(Debug, Parser)]
+#[command(name = "spark-render", version = version_text(), about, long_about = None)]
+pub struct Cli {
+    /// What to render.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn version_text() -> &'static str {
+    concat!(env!("CARGO_PKG_VERSION"), " (mirrors Apache Spark 3.5.3)")
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The driver Pod and its Service and ConfigMaps, as `spark-submit --deploy-mode cluster`
+    /// creates them.
+    #[command(after_help = DRIVER_EXAMPLES)]
+    Driver(DriverArgs),
+}
+
+const DRIVER_EXAMPLES: &str = "\
+Examples:
+  spark-render driver --master k8s://https://host:443 --name spark-pi \\
+      --class org.apache.spark.examples.SparkPi \\
+      --conf spark.kubernetes.container.image=apache/spark:3.5.3 \\
+      local:///opt/spark/examples/jars/spark-examples.jar 100 | kubectl apply -f -
+
+  spark-render driver --properties-file job.conf -o json local:///opt/app/main.py";
+
+/// Arguments of `spark-render driver`.
+#[derive(Debug, Args)]
+pub struct DriverArgs {
+    #[command(flatten)]
+    pub submit: SubmitOptions,
+
+    #[command(flatten)]
+    pub inputs: InputOptions,
+
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Yaml)]
+    pub output: OutputFormat,
+
+    /// The main resource: a jar, a .py or a .R file (local://, file://, https://, or a path).
+    #[arg(value_name = "APP_RESOURCE")]
+    pub resource: String,
+
+    /// The application's arguments.
+    #[arg(value_name = "APP_ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub app_args: Vec<String>,
+}
+
+/// spark-submit's options.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "spark-submit options")]
+pub struct SubmitOptions {
+    /// k8s://https://host:port (default: spark.master, else k8s://https://kubernetes.default.svc).
+    #[arg(long, value_name = "URL")]
+    pub master: Option<String>,
+
+    /// Only `cluster` has a driver pod to render.
+    #[arg(long = "deploy-mode", value_name = "MODE")]
+    pub deploy_mode: Option<String>,
+
+    /// The application name (spark.app.name).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// The main class of a JVM application.
+    #[arg(long = "class", value_name = "CLASS")]
+    pub main_class: Option<String>,
+
+    /// A Spark property; repeatable. Wins over the properties file.
+    #[arg(short = 'c', long = "conf", value_name = "KEY=VALUE")]
+    pub conf: Vec<String>,
+
+    /// A spark-defaults style file (`key=value` or `key value`, `#` comments). Without it,
+    /// spark-defaults.conf from SPARK_CONF_DIR or SPARK_HOME/conf is read, as spark-submit does.
+    #[arg(long = "properties-file", value_name = "FILE")]
+    pub properties_file: Option<PathBuf>,
+
+    /// Comma-separated jars (spark.jars).
+    #[arg(long, value_name = "JARS")]
+    pub jars: Option<String>,
+
+    /// Comma-separated files (spark.files).
+    #[arg(long, value_name = "FILES")]
+    pub files: Option<String>,
+
+    /// Comma-separated .zip, .egg or .py files (spark.submit.pyFiles).
+    #[arg(long = "py-files", value_name = "PY_FILES")]
+    pub py_files: Option<String>,
+
+    /// Comma-separated archives (spark.archives).
+    #[arg(long, value_name = "ARCHIVES")]
+    pub archives: Option<String>,
+
+    /// spark.driver.memory, e.g. 2g.
+    #[arg(long = "driver-memory", value_name = "MEM")]
+    pub driver_memory: Option<String>,
+
+    /// spark.driver.cores.
+    #[arg(long = "driver-cores", value_name = "NUM")]
+    pub driver_cores: Option<String>,
+
+    /// spark.executor.memory, e.g. 4g.
+    #[arg(long = "executor-memory", value_name = "MEM")]
+    pub executor_memory: Option<String>,
+
+    /// spark.executor.cores.
+    #[arg(long = "executor-cores", value_name = "NUM")]
+    pub executor_cores: Option<String>,
+
+    /// spark.executor.instances.
+    #[arg(long = "num-executors", value_name = "NUM")]
+    pub num_executors: Option<String>,
+
+    /// The user to impersonate (passed to the driver).
+    #[arg(long = "proxy-user", value_name = "NAME")]
+    pub proxy_user: Option<String>,
+}
+
+/// The values Spark draws from randomness, the clock, the environment or the cluster. Each
+/// is drawn the way spark-submit draws it when not given.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Render inputs (drawn like spark-submit when absent)")]
+pub struct InputOptions {
+    /// The application id (default: spark-<random 32 hex>).
+    #[arg(long = "app-id", value_name = "ID")]
+    pub app_id: Option<String>,
+
+    /// What Spark's KubernetesUtils.uniqueID returns: names' suffix and conf-map ids
+    /// (default: 6 random hex digits + the clock in hex).
+    #[arg(long = "unique-id", value_name = "HEX")]
+    pub unique_id: Option<String>,
+
+    /// spark.app.submitTime in epoch milliseconds (default: now).
+    #[arg(long = "submit-time", value_name = "MILLIS")]
+    pub submit_time: Option<i64>,
+
+    /// SPARK_USER (default: $SPARK_USER, else $HADOOP_USER_NAME, else the current user).
+    #[arg(long = "spark-user", value_name = "NAME")]
+    pub spark_user: Option<String>,
+
+    /// The UUID of the default local dir /var/data/spark-<uuid> (default: random).
+    #[arg(long = "local-dir-uuid", value_name = "UUID")]
+    pub local_dir_uuid: Option<String>,
+
+    /// The UUID of the spark-upload-<uuid> dir local files go to (default: random).
+    #[arg(long = "upload-uuid", value_name = "UUID")]
+    pub upload_uuid: Option<String>,
+
+    /// The driver pod's UID, for the ownerReferences of its Service and ConfigMaps
+    /// (default: none, and no ownerReferences; see the README).
+    #[arg(long = "driver-uid", value_name = "UID")]
+    pub driver_uid: Option<String>,
+
+    /// The Spark release to mirror (3.5.x).
+    #[arg(long = "spark-version", value_name = "VERSION", default_value = "3.5.3")]
+    pub spark_version: String,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Multi-document YAML, each object after `---`.
+    Yaml,
+    /// A JSON `v1` `List`.
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn arguments_are_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

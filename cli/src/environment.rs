@@ -1,0 +1,106 @@
+//! What the CLI takes from the process — environment variables, the clock, randomness, the
+//! current user and directory — to draw the render inputs the way spark-submit would.
+
+use std::io::Read;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use spark_render_engine::{RenderInputs, SubmitterEnv};
+
+use crate::args::InputOptions;
+
+/// Fills the render inputs: flags first, then what spark-submit would draw.
+pub fn render_inputs(opts: &InputOptions) -> RenderInputs {
+    let now = now_millis();
+    let mut inputs = RenderInputs::default();
+    inputs.app_id = opts
+        .app_id
+        .clone()
+        .unwrap_or_else(|| format!("spark-{}", hex(&random_bytes(16))));
+    inputs.unique_id = opts.unique_id.clone().unwrap_or_else(|| {
+        // KubernetesUtils.uniqueID: 3 random bytes, then the clock's low 40 bits in hex.
+        format!("{}{:x}", hex(&random_bytes(3)), now & 0xFF_FFFF_FFFF)
+    });
+    inputs.submit_time_ms = opts.submit_time.unwrap_or(now);
+    inputs.spark_user = opts.spark_user.clone().unwrap_or_else(current_user);
+    inputs.local_dir_uuid = opts.local_dir_uuid.clone().unwrap_or_else(random_uuid);
+    inputs.upload_uuid = opts.upload_uuid.clone().unwrap_or_else(random_uuid);
+    inputs.driver_uid = opts.driver_uid.clone();
+    inputs.working_dir = std::env::current_dir()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| "/".into());
+    let mut env = SubmitterEnv::default();
+    env.spark_local_dirs = var("SPARK_LOCAL_DIRS");
+    env.pyspark_python = var("PYSPARK_PYTHON");
+    env.pyspark_driver_python = var("PYSPARK_DRIVER_PYTHON");
+    env.hadoop_conf_dir = var("HADOOP_CONF_DIR");
+    inputs.env = env;
+    inputs
+}
+
+/// A non-empty environment variable.
+pub fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn random_bytes(n: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; n];
+    let filled = std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .is_ok();
+    if !filled {
+        // No /dev/urandom: fall back to the clock and the process id (unique enough for names).
+        let seed = (now_millis() as u64) ^ (u64::from(std::process::id()) << 32);
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = (seed.rotate_left((i as u32 * 8) % 64) & 0xFF) as u8;
+        }
+    }
+    buf
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A random (version 4) UUID.
+fn random_uuid() -> String {
+    let mut b = random_bytes(16);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex(&b);
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// Spark's `Utils.getCurrentUserName`: `SPARK_USER`, else Hadoop's user (`HADOOP_USER_NAME`,
+/// else the login user).
+fn current_user() -> String {
+    var("SPARK_USER")
+        .or_else(|| var("HADOOP_USER_NAME"))
+        .or_else(login_user)
+        .or_else(|| var("USER"))
+        .unwrap_or_else(|| "spark".into())
+}
+
+/// The name of the process's user, from /proc and /etc/passwd.
+fn login_user() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_owned();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let _password = fields.next()?;
+        (fields.next()? == uid).then(|| name.to_owned())
+    })
+}

@@ -1,0 +1,29 @@
+//! The CLI's errors and exit codes.
+
+use std::path::PathBuf;
+
+/// Exit code when the manifests were printed.
+pub const EXIT_OK: i32 = 0;
+/// Exit code when the input was refused (by Spark's rules or spark-render's checks).
+pub const EXIT_REFUSED: i32 = 1;
+/// Exit code for command-line usage errors (clap's own code).
+pub const EXIT_USAGE: i32 = 2;
+
+/// Why the CLI stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The engine refused the input.
+    #[error(transparent)]
+    Engine(#[from] spark_render_engine::Error),
+    /// The output could not be produced or written.
+    #[error("{0}")]
+    Output(String),
+}

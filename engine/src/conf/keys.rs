@@ -1,0 +1,132 @@
+//! The conf keys Spark reads when it builds Kubernetes objects, with Spark's defaults.
+//! Names follow Spark's `Config.scala` constants.
+
+/// `spark.app.name`
+pub const APP_NAME: &str = "spark.app.name";
+/// `spark.app.id`
+pub const APP_ID: &str = "spark.app.id";
+/// `spark.app.submitTime`
+pub const APP_SUBMIT_TIME: &str = "spark.app.submitTime";
+/// `spark.master`
+pub const MASTER: &str = "spark.master";
+/// `spark.submit.deployMode`
+pub const DEPLOY_MODE: &str = "spark.submit.deployMode";
+/// `spark.jars`
+pub const JARS: &str = "spark.jars";
+/// `spark.files`
+pub const FILES: &str = "spark.files";
+/// `spark.archives`
+pub const ARCHIVES: &str = "spark.archives";
+/// `spark.submit.pyFiles`
+pub const SUBMIT_PY_FILES: &str = "spark.submit.pyFiles";
+
+/// `spark.driver.host`
+pub const DRIVER_HOST: &str = "spark.driver.host";
+/// `spark.driver.bindAddress`
+pub const DRIVER_BIND_ADDRESS: &str = "spark.driver.bindAddress";
+/// `spark.driver.port` (default 7078 on Kubernetes)
+pub const DRIVER_PORT: &str = "spark.driver.port";
+/// `spark.driver.blockManager.port`
+pub const DRIVER_BLOCK_MANAGER_PORT: &str = "spark.driver.blockManager.port";
+/// `spark.blockManager.port`
+pub const BLOCK_MANAGER_PORT: &str = "spark.blockManager.port";
+/// `spark.ui.port` (default 4040)
+pub const UI_PORT: &str = "spark.ui.port";
+/// `spark.driver.cores` (default 1)
+pub const DRIVER_CORES: &str = "spark.driver.cores";
+/// `spark.driver.memory` (default 1g)
+pub const DRIVER_MEMORY: &str = "spark.driver.memory";
+/// `spark.driver.memoryOverhead`
+pub const DRIVER_MEMORY_OVERHEAD: &str = "spark.driver.memoryOverhead";
+/// `spark.driver.memoryOverheadFactor`
+pub const DRIVER_MEMORY_OVERHEAD_FACTOR: &str = "spark.driver.memoryOverheadFactor";
+/// `spark.executor.memory`
+pub const EXECUTOR_MEMORY: &str = "spark.executor.memory";
+/// `spark.executor.cores`
+pub const EXECUTOR_CORES: &str = "spark.executor.cores";
+/// `spark.executor.instances`
+pub const EXECUTOR_INSTANCES: &str = "spark.executor.instances";
+/// `spark.local.dir`
+pub const LOCAL_DIR: &str = "spark.local.dir";
+/// `spark.pyspark.python`
+pub const PYSPARK_PYTHON: &str = "spark.pyspark.python";
+/// `spark.pyspark.driver.python`
+pub const PYSPARK_DRIVER_PYTHON: &str = "spark.pyspark.driver.python";
+
+/// `spark.kubernetes.namespace` (default `default`)
+pub const NAMESPACE: &str = "spark.kubernetes.namespace";
+/// `spark.kubernetes.container.image`
+pub const CONTAINER_IMAGE: &str = "spark.kubernetes.container.image";
+/// `spark.kubernetes.driver.container.image`
+pub const DRIVER_CONTAINER_IMAGE: &str = "spark.kubernetes.driver.container.image";
+/// `spark.kubernetes.container.image.pullPolicy` (default `IfNotPresent`)
+pub const IMAGE_PULL_POLICY: &str = "spark.kubernetes.container.image.pullPolicy";
+/// `spark.kubernetes.container.image.pullSecrets`
+pub const IMAGE_PULL_SECRETS: &str = "spark.kubernetes.container.image.pullSecrets";
+/// `spark.kubernetes.driver.pod.name`
+pub const DRIVER_POD_NAME: &str = "spark.kubernetes.driver.pod.name";
+/// `spark.kubernetes.driver.request.cores`
+pub const DRIVER_REQUEST_CORES: &str = "spark.kubernetes.driver.request.cores";
+/// `spark.kubernetes.driver.limit.cores`
+pub const DRIVER_LIMIT_CORES: &str = "spark.kubernetes.driver.limit.cores";
+/// `spark.kubernetes.memoryOverheadFactor` (legacy, default 0.1)
+pub const MEMORY_OVERHEAD_FACTOR: &str = "spark.kubernetes.memoryOverheadFactor";
+/// `spark.kubernetes.submitInDriver`
+pub const SUBMIT_IN_DRIVER: &str = "spark.kubernetes.submitInDriver";
+/// `spark.kubernetes.resource.type`
+pub const RESOURCE_TYPE: &str = "spark.kubernetes.resource.type";
+/// `spark.kubernetes.driver.label.` prefix
+pub const DRIVER_LABEL_PREFIX: &str = "spark.kubernetes.driver.label.";
+/// `spark.kubernetes.driver.annotation.` prefix
+pub const DRIVER_ANNOTATION_PREFIX: &str = "spark.kubernetes.driver.annotation.";
+/// `spark.kubernetes.driver.service.label.` prefix
+pub const DRIVER_SERVICE_LABEL_PREFIX: &str = "spark.kubernetes.driver.service.label.";
+/// `spark.kubernetes.driver.service.annotation.` prefix
+pub const DRIVER_SERVICE_ANNOTATION_PREFIX: &str = "spark.kubernetes.driver.service.annotation.";
+/// `spark.kubernetes.driver.service.ipFamilyPolicy` (default `SingleStack`)
+pub const DRIVER_SERVICE_IP_FAMILY_POLICY: &str = "spark.kubernetes.driver.service.ipFamilyPolicy";
+/// `spark.kubernetes.driver.service.ipFamilies` (default `IPv4`)
+pub const DRIVER_SERVICE_IP_FAMILIES: &str = "spark.kubernetes.driver.service.ipFamilies";
+/// `spark.kubernetes.node.selector.` prefix
+pub const NODE_SELECTOR_PREFIX: &str = "spark.kubernetes.node.selector.";
+/// `spark.kubernetes.driver.node.selector.` prefix
+pub const DRIVER_NODE_SELECTOR_PREFIX: &str = "spark.kubernetes.driver.node.selector.";
+/// `spark.kubernetes.driverEnv.` prefix
+pub const DRIVER_ENV_PREFIX: &str = "spark.kubernetes.driverEnv.";
+/// `spark.kubernetes.scheduler.name`
+pub const SCHEDULER_NAME: &str = "spark.kubernetes.scheduler.name";
+/// `spark.kubernetes.driver.scheduler.name`
+pub const DRIVER_SCHEDULER_NAME: &str = "spark.kubernetes.driver.scheduler.name";
+/// `spark.kubernetes.authenticate.driver.serviceAccountName`
+pub const DRIVER_SERVICE_ACCOUNT: &str = "spark.kubernetes.authenticate.driver.serviceAccountName";
+/// `spark.kubernetes.local.dirs.tmpfs`
+pub const LOCAL_DIRS_TMPFS: &str = "spark.kubernetes.local.dirs.tmpfs";
+/// `spark.kubernetes.file.upload.path`
+pub const FILE_UPLOAD_PATH: &str = "spark.kubernetes.file.upload.path";
+/// `spark.kubernetes.hadoop.configMapName`
+pub const HADOOP_CONFIG_MAP: &str = "spark.kubernetes.hadoop.configMapName";
+/// `spark.kubernetes.executor.hadoopConfigMapName` (set by Spark for executors)
+pub const EXECUTOR_HADOOP_CONFIG_MAP: &str = "spark.kubernetes.executor.hadoopConfigMapName";
+/// `spark.kubernetes.kerberos.krb5.configMapName`
+pub const KRB5_CONFIG_MAP: &str = "spark.kubernetes.kerberos.krb5.configMapName";
+/// `spark.kubernetes.kerberos.krb5.path`
+pub const KRB5_PATH: &str = "spark.kubernetes.kerberos.krb5.path";
+/// `spark.kubernetes.driver.secrets.` prefix
+pub const DRIVER_SECRETS_PREFIX: &str = "spark.kubernetes.driver.secrets.";
+/// `spark.kubernetes.driver.secretKeyRef.` prefix
+pub const DRIVER_SECRET_KEY_REF_PREFIX: &str = "spark.kubernetes.driver.secretKeyRef.";
+/// `spark.driver.resource.` prefix (custom resources such as GPUs)
+pub const DRIVER_RESOURCE_PREFIX: &str = "spark.driver.resource.";
+
+/// Spark's default driver port on Kubernetes.
+pub const DEFAULT_DRIVER_PORT: i32 = 7078;
+/// Spark's default block manager port on Kubernetes.
+pub const DEFAULT_BLOCK_MANAGER_PORT: i32 = 7079;
+/// Spark's default UI port.
+pub const DEFAULT_UI_PORT: i32 = 4040;
+/// The minimum memory overhead (`ResourceProfile.MEMORY_OVERHEAD_MIN_MIB`).
+pub const MEMORY_OVERHEAD_MIN_MIB: i64 = 384;
+/// The default overhead factor for JVM apps.
+pub const DEFAULT_MEMORY_OVERHEAD_FACTOR: f64 = 0.1;
+/// The default overhead factor for Python and R apps.
+pub const NON_JVM_MEMORY_OVERHEAD_FACTOR: f64 = 0.4;

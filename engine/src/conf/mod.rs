@@ -1,0 +1,176 @@
+//! Spark configuration: an ordered map of `spark.*` properties with the typed getters Spark's
+//! `ConfigBuilder` entries use (ints, booleans, doubles, byte sizes, comma lists), each failing
+//! with an error that names the key.
+
+pub mod bytes;
+pub mod keys;
+pub mod properties;
+
+use indexmap::IndexMap;
+
+use crate::error::{Error, Result};
+pub use bytes::ByteUnit;
+
+/// A Spark configuration: `key → value`, in the order the keys were first set.
+///
+/// Setting an existing key replaces its value in place, as a later `--conf` overrides an earlier
+/// one in spark-submit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SparkConf {
+    entries: IndexMap<String, String>,
+}
+
+impl SparkConf {
+    /// An empty configuration.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `key` to `value`, replacing an earlier value.
+    pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        self.entries.insert(key.into(), value.into());
+        self
+    }
+
+    /// Removes `key`, returning its value if it was set.
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        self.entries.shift_remove(key)
+    }
+
+    /// The raw value of `key`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.entries.get(key).map(String::as_str)
+    }
+
+    /// Whether `key` is set.
+    pub fn contains(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    /// The value of the first of `keys` that is set.
+    pub fn get_first(&self, keys: &[&str]) -> Option<&str> {
+        keys.iter().find_map(|k| self.get(k))
+    }
+
+    /// All entries, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no key is set.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Entries whose key starts with `prefix`, with the prefix removed (Spark's
+    /// `getAllWithPrefix`), in conf order.
+    pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
+        self.iter()
+            .filter_map(move |(k, v)| k.strip_prefix(prefix).map(|rest| (rest, v)))
+    }
+
+    /// A string entry with a default.
+    pub fn get_or<'a>(&'a self, key: &str, default: &'a str) -> &'a str {
+        self.get(key).unwrap_or(default)
+    }
+
+    /// An `intConf` entry (Java `Integer.parseInt` of the trimmed value).
+    pub fn get_int(&self, key: &str) -> Result<Option<i32>> {
+        self.get(key)
+            .map(|v| {
+                v.trim()
+                    .parse::<i32>()
+                    .map_err(|_| Error::invalid(key, v, "expected an integer"))
+            })
+            .transpose()
+    }
+
+    /// A `longConf` entry.
+    pub fn get_long(&self, key: &str) -> Result<Option<i64>> {
+        self.get(key)
+            .map(|v| {
+                v.trim()
+                    .parse::<i64>()
+                    .map_err(|_| Error::invalid(key, v, "expected an integer"))
+            })
+            .transpose()
+    }
+
+    /// A `booleanConf` entry (`true`/`false`, any case).
+    pub fn get_bool(&self, key: &str) -> Result<Option<bool>> {
+        self.get(key)
+            .map(|v| match v.trim().to_ascii_lowercase().as_str() {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(Error::invalid(key, v, "expected true or false")),
+            })
+            .transpose()
+    }
+
+    /// A `doubleConf` entry.
+    pub fn get_double(&self, key: &str) -> Result<Option<f64>> {
+        self.get(key)
+            .map(|v| {
+                parse_java_double(v.trim()).ok_or_else(|| Error::invalid(key, v, "expected a number"))
+            })
+            .transpose()
+    }
+
+    /// A `bytesConf(unit)` entry, in `unit`s (Spark's `byteFromString`: a leading `-` is kept).
+    pub fn get_bytes(&self, key: &str, unit: ByteUnit) -> Result<Option<i64>> {
+        self.get(key)
+            .map(|v| bytes::byte_from_string(v, unit).map_err(|reason| Error::invalid(key, v, reason)))
+            .transpose()
+    }
+
+    /// A `toSequence` entry: comma-separated, items trimmed, empty items dropped.
+    pub fn get_seq(&self, key: &str) -> Vec<String> {
+        self.get(key).map(split_seq).unwrap_or_default()
+    }
+}
+
+/// Splits a comma list the way Spark's `stringToSeq` does: trimmed, empty items dropped.
+pub fn split_seq(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Parses a number the way `java.lang.Double.parseDouble` accepts the common forms
+/// (optional sign, digits, fraction, exponent, an optional `d`/`f` suffix).
+pub fn parse_java_double(s: &str) -> Option<f64> {
+    let body = s
+        .strip_suffix(['d', 'D', 'f', 'F'])
+        .unwrap_or(s);
+    let valid = !body.is_empty()
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'));
+    if !valid {
+        return match body {
+            "NaN" => Some(f64::NAN),
+            "Infinity" | "+Infinity" => Some(f64::INFINITY),
+            "-Infinity" => Some(f64::NEG_INFINITY),
+            _ => None,
+        };
+    }
+    body.parse::<f64>().ok()
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for SparkConf {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut conf = SparkConf::new();
+        for (k, v) in iter {
+            conf.set(k, v);
+        }
+        conf
+    }
+}

@@ -1,0 +1,303 @@
+//! The `java.util.Properties` text format: reading spark-defaults / `--properties-file` files
+//! (`Properties.load`) and writing the `spark.properties` file Spark ships in its ConfigMaps
+//! (`Properties.store`).
+
+use crate::error::{Error, Result};
+
+/// Parses properties text exactly as `java.util.Properties.load(Reader)` does: `key=value`,
+/// `key:value` or `key value`; `#`/`!` comments; `\` line continuations; `\t \n \r \f \uXXXX`
+/// escapes. Returns the entries in file order (a repeated key keeps its last value, in the
+/// position of its first appearance — callers that need that use [`crate::SparkConf`]).
+///
+/// `source_name` names the text in errors (usually the file name).
+pub fn parse(text: &str, source_name: &str) -> Result<Vec<(String, String)>> {
+    let mut entries = Vec::new();
+    let mut lines = LogicalLines::new(text);
+    while let Some((line_no, raw)) = lines.next_logical() {
+        let (key, value) = split_key_value(&raw);
+        let key = unescape(key).map_err(|reason| Error::Properties {
+            source_name: source_name.to_owned(),
+            line: line_no,
+            reason,
+        })?;
+        let value = unescape(value).map_err(|reason| Error::Properties {
+            source_name: source_name.to_owned(),
+            line: line_no,
+            reason,
+        })?;
+        entries.push((key, value));
+    }
+    Ok(entries)
+}
+
+/// Iterates logical lines: comments and blank lines skipped, continuations joined (the
+/// backslash-newline and the next line's leading white space removed).
+struct LogicalLines<'a> {
+    physical: std::iter::Peekable<std::iter::Enumerate<std::str::Split<'a, char>>>,
+}
+
+impl<'a> LogicalLines<'a> {
+    fn new(text: &'a str) -> Self {
+        // `\r\n` and lone `\r` end lines too; normalise them to `\n` lazily below.
+        Self {
+            physical: text.split('\n').enumerate().peekable(),
+        }
+    }
+
+    fn next_physical(&mut self) -> Option<(usize, String)> {
+        // A lone `\r` is a line terminator in Java; split those out as separate lines.
+        let (i, line) = self.physical.next()?;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        Some((i + 1, line.to_owned()))
+    }
+
+    fn next_logical(&mut self) -> Option<(usize, String)> {
+        loop {
+            let (line_no, line) = self.next_physical()?;
+            // Lone carriage returns also terminate lines.
+            let mut parts = line.split('\r');
+            let first = parts.next().unwrap_or_default().to_owned();
+            let rest: Vec<String> = parts.map(str::to_owned).collect();
+            let mut pending: std::collections::VecDeque<String> = rest.into();
+            let mut current = first;
+            loop {
+                let trimmed = current.trim_start_matches([' ', '\t', '\x0c']);
+                if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('!') {
+                    match pending.pop_front() {
+                        Some(next) => {
+                            current = next;
+                            continue;
+                        }
+                        None => break,
+                    }
+                }
+                let mut logical = trimmed.to_owned();
+                while ends_with_odd_backslashes(&logical) {
+                    logical.pop();
+                    let next = match pending.pop_front() {
+                        Some(next) => Some(next),
+                        None => self.next_physical().map(|(_, l)| l),
+                    };
+                    match next {
+                        Some(next) => {
+                            logical.push_str(next.trim_start_matches([' ', '\t', '\x0c']))
+                        }
+                        None => break,
+                    }
+                }
+                return Some((line_no, logical));
+            }
+        }
+    }
+}
+
+fn ends_with_odd_backslashes(s: &str) -> bool {
+    s.chars().rev().take_while(|&c| c == '\\').count() % 2 == 1
+}
+
+/// Splits a logical line at the first unescaped `=`, `:` or white space.
+fn split_key_value(line: &str) -> (&str, &str) {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    let mut key_end = line.len();
+    let mut has_separator = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'=' | b':' => {
+                key_end = i;
+                has_separator = true;
+                break;
+            }
+            b' ' | b'\t' | b'\x0c' => {
+                key_end = i;
+                break;
+            }
+            _ => i += 1,
+        }
+    }
+    let key_end = key_end.min(line.len());
+    let mut value_start = key_end + usize::from(has_separator);
+    // Skip white space, then at most one `=`/`:` (when the key ended at white space).
+    let rest = &bytes[value_start.min(bytes.len())..];
+    let mut j = 0;
+    while j < rest.len() && matches!(rest[j], b' ' | b'\t' | b'\x0c') {
+        j += 1;
+    }
+    if !has_separator && j < rest.len() && matches!(rest[j], b'=' | b':') {
+        j += 1;
+        while j < rest.len() && matches!(rest[j], b' ' | b'\t' | b'\x0c') {
+            j += 1;
+        }
+    }
+    value_start = (value_start + j).min(line.len());
+    (&line[..key_end], &line[value_start..])
+}
+
+fn unescape(s: &str) -> std::result::Result<String, String> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    let mut pending_high: Option<u16> = None;
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            flush_surrogate(&mut out, &mut pending_high);
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                let unit = (hex.len() == 4)
+                    .then(|| u16::from_str_radix(&hex, 16).ok())
+                    .flatten()
+                    .ok_or_else(|| format!("malformed \\uxxxx escape \"\\u{hex}\""))?;
+                match (pending_high.take(), unit) {
+                    (Some(high), 0xDC00..=0xDFFF) => {
+                        let code = 0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
+                        out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                    }
+                    (prev, 0xD800..=0xDBFF) => {
+                        if prev.is_some() {
+                            out.push('\u{FFFD}');
+                        }
+                        pending_high = Some(unit);
+                    }
+                    (prev, _) => {
+                        if prev.is_some() {
+                            out.push('\u{FFFD}');
+                        }
+                        out.push(char::from_u32(u32::from(unit)).unwrap_or('\u{FFFD}'));
+                    }
+                }
+            }
+            Some(e) => {
+                flush_surrogate(&mut out, &mut pending_high);
+                out.push(match e {
+                    't' => '\t',
+                    'n' => '\n',
+                    'r' => '\r',
+                    'f' => '\x0c',
+                    other => other,
+                });
+            }
+            // A trailing lone backslash (continuation at end of input) is dropped, as in Java.
+            None => {}
+        }
+    }
+    flush_surrogate(&mut out, &mut pending_high);
+    Ok(out)
+}
+
+fn flush_surrogate(out: &mut String, pending: &mut Option<u16>) {
+    if pending.take().is_some() {
+        out.push('\u{FFFD}');
+    }
+}
+
+/// Writes entries in the format of `java.util.Properties.store(Writer, comments)`: the comment
+/// line, a date line, then `key=value` lines with Java's escaping (`\:`, `\=`, `\ `...).
+///
+/// Spark 3.5 on Java 17 writes entries in hash-table order; spark-render writes them sorted by
+/// key (as Java 18+ does), which is deterministic and reads better. The date line is the
+/// submit time, in UTC.
+pub fn store<'a>(
+    comment: &str,
+    date_line: &str,
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let mut sorted: Vec<(&str, &str)> = entries.into_iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = String::new();
+    out.push('#');
+    out.push_str(comment);
+    out.push('\n');
+    out.push('#');
+    out.push_str(date_line);
+    out.push('\n');
+    for (k, v) in sorted {
+        escape_into(&mut out, k, true);
+        out.push('=');
+        escape_into(&mut out, v, false);
+        out.push('\n');
+    }
+    out
+}
+
+/// `Properties.saveConvert` with `escUnicode = false` (the `Writer` variant Spark uses).
+fn escape_into(out: &mut String, s: &str, escape_space: bool) {
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ' ' => {
+                if i == 0 || escape_space {
+                    out.push('\\');
+                }
+                out.push(' ');
+            }
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\x0c' => out.push_str("\\f"),
+            '=' | ':' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Parses `spark.properties` text back into sorted entries (used by tests to compare files as
+/// properties, ignoring order and comment lines).
+pub fn parse_sorted(text: &str) -> Result<Vec<(String, String)>> {
+    let mut entries = parse(text, "spark.properties")?;
+    entries.sort();
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kv(text: &str) -> Vec<(String, String)> {
+        parse(text, "test").expect("parses")
+    }
+
+    #[test]
+    fn reads_all_separator_forms() {
+        let got = kv("a=1\nb: 2\nc 3\n  d = 4 \ne\n#x=y\n! z\n\nf==g\n");
+        let want = [("a", "1"), ("b", "2"), ("c", "3"), ("d", "4 "), ("e", ""), ("f", "=g")];
+        let want: Vec<_> = want.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn joins_continuations_and_unescapes() {
+        let got = kv("k = one \\\n    two\nu=\\u00e9\\t\\:\nesc\\ key=v\r\nlast=\\\\\n");
+        assert_eq!(got[0], ("k".into(), "one two".into()));
+        assert_eq!(got[1], ("u".into(), "é\t:".into()));
+        assert_eq!(got[2], ("esc key".into(), "v".into()));
+        assert_eq!(got[3], ("last".into(), "\\".into()));
+    }
+
+    #[test]
+    fn refuses_malformed_unicode_escapes_with_line_number() {
+        let err = parse("a=1\nb=\\u12\n", "my.conf").unwrap_err();
+        assert_eq!(err.to_string(), "my.conf:2: malformed \\uxxxx escape \"\\u12\"");
+    }
+
+    #[test]
+    fn store_escapes_like_java() {
+        let text = store("c", "d", [("spark.master", "k8s://https://h:443"), ("a b", " x=y#")]);
+        assert_eq!(text, "#c\n#d\na\\ b=\\ x\\=y\\#\nspark.master=k8s\\://https\\://h\\:443\n");
+    }
+
+    #[test]
+    fn store_then_parse_round_trips() {
+        let entries = [("k:1", "v\\ \n!"), ("é", "ü\t")];
+        let text = store("c", "d", entries);
+        let back = parse_sorted(&text).expect("parses");
+        let want: Vec<_> = entries.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(back, want);
+    }
+}

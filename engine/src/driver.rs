@@ -1,0 +1,217 @@
+//! The driver side of a submission: Spark 3.5's `KubernetesDriverBuilder` (the feature steps in
+//! Spark's order) followed by what `Client.run` adds before it calls the API server — the
+//! spark-conf ConfigMap, its volume and mount, `SPARK_CONF_DIR`, the Spark container placed
+//! after any other containers, and ownerReferences to the driver pod.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Volume};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::conf::{keys, properties, SparkConf};
+use crate::error::{Error, Result};
+use crate::java;
+use crate::kubernetes_conf::DriverConf;
+use crate::manifest::Resource;
+use crate::names;
+use crate::pod::{self, SparkPod};
+use crate::steps::{
+    basic_driver::BasicDriverStep, driver_command::DriverCommandStep,
+    driver_credentials::DriverCredentialsStep, driver_service::DriverServiceStep,
+    env_secrets::EnvSecretsStep, hadoop_conf::HadoopConfStep, kerberos_conf::KerberosConfStep,
+    local_dirs::LocalDirsStep, mount_secrets::MountSecretsStep, FeatureStep,
+};
+use crate::submit::Submission;
+use crate::version::SparkVersion;
+use crate::RenderInputs;
+
+/// Where the driver's spark-conf volume is mounted.
+pub const SPARK_CONF_DIR_INTERNAL: &str = "/opt/spark/conf";
+/// The driver's spark-conf volume.
+pub const SPARK_CONF_VOLUME_DRIVER: &str = "spark-conf-volume-driver";
+/// The file name of the properties in the spark-conf ConfigMaps.
+pub const SPARK_CONF_FILE_NAME: &str = "spark.properties";
+
+/// What the driver side of a submission creates.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DriverSpec {
+    /// The driver pod, then its other objects in the order Spark creates them (Service,
+    /// Secrets, ConfigMaps, the spark-conf ConfigMap last).
+    pub objects: Vec<Resource>,
+    /// The driver's `spark.properties`: the submitted conf plus the steps' system properties.
+    pub spark_properties: SparkConf,
+}
+
+impl DriverSpec {
+    /// The driver pod.
+    pub fn pod(&self) -> Option<&k8s_openapi::api::core::v1::Pod> {
+        self.objects.iter().find_map(|o| match o {
+            Resource::Pod(p) => Some(p),
+            _ => None,
+        })
+    }
+}
+
+/// Conf keys whose features spark-render does not model yet: refused, never ignored.
+const UNSUPPORTED: &[(&str, &str)] = &[
+    ("spark.kubernetes.driver.podTemplateFile", "driver pod templates"),
+    ("spark.kubernetes.executor.podTemplateFile", "the executor pod template ConfigMap"),
+    ("spark.kubernetes.driver.volumes.", "driver volumes"),
+    ("spark.kubernetes.authenticate.driver.oauthToken", "submission credentials"),
+    ("spark.kubernetes.authenticate.driver.oauthTokenFile", "submission credentials"),
+    ("spark.kubernetes.authenticate.driver.caCertFile", "submission credentials"),
+    ("spark.kubernetes.authenticate.driver.clientKeyFile", "submission credentials"),
+    ("spark.kubernetes.authenticate.driver.clientCertFile", "submission credentials"),
+    ("spark.kubernetes.kerberos.krb5.path", "shipping a local krb5.conf"),
+    ("spark.kubernetes.kerberos.tokenSecret.", "Hadoop delegation-token secrets"),
+    ("spark.kerberos.keytab", "Kerberos keytabs"),
+    ("spark.kerberos.principal", "Kerberos logins"),
+    ("spark.kubernetes.driver.pod.featureSteps", "user feature steps (they are JVM classes)"),
+];
+
+fn refuse_unsupported(conf: &SparkConf, inputs: &RenderInputs) -> Result<()> {
+    for (key, _) in conf.iter() {
+        for (pattern, feature) in UNSUPPORTED {
+            let hit = if pattern.ends_with('.') {
+                key.starts_with(pattern)
+            } else {
+                key == *pattern
+            };
+            if hit {
+                return Err(Error::Unsupported {
+                    key: key.to_owned(),
+                    feature: (*feature).to_owned(),
+                });
+            }
+        }
+    }
+    if conf.get("spark.hadoop.hadoop.security.authentication") == Some("kerberos") {
+        return Err(Error::Unsupported {
+            key: "spark.hadoop.hadoop.security.authentication".into(),
+            feature: "Kerberos delegation tokens".into(),
+        });
+    }
+    if inputs.env.hadoop_conf_dir.is_some() {
+        if conf.contains(keys::HADOOP_CONFIG_MAP) {
+            return Err(Error::NotAllowed {
+                key: keys::HADOOP_CONFIG_MAP.into(),
+                reason: "do not set both HADOOP_CONF_DIR and a Hadoop ConfigMap: Spark would create an extraneous ConfigMap".into(),
+            });
+        }
+        return Err(Error::Unsupported {
+            key: "HADOOP_CONF_DIR".into(),
+            feature: "shipping the submitter's Hadoop configuration files".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Builds the driver pod and its objects for a prepared submission.
+pub fn build(submission: &Submission, inputs: &RenderInputs, version: SparkVersion) -> Result<DriverSpec> {
+    refuse_unsupported(&submission.conf, inputs)?;
+    let conf = DriverConf::new(submission.conf.clone(), submission.app.clone(), inputs, version);
+
+    let basic = BasicDriverStep::new(&conf)?;
+    let pod_name = basic.pod_name().to_owned();
+    let steps: Vec<Box<dyn FeatureStep>> = vec![
+        Box::new(basic),
+        Box::new(DriverCredentialsStep::new(&conf)),
+        Box::new(DriverServiceStep::new(&conf)?),
+        Box::new(MountSecretsStep::new(conf.prefixed(keys::DRIVER_SECRETS_PREFIX))),
+        Box::new(EnvSecretsStep::new(
+            conf.prefixed(keys::DRIVER_SECRET_KEY_REF_PREFIX),
+            keys::DRIVER_SECRET_KEY_REF_PREFIX,
+        )?),
+        Box::new(DriverCommandStep::new(&conf)?),
+        Box::new(HadoopConfStep::new(&conf)),
+        Box::new(KerberosConfStep::new(&conf)),
+        Box::new(LocalDirsStep::new(&conf)?),
+    ];
+
+    let mut spark_pod = SparkPod::initial();
+    let mut system_properties = conf.conf.clone();
+    let mut resources = Vec::new();
+    for step in &steps {
+        step.configure_pod(&mut spark_pod)?;
+        for (k, v) in step.system_properties() {
+            system_properties.set(k, v);
+        }
+        resources.extend(step.additional_resources());
+    }
+
+    // Client.run: the spark-conf ConfigMap and its volume.
+    let namespace = conf.namespace().to_owned();
+    let conf_map_name = names::driver_conf_map_name(&inputs.unique_id);
+    let properties_text = properties::store(
+        &format!("Java properties built from Kubernetes config map with name: {conf_map_name}"),
+        &java::date_to_string_utc(submit_time_ms(&conf.conf, inputs)),
+        system_properties.iter(),
+    );
+    let conf_files = BTreeMap::from([(SPARK_CONF_FILE_NAME.to_owned(), properties_text)]);
+    let items = conf_files
+        .keys()
+        .map(|file| KeyToPath {
+            key: file.clone(),
+            mode: Some(420),
+            path: file.clone(),
+        })
+        .collect();
+
+    spark_pod.add_env([pod::env("SPARK_CONF_DIR", SPARK_CONF_DIR_INTERNAL)]);
+    spark_pod.add_volume_mount(pod::mount(SPARK_CONF_VOLUME_DRIVER, SPARK_CONF_DIR_INTERNAL));
+    let SparkPod { pod: mut driver_pod, container } = spark_pod;
+    {
+        let spec = driver_pod.spec.get_or_insert_with(Default::default);
+        spec.containers.push(container);
+        spec.volumes.get_or_insert_with(Vec::new).push(Volume {
+            name: SPARK_CONF_VOLUME_DRIVER.into(),
+            config_map: Some(ConfigMapVolumeSource {
+                name: conf_map_name.clone(),
+                items: Some(items),
+                ..ConfigMapVolumeSource::default()
+            }),
+            ..Volume::default()
+        });
+    }
+
+    let mut data = conf_files;
+    data.insert(keys::NAMESPACE.to_owned(), namespace.clone());
+    resources.push(Resource::ConfigMap(ConfigMap {
+        metadata: ObjectMeta {
+            name: Some(conf_map_name),
+            ..ObjectMeta::default()
+        },
+        immutable: Some(true),
+        data: Some(data),
+        ..ConfigMap::default()
+    }));
+
+    let mut objects = vec![Resource::Pod(driver_pod)];
+    for mut resource in resources {
+        if let Some(uid) = &inputs.driver_uid {
+            resource
+                .metadata_mut()
+                .owner_references
+                .get_or_insert_with(Vec::new)
+                .push(pod::owner_reference_to_pod(&pod_name, uid));
+        }
+        objects.push(resource);
+    }
+    // Every object carries its namespace, so that `kubectl apply -f -` puts them together
+    // whatever the current context's namespace is.
+    for object in &mut objects {
+        object.metadata_mut().namespace = Some(namespace.clone());
+    }
+
+    Ok(DriverSpec {
+        objects,
+        spark_properties: system_properties,
+    })
+}
+
+fn submit_time_ms(conf: &SparkConf, inputs: &RenderInputs) -> i64 {
+    conf.get(keys::APP_SUBMIT_TIME)
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(inputs.submit_time_ms)
+}

@@ -1,0 +1,97 @@
+//! Everything Spark draws from outside the configuration — randomness, the clock, the
+//! submitter's environment and the cluster — as explicit, plain inputs.
+
+/// The values Spark would otherwise draw itself. [`RenderInputs::default`] gives the same
+/// fixed values the reference renderer (`spark-oracle`) uses, which is what tests want; the
+/// CLI draws fresh ones the way spark-submit does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RenderInputs {
+    /// The application id (`spark-` + 32 hex digits): `spark.app.id`, the
+    /// `spark-app-selector` label, `SPARK_APPLICATION_ID`, `{{APP_ID}}`.
+    pub app_id: String,
+    /// What Spark's `KubernetesUtils.uniqueID()` returns (6 random hex digits + the clock in
+    /// hex): the resource-name suffix and the conf-map ids.
+    pub unique_id: String,
+    /// `spark.app.submitTime` in epoch milliseconds, used when the conf does not set it. Also
+    /// dates the `spark.properties` files.
+    pub submit_time_ms: i64,
+    /// The submitting user (`SPARK_USER`).
+    pub spark_user: String,
+    /// The random UUID of the default local dir `/var/data/spark-<uuid>`.
+    pub local_dir_uuid: String,
+    /// The random UUID of the `spark-upload-<uuid>` directory local files are uploaded to.
+    pub upload_uuid: String,
+    /// The driver pod's UID, assigned by the API server. `None` leaves ownerReferences out
+    /// (an ownerReference to a UID that does not exist gets its object garbage-collected).
+    pub driver_uid: Option<String>,
+    /// The submitter's working directory, against which spark-submit resolves relative paths
+    /// in `spark.jars`, `spark.files`, ... (absolute, no trailing `/`).
+    pub working_dir: String,
+    /// The submitter's environment variables that Spark reads.
+    pub env: SubmitterEnv,
+}
+
+/// The environment variables of the submitting process that change what Spark creates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SubmitterEnv {
+    /// `SPARK_LOCAL_DIRS`: the driver's local dirs (before `spark.local.dir`).
+    pub spark_local_dirs: Option<String>,
+    /// `PYSPARK_PYTHON`: the Python of Python apps (after `spark.pyspark.python`).
+    pub pyspark_python: Option<String>,
+    /// `PYSPARK_DRIVER_PYTHON`: the driver's Python (after the conf keys).
+    pub pyspark_driver_python: Option<String>,
+    /// Whether `HADOOP_CONF_DIR` is set. spark-render does not ship its files yet, so a set
+    /// `HADOOP_CONF_DIR` is refused rather than ignored.
+    pub hadoop_conf_dir: Option<String>,
+}
+
+impl Default for RenderInputs {
+    fn default() -> Self {
+        Self {
+            app_id: "spark-00000000000000000000000000000000".into(),
+            unique_id: "0123456789abcdef".into(),
+            submit_time_ms: 1_700_000_000_000,
+            spark_user: "spark".into(),
+            local_dir_uuid: "00000000-0000-0000-0000-000000000000".into(),
+            upload_uuid: "00000000-0000-0000-0000-000000000000".into(),
+            driver_uid: Some("00000000-0000-0000-0000-00000000d001".into()),
+            working_dir: "/".into(),
+            env: SubmitterEnv::default(),
+        }
+    }
+}
+
+impl RenderInputs {
+    /// Checks the shape of each input, naming the one that is malformed.
+    pub fn validate(&self) -> crate::Result<()> {
+        let bad = |input: &str, value: &str, reason: &str| crate::Error::InvalidInput {
+            input: input.into(),
+            value: value.into(),
+            reason: reason.into(),
+        };
+        let dns_safe = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        };
+        if !dns_safe(&self.unique_id) {
+            return Err(bad(
+                "unique-id",
+                &self.unique_id,
+                "expected lowercase hex digits (e.g. 0123456789abcdef)",
+            ));
+        }
+        if self.app_id.is_empty() || self.app_id.chars().any(|c| c.is_whitespace()) {
+            return Err(bad("app-id", &self.app_id, "expected an id such as spark-<32 hex digits>"));
+        }
+        if self.local_dir_uuid.is_empty() || self.local_dir_uuid.contains(['/', ',']) {
+            return Err(bad("local-dir-uuid", &self.local_dir_uuid, "expected a UUID"));
+        }
+        if !self.working_dir.starts_with('/') {
+            return Err(bad("working-dir", &self.working_dir, "expected an absolute path"));
+        }
+        Ok(())
+    }
+}

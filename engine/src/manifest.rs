@@ -1,0 +1,100 @@
+//! The Kubernetes objects a submission creates, and their YAML and JSON forms.
+
+use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, Pod, Secret, Service};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Serialize;
+
+/// One Kubernetes object Spark creates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Resource {
+    /// A Pod (the driver, or an executor).
+    Pod(Pod),
+    /// A Service (the driver's headless service).
+    Service(Service),
+    /// A ConfigMap (spark-conf, pod template, Hadoop, krb5).
+    ConfigMap(ConfigMap),
+    /// A Secret (credentials, keytab).
+    Secret(Secret),
+    /// A PersistentVolumeClaim (on-demand claims).
+    PersistentVolumeClaim(PersistentVolumeClaim),
+}
+
+impl Resource {
+    /// The object's kind, e.g. `Pod`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Resource::Pod(_) => "Pod",
+            Resource::Service(_) => "Service",
+            Resource::ConfigMap(_) => "ConfigMap",
+            Resource::Secret(_) => "Secret",
+            Resource::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
+        }
+    }
+
+    /// The object's metadata.
+    pub fn metadata(&self) -> &ObjectMeta {
+        match self {
+            Resource::Pod(o) => &o.metadata,
+            Resource::Service(o) => &o.metadata,
+            Resource::ConfigMap(o) => &o.metadata,
+            Resource::Secret(o) => &o.metadata,
+            Resource::PersistentVolumeClaim(o) => &o.metadata,
+        }
+    }
+
+    /// The object's metadata, mutably.
+    pub fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        match self {
+            Resource::Pod(o) => &mut o.metadata,
+            Resource::Service(o) => &mut o.metadata,
+            Resource::ConfigMap(o) => &mut o.metadata,
+            Resource::Secret(o) => &mut o.metadata,
+            Resource::PersistentVolumeClaim(o) => &mut o.metadata,
+        }
+    }
+
+    /// The object's name (empty if unnamed).
+    pub fn name(&self) -> &str {
+        self.metadata().name.as_deref().unwrap_or_default()
+    }
+}
+
+/// Serialisation failed (not expected for Kubernetes objects; reported rather than unwrapped).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot serialise the manifests: {0}")]
+pub struct SerializeError(String);
+
+/// Multi-document YAML: each object starts with `---`.
+pub fn to_yaml(objects: &[Resource]) -> Result<String, SerializeError> {
+    let mut out = String::new();
+    for object in objects {
+        out.push_str("---\n");
+        let doc = serde_saphyr::to_string(object).map_err(|e| SerializeError(e.to_string()))?;
+        out.push_str(&doc);
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// A `v1` `List` holding the objects, as pretty JSON.
+pub fn to_json_list(objects: &[Resource]) -> Result<String, SerializeError> {
+    #[derive(Serialize)]
+    struct List<'a> {
+        #[serde(rename = "apiVersion")]
+        api_version: &'static str,
+        kind: &'static str,
+        items: &'a [Resource],
+    }
+    let list = List {
+        api_version: "v1",
+        kind: "List",
+        items: objects,
+    };
+    let mut text = serde_json::to_string_pretty(&list).map_err(|e| SerializeError(e.to_string()))?;
+    text.push('\n');
+    Ok(text)
+}

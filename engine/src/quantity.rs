@@ -1,0 +1,58 @@
+//! Kubernetes resource quantities (`500m`, `1.5`, `1408Mi`): the grammar the API server
+//! accepts, used to refuse values that Spark would pass through and the cluster would reject.
+
+/// Whether `s` is a valid Kubernetes quantity (`<signed number><suffix>`, suffix one of the
+/// binary-SI `Ki..Ei`, decimal-SI `m k M G T P E`, or a decimal exponent `e<n>`/`E<n>`).
+pub fn is_valid(s: &str) -> bool {
+    let (number, suffix) = split_number(s);
+    if !is_signed_number(number) {
+        return false;
+    }
+    match suffix {
+        "" | "m" | "k" | "M" | "G" | "T" | "P" | "E" => true,
+        "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" => true,
+        exp => match exp.strip_prefix(['e', 'E']) {
+            Some(n) => is_signed_number(n) && !n.contains('.'),
+            None => false,
+        },
+    }
+}
+
+fn split_number(s: &str) -> (&str, &str) {
+    let end = s
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && (c == '+' || c == '-'))))
+        .map_or(s.len(), |(i, _)| i);
+    s.split_at(end)
+}
+
+fn is_signed_number(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let mut parts = s.splitn(2, '.');
+    let int = parts.next().unwrap_or_default();
+    let frac = parts.next();
+    let digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+    match frac {
+        None => !int.is_empty() && digits(int),
+        Some(f) => (!int.is_empty() || !f.is_empty()) && digits(int) && digits(f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid;
+
+    #[test]
+    fn accepts_kubernetes_quantities() {
+        for q in ["1", "0.5", "500m", "1408Mi", "2Gi", "1e3", "1.", ".5", "+1", "100k", "1E-2"] {
+            assert!(is_valid(q), "{q}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_the_api_server_refuses() {
+        for q in ["", "abc", "4gb", "1.5.1", "m", "1 ", " 1", "1Kb", "--1", "1e1.5", "."] {
+            assert!(!is_valid(q), "{q}");
+        }
+    }
+}

@@ -1,0 +1,363 @@
+//! `BasicDriverFeatureStep`: the driver container (name, image, ports, env, cpu and memory)
+//! and the pod's name, labels, annotations, restart policy, node selector, pull secrets and
+//! scheduler.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{ContainerPort, LocalObjectReference, ResourceRequirements};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+use crate::conf::{keys, ByteUnit};
+use crate::error::{Error, Result};
+use crate::kubernetes_conf::DriverConf;
+use crate::pod::{self, SparkPod};
+use crate::quantity;
+use crate::uploads;
+use crate::steps::FeatureStep;
+
+/// The driver container's default name.
+pub const DEFAULT_DRIVER_CONTAINER_NAME: &str = "spark-kubernetes-driver";
+
+/// The basic driver step, with every value resolved up front.
+#[derive(Debug, Clone)]
+pub struct BasicDriverStep {
+    pod_name: String,
+    image: String,
+    pull_policy: String,
+    pull_secrets: Vec<String>,
+    driver_port: i32,
+    block_manager_port: i32,
+    ui_port: i32,
+    spark_user: String,
+    env: Vec<(String, String)>,
+    cpu_request: String,
+    cpu_limit: Option<String>,
+    memory: DriverMemory,
+    custom_resources: Vec<(String, String)>,
+    labels: Vec<(String, String)>,
+    annotations: Vec<(String, String)>,
+    node_selector: Vec<(String, String)>,
+    scheduler_name: Option<String>,
+    app_id: String,
+    uploaded: Vec<(String, String)>,
+}
+
+/// How the driver's memory request is made up (Spark 3.5's rules).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DriverMemory {
+    /// `spark.driver.memory` in MiB.
+    pub heap_mib: i64,
+    /// The factor the overhead was (or would have been) derived from.
+    pub overhead_factor: f64,
+    /// The factor Spark records as `spark.kubernetes.memoryOverheadFactor` for executors.
+    pub default_overhead_factor: f64,
+    /// The overhead in MiB: `spark.driver.memoryOverhead`, else
+    /// `max(factor × heap, 384)`.
+    pub overhead_mib: i64,
+}
+
+impl DriverMemory {
+    /// Computes the driver memory from the conf.
+    pub fn from_conf(conf: &DriverConf<'_>) -> Result<Self> {
+        let heap_mib = conf
+            .conf
+            .get_bytes(keys::DRIVER_MEMORY, ByteUnit::MiB)?
+            .unwrap_or(1024);
+        let default_overhead_factor = conf.default_overhead_factor()?;
+        let overhead_factor = match conf.conf.get_double(keys::DRIVER_MEMORY_OVERHEAD_FACTOR)? {
+            Some(f) if f > 0.0 => f,
+            Some(_) => {
+                return Err(Error::invalid(
+                    keys::DRIVER_MEMORY_OVERHEAD_FACTOR,
+                    conf.conf.get_or(keys::DRIVER_MEMORY_OVERHEAD_FACTOR, ""),
+                    "the memory overhead factor must be a number greater than 0",
+                ))
+            }
+            None => default_overhead_factor,
+        };
+        let overhead_mib = match conf.conf.get_bytes(keys::DRIVER_MEMORY_OVERHEAD, ByteUnit::MiB)? {
+            Some(explicit) => explicit,
+            // Scala's `Double.toInt` saturates, as Rust's `as` does.
+            None => ((overhead_factor * heap_mib as f64) as i32 as i64).max(keys::MEMORY_OVERHEAD_MIN_MIB),
+        };
+        Ok(DriverMemory {
+            heap_mib,
+            overhead_factor,
+            default_overhead_factor,
+            overhead_mib,
+        })
+    }
+
+    /// Heap plus overhead: the container's memory request and limit, in MiB.
+    pub fn total_mib(&self) -> i64 {
+        self.heap_mib + self.overhead_mib
+    }
+}
+
+fn port(conf: &DriverConf<'_>, key: &str) -> Result<Option<i32>> {
+    conf.conf.get_int(key)
+}
+
+impl BasicDriverStep {
+    /// Resolves the step's values, failing on the first bad one.
+    pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
+        let c = &conf.conf;
+        let pod_name = c
+            .get(keys::DRIVER_POD_NAME)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{}-driver", conf.resource_name_prefix));
+        let image = c
+            .get_first(&[keys::DRIVER_CONTAINER_IMAGE, keys::CONTAINER_IMAGE])
+            .ok_or_else(|| Error::Missing {
+                key: keys::CONTAINER_IMAGE.into(),
+                reason: format!(
+                    "Spark needs the driver container image (set it or {})",
+                    keys::DRIVER_CONTAINER_IMAGE
+                ),
+            })?
+            .to_owned();
+
+        let driver_cores = c.get_int(keys::DRIVER_CORES)?.unwrap_or(1);
+        let cpu_request = c
+            .get(keys::DRIVER_REQUEST_CORES)
+            .map(str::to_owned)
+            .unwrap_or_else(|| driver_cores.to_string());
+        let cpu_request_key = if c.contains(keys::DRIVER_REQUEST_CORES) {
+            keys::DRIVER_REQUEST_CORES
+        } else {
+            keys::DRIVER_CORES
+        };
+        check_quantity(cpu_request_key, &cpu_request)?;
+        let cpu_limit = c.get(keys::DRIVER_LIMIT_CORES).map(str::to_owned);
+        if let Some(limit) = &cpu_limit {
+            check_quantity(keys::DRIVER_LIMIT_CORES, limit)?;
+        }
+
+        let memory = DriverMemory::from_conf(conf)?;
+        if memory.total_mib() <= 0 {
+            return Err(Error::invalid(
+                keys::DRIVER_MEMORY_OVERHEAD,
+                c.get_or(keys::DRIVER_MEMORY_OVERHEAD, ""),
+                format!(
+                    "the driver's memory request would be {}Mi; the API server refuses a request that is not positive",
+                    memory.total_mib()
+                ),
+            ));
+        }
+
+        let driver_port = port(conf, keys::DRIVER_PORT)?.unwrap_or(keys::DEFAULT_DRIVER_PORT);
+        let block_manager_port = match port(conf, keys::DRIVER_BLOCK_MANAGER_PORT)? {
+            Some(p) => p,
+            None => port(conf, keys::BLOCK_MANAGER_PORT)?.unwrap_or(keys::DEFAULT_BLOCK_MANAGER_PORT),
+        };
+        let ui_port = port(conf, keys::UI_PORT)?.unwrap_or(keys::DEFAULT_UI_PORT);
+
+        let mut env = vec![("SPARK_APPLICATION_ID".to_owned(), conf.app_id().to_owned())];
+        env.extend(conf.prefixed(keys::DRIVER_ENV_PREFIX));
+
+        let mut node_selector = conf.prefixed(keys::NODE_SELECTOR_PREFIX);
+        node_selector.extend(conf.prefixed(keys::DRIVER_NODE_SELECTOR_PREFIX));
+
+        Ok(BasicDriverStep {
+            pod_name,
+            image,
+            pull_policy: conf.image_pull_policy()?.to_owned(),
+            pull_secrets: conf.image_pull_secrets(),
+            driver_port,
+            block_manager_port,
+            ui_port,
+            spark_user: conf.inputs.spark_user.clone(),
+            env,
+            cpu_request,
+            cpu_limit,
+            memory,
+            custom_resources: custom_resources(conf, keys::DRIVER_RESOURCE_PREFIX)?,
+            labels: conf.labels()?,
+            annotations: conf.annotations(),
+            node_selector,
+            scheduler_name: conf.scheduler_name().map(str::to_owned),
+            app_id: conf.app_id().to_owned(),
+            uploaded: uploaded_file_lists(conf)?,
+        })
+    }
+
+    /// The driver pod's name.
+    pub fn pod_name(&self) -> &str {
+        &self.pod_name
+    }
+
+    /// The driver memory breakdown.
+    pub fn memory(&self) -> DriverMemory {
+        self.memory
+    }
+}
+
+/// The file lists whose local entries Spark uploads, rewritten to their uploaded URIs (local
+/// entries first, then the others, as Spark orders them).
+fn uploaded_file_lists(conf: &DriverConf<'_>) -> Result<Vec<(String, String)>> {
+    let mut props = Vec::new();
+    for key in [keys::JARS, keys::FILES, keys::ARCHIVES, keys::SUBMIT_PY_FILES] {
+        let (local, remote): (Vec<String>, Vec<String>) = conf
+            .conf
+            .get_seq(key)
+            .into_iter()
+            .partition(|uri| uploads::is_local_and_resolvable(uri));
+        if local.is_empty() {
+            continue;
+        }
+        let mut resolved = Vec::with_capacity(local.len() + remote.len());
+        for uri in &local {
+            let (without_fragment, fragment) = match uri.split_once('#') {
+                Some((u, f)) if key == keys::ARCHIVES => (u, Some(f)),
+                _ => (uri.as_str(), None),
+            };
+            let target = uploads::upload_file_uri(without_fragment, &conf.conf, conf.inputs, key)?;
+            resolved.push(match fragment {
+                Some(f) => format!("{target}#{f}"),
+                None => target,
+            });
+        }
+        resolved.extend(remote);
+        props.push((key.to_owned(), resolved.join(",")));
+    }
+    Ok(props)
+}
+
+fn check_quantity(key: &str, value: &str) -> Result<()> {
+    if quantity::is_valid(value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            key,
+            value,
+            "not a Kubernetes quantity (e.g. 1, 0.5, 500m); the API server would refuse the pod",
+        ))
+    }
+}
+
+/// `KubernetesUtils.buildResourcesQuantities`: `<prefix><name>.amount` with
+/// `<prefix><name>.vendor` becomes the limit `<vendor>/<name>: <amount>`.
+pub fn custom_resources(conf: &DriverConf<'_>, prefix: &str) -> Result<Vec<(String, String)>> {
+    let mut names: Vec<&str> = Vec::new();
+    for (rest, _) in conf.conf.with_prefix(prefix) {
+        let Some((name, _)) = rest.split_once('.') else {
+            return Err(Error::Missing {
+                key: format!("{prefix}{rest}.amount"),
+                reason: format!("{prefix}{rest} names a resource without an amount"),
+            });
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let mut out = Vec::new();
+    for name in names {
+        let amount_key = format!("{prefix}{name}.amount");
+        let raw = conf.conf.get(&amount_key).ok_or_else(|| Error::Missing {
+            key: amount_key.clone(),
+            reason: format!("resource {name} is configured without an amount"),
+        })?;
+        let amount: i64 = raw
+            .parse()
+            .map_err(|_| Error::invalid(&amount_key, raw, "expected a whole number"))?;
+        if amount <= 0 {
+            continue;
+        }
+        let vendor_key = format!("{prefix}{name}.vendor");
+        let vendor = conf.conf.get(&vendor_key).ok_or_else(|| Error::Missing {
+            key: vendor_key.clone(),
+            reason: format!("resource {name} was requested, but vendor was not specified"),
+        })?;
+        out.push((format!("{vendor}/{name}"), amount.to_string()));
+    }
+    Ok(out)
+}
+
+impl FeatureStep for BasicDriverStep {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+        let c = &mut p.container;
+        if c.name.is_empty() {
+            c.name = DEFAULT_DRIVER_CONTAINER_NAME.into();
+        }
+        c.image = Some(self.image.clone());
+        c.image_pull_policy = Some(self.pull_policy.clone());
+        let ports = c.ports.get_or_insert_with(Vec::new);
+        for (name, port) in [
+            ("driver-rpc-port", self.driver_port),
+            ("blockmanager", self.block_manager_port),
+            ("spark-ui", self.ui_port),
+        ] {
+            ports.push(ContainerPort {
+                name: Some(name.into()),
+                container_port: port,
+                protocol: Some("TCP".into()),
+                ..ContainerPort::default()
+            });
+        }
+        let mut env = vec![pod::env("SPARK_USER", &self.spark_user)];
+        env.extend(self.env.iter().map(|(k, v)| pod::env(k, v)));
+        env.push(pod::env_from_field("SPARK_DRIVER_BIND_ADDRESS", "status.podIP"));
+        p.add_env(env);
+
+        let resources = p
+            .container
+            .resources
+            .get_or_insert_with(ResourceRequirements::default);
+        let requests = resources.requests.get_or_insert_with(BTreeMap::new);
+        requests.insert("cpu".into(), Quantity(self.cpu_request.clone()));
+        let memory = Quantity(format!("{}Mi", self.memory.total_mib()));
+        requests.insert("memory".into(), memory.clone());
+        let limits = resources.limits.get_or_insert_with(BTreeMap::new);
+        if let Some(limit) = &self.cpu_limit {
+            limits.insert("cpu".into(), Quantity(limit.clone()));
+        }
+        limits.insert("memory".into(), memory);
+        for (name, amount) in &self.custom_resources {
+            limits.insert(name.clone(), Quantity(amount.clone()));
+        }
+
+        let meta = &mut p.pod.metadata;
+        meta.name = Some(self.pod_name.clone());
+        pod::merge_into(&mut meta.labels, self.labels.iter().cloned());
+        pod::merge_into(
+            &mut meta.annotations,
+            self.annotations
+                .iter()
+                .map(|(k, v)| (k.clone(), substitute_ids(v, &self.app_id, ""))),
+        );
+        let spec = p.spec_mut();
+        spec.restart_policy = Some("Never".into());
+        pod::merge_into(&mut spec.node_selector, self.node_selector.iter().cloned());
+        if !self.pull_secrets.is_empty() {
+            spec.image_pull_secrets
+                .get_or_insert_with(Vec::new)
+                .extend(self.pull_secrets.iter().map(|name| LocalObjectReference { name: name.clone() }));
+        }
+        if let Some(name) = &self.scheduler_name {
+            spec.scheduler_name = Some(name.clone());
+        }
+        Ok(())
+    }
+
+    fn system_properties(&self) -> Vec<(String, String)> {
+        vec![
+            (keys::DRIVER_POD_NAME.into(), self.pod_name.clone()),
+            (keys::APP_ID.into(), self.app_id.clone()),
+            (keys::SUBMIT_IN_DRIVER.into(), "true".into()),
+            (
+                keys::MEMORY_OVERHEAD_FACTOR.into(),
+                crate::java::double_to_string(self.memory.default_overhead_factor),
+            ),
+        ]
+        .into_iter()
+        .chain(self.uploaded.iter().cloned())
+        .collect()
+    }
+}
+
+/// `Utils.substituteAppNExecIds`: replaces `{{APP_ID}}` and `{{EXECUTOR_ID}}`.
+pub fn substitute_ids(value: &str, app_id: &str, executor_id: &str) -> String {
+    value
+        .replace("{{APP_ID}}", app_id)
+        .replace("{{EXECUTOR_ID}}", executor_id)
+}

@@ -1,0 +1,101 @@
+//! `DriverCommandFeatureStep`: the driver container's arguments
+//! (`driver [--proxy-user U] --properties-file … --class C RESOURCE ARGS…`), the Python
+//! interpreter env of Python apps, and `spark.kubernetes.resource.type`.
+
+use crate::app::MainAppResource;
+use crate::conf::keys;
+use crate::error::Result;
+use crate::kubernetes_conf::DriverConf;
+use crate::pod::{self, SparkPod};
+use crate::steps::FeatureStep;
+use crate::uploads;
+
+/// Where the driver finds its `spark.properties`.
+pub const SPARK_CONF_PATH: &str = "/opt/spark/conf/spark.properties";
+
+/// The driver command step.
+#[derive(Debug, Clone)]
+pub struct DriverCommandStep {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    resource_type: &'static str,
+}
+
+impl DriverCommandStep {
+    /// Builds the driver's arguments; a local Python main file is shown at its upload URI.
+    pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
+        let app = &conf.app;
+        let mut env = Vec::new();
+        let resource = match &app.resource {
+            // A local jar is already in spark.jars; the driver gets a placeholder.
+            MainAppResource::Java(res) => {
+                let res = res.as_deref().unwrap_or(uploads::NO_RESOURCE);
+                if uploads::is_local_and_resolvable(res) {
+                    uploads::NO_RESOURCE.to_owned()
+                } else {
+                    res.to_owned()
+                }
+            }
+            MainAppResource::Python(res) => {
+                let submitter = &conf.inputs.env;
+                let python = conf
+                    .conf
+                    .get(keys::PYSPARK_PYTHON)
+                    .map(str::to_owned)
+                    .or_else(|| submitter.pyspark_python.clone());
+                let driver_python = conf
+                    .conf
+                    .get_first(&[keys::PYSPARK_DRIVER_PYTHON, keys::PYSPARK_PYTHON])
+                    .map(str::to_owned)
+                    .or_else(|| submitter.pyspark_driver_python.clone())
+                    .or_else(|| submitter.pyspark_python.clone());
+                if let Some(p) = python {
+                    env.push(("PYSPARK_PYTHON".to_owned(), p));
+                }
+                if let Some(p) = driver_python {
+                    env.push(("PYSPARK_DRIVER_PYTHON".to_owned(), p));
+                }
+                if uploads::is_local_and_resolvable(res) {
+                    uploads::upload_file_uri(res, &conf.conf, conf.inputs, "the main resource")?
+                } else {
+                    res.clone()
+                }
+            }
+            MainAppResource::R(res) => res.clone(),
+        };
+        let mut args = vec!["driver".to_owned()];
+        if let Some(user) = &app.proxy_user {
+            args.extend(["--proxy-user".to_owned(), user.clone()]);
+        }
+        args.extend([
+            "--properties-file".to_owned(),
+            SPARK_CONF_PATH.to_owned(),
+            "--class".to_owned(),
+            app.main_class.clone(),
+            resource,
+        ]);
+        args.extend(app.args.iter().cloned());
+        Ok(DriverCommandStep {
+            args,
+            env,
+            resource_type: app.resource.resource_type(),
+        })
+    }
+}
+
+impl FeatureStep for DriverCommandStep {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+        p.container
+            .args
+            .get_or_insert_with(Vec::new)
+            .extend(self.args.iter().cloned());
+        if !self.env.is_empty() {
+            p.add_env(self.env.iter().map(|(k, v)| pod::env(k, v)));
+        }
+        Ok(())
+    }
+
+    fn system_properties(&self) -> Vec<(String, String)> {
+        vec![(keys::RESOURCE_TYPE.into(), self.resource_type.into())]
+    }
+}

@@ -1,0 +1,150 @@
+//! `DriverServiceFeatureStep`: the headless Service executors reach the driver through, and
+//! the `spark.driver.host`/port system properties that point at it.
+
+use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::conf::keys;
+use crate::error::{Error, Result};
+use crate::kubernetes_conf::{labels, DriverConf};
+use crate::manifest::Resource;
+use crate::names;
+use crate::pod::{self, SparkPod};
+use crate::steps::FeatureStep;
+
+/// The driver service step.
+#[derive(Debug, Clone)]
+pub struct DriverServiceStep {
+    service_name: String,
+    namespace: String,
+    ip_family_policy: String,
+    ip_families: Vec<String>,
+    driver_port: i32,
+    block_manager_port: i32,
+    ui_port: i32,
+    app_id: String,
+    selector: Vec<(String, String)>,
+    service_labels: Vec<(String, String)>,
+    service_annotations: Vec<(String, String)>,
+}
+
+impl DriverServiceStep {
+    /// Resolves the service's name and ports. Fails when the user set `spark.driver.bindAddress`
+    /// or `spark.driver.host`, which Spark manages itself on Kubernetes.
+    pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
+        for key in [keys::DRIVER_BIND_ADDRESS, keys::DRIVER_HOST] {
+            if conf.conf.contains(key) {
+                return Err(Error::NotAllowed {
+                    key: key.into(),
+                    reason: "not supported in Kubernetes mode: the driver's address is managed by Spark and set to the driver pod's IP and service".into(),
+                });
+            }
+        }
+        let ip_family_policy = conf
+            .conf
+            .get_or(keys::DRIVER_SERVICE_IP_FAMILY_POLICY, "SingleStack")
+            .to_owned();
+        if !matches!(
+            ip_family_policy.as_str(),
+            "SingleStack" | "PreferDualStack" | "RequireDualStack"
+        ) {
+            return Err(Error::invalid(
+                keys::DRIVER_SERVICE_IP_FAMILY_POLICY,
+                &ip_family_policy,
+                "expected one of SingleStack, PreferDualStack, RequireDualStack",
+            ));
+        }
+        let families = conf.conf.get_or(keys::DRIVER_SERVICE_IP_FAMILIES, "IPv4");
+        if !matches!(families, "IPv4" | "IPv6" | "IPv4,IPv6" | "IPv6,IPv4") {
+            return Err(Error::invalid(
+                keys::DRIVER_SERVICE_IP_FAMILIES,
+                families,
+                "expected one of IPv4, IPv6, IPv4,IPv6, IPv6,IPv4",
+            ));
+        }
+        let service_name =
+            names::driver_service_name(&conf.resource_name_prefix, &conf.inputs.unique_id);
+        Ok(DriverServiceStep {
+            service_name,
+            namespace: conf.namespace().to_owned(),
+            ip_family_policy,
+            ip_families: families.split(',').map(str::to_owned).collect(),
+            driver_port: conf.conf.get_int(keys::DRIVER_PORT)?.unwrap_or(keys::DEFAULT_DRIVER_PORT),
+            // Spark reads only spark.driver.blockManager.port here, not spark.blockManager.port.
+            block_manager_port: conf
+                .conf
+                .get_int(keys::DRIVER_BLOCK_MANAGER_PORT)?
+                .unwrap_or(keys::DEFAULT_BLOCK_MANAGER_PORT),
+            ui_port: conf.conf.get_int(keys::UI_PORT)?.unwrap_or(keys::DEFAULT_UI_PORT),
+            app_id: conf.app_id().to_owned(),
+            selector: conf.labels()?,
+            service_labels: conf.prefixed(keys::DRIVER_SERVICE_LABEL_PREFIX),
+            service_annotations: conf.prefixed(keys::DRIVER_SERVICE_ANNOTATION_PREFIX),
+        })
+    }
+
+    /// The Service's name.
+    pub fn service_name(&self) -> &str {
+        &self.service_name
+    }
+}
+
+impl FeatureStep for DriverServiceStep {
+    fn configure_pod(&self, _pod: &mut SparkPod) -> Result<()> {
+        Ok(())
+    }
+
+    fn system_properties(&self) -> Vec<(String, String)> {
+        vec![
+            (
+                keys::DRIVER_HOST.into(),
+                format!("{}.{}.svc", self.service_name, self.namespace),
+            ),
+            (keys::DRIVER_PORT.into(), self.driver_port.to_string()),
+            (
+                keys::DRIVER_BLOCK_MANAGER_PORT.into(),
+                self.block_manager_port.to_string(),
+            ),
+        ]
+    }
+
+    fn additional_resources(&self) -> Vec<Resource> {
+        let mut metadata = ObjectMeta {
+            name: Some(self.service_name.clone()),
+            ..ObjectMeta::default()
+        };
+        pod::merge_into(&mut metadata.annotations, self.service_annotations.iter().cloned());
+        pod::merge_into(
+            &mut metadata.labels,
+            std::iter::once((labels::SPARK_APP_ID.to_owned(), self.app_id.clone()))
+                .chain(self.service_labels.iter().cloned()),
+        );
+        let ports = [
+            ("driver-rpc-port", self.driver_port),
+            ("blockmanager", self.block_manager_port),
+            ("spark-ui", self.ui_port),
+        ]
+        .into_iter()
+        .map(|(name, port)| ServicePort {
+            name: Some(name.into()),
+            port,
+            target_port: Some(IntOrString::Int(port)),
+            ..ServicePort::default()
+        })
+        .collect();
+        let service = Service {
+            metadata,
+            spec: Some(ServiceSpec {
+                cluster_ip: Some("None".into()),
+                ip_family_policy: Some(self.ip_family_policy.clone()),
+                ip_families: Some(self.ip_families.clone()),
+                selector: Some(self.selector.iter().cloned().collect()),
+                ports: Some(ports),
+                ..ServiceSpec::default()
+            }),
+            status: None,
+        };
+        vec![Resource::Service(service)]
+    }
+}

@@ -1,0 +1,58 @@
+//! `EnvSecretsFeatureStep`: `spark.kubernetes.driver.secretKeyRef.ENV=SECRET:KEY` sets `ENV`
+//! from key `KEY` of Secret `SECRET`.
+
+use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, SecretKeySelector};
+
+use crate::error::{Error, Result};
+use crate::pod::SparkPod;
+use crate::steps::FeatureStep;
+
+/// The env-secrets step.
+#[derive(Debug, Clone)]
+pub struct EnvSecretsStep {
+    refs: Vec<(String, String, String)>,
+}
+
+impl EnvSecretsStep {
+    /// `refs` maps env names to `secret:key` references, in conf order; `prefix` names the conf
+    /// keys in errors. A reference not of the form `name:key` is refused, as Spark does.
+    pub fn new(refs: Vec<(String, String)>, prefix: &str) -> Result<Self> {
+        let refs = refs
+            .into_iter()
+            .map(|(env, reference)| {
+                // Java's split(":") drops trailing empty parts.
+                let mut parts: Vec<&str> = reference.split(':').collect();
+                while parts.len() > 1 && parts.last() == Some(&"") {
+                    parts.pop();
+                }
+                match parts.as_slice() {
+                    [name, key] => Ok((env, (*name).to_owned(), (*key).to_owned())),
+                    _ => Err(Error::invalid(
+                        &format!("{prefix}{env}"),
+                        &reference,
+                        "a secret key reference must be in the form name:key",
+                    )),
+                }
+            })
+            .collect::<Result<_>>()?;
+        Ok(EnvSecretsStep { refs })
+    }
+}
+
+impl FeatureStep for EnvSecretsStep {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+        p.add_env(self.refs.iter().map(|(env, name, key)| EnvVar {
+            name: env.clone(),
+            value: None,
+            value_from: Some(EnvVarSource {
+                secret_key_ref: Some(SecretKeySelector {
+                    key: key.clone(),
+                    name: name.clone(),
+                    optional: None,
+                }),
+                ..EnvVarSource::default()
+            }),
+        }));
+        Ok(())
+    }
+}

@@ -1,0 +1,81 @@
+//! `LocalDirsFeatureStep`: Spark's scratch space. Mounts named `spark-local-dir-*` already on
+//! the container are used as they are; otherwise `SPARK_LOCAL_DIRS` (submitter env),
+//! `spark.local.dir`, or `/var/data/spark-<uuid>` each get an `emptyDir` volume
+//! (`medium: Memory` with `spark.kubernetes.local.dirs.tmpfs`). `SPARK_LOCAL_DIRS` is set to
+//! the list.
+
+use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, Volume};
+
+use crate::conf::keys;
+use crate::error::Result;
+use crate::kubernetes_conf::DriverConf;
+use crate::pod::{self, SparkPod};
+use crate::steps::FeatureStep;
+
+/// The local dirs step.
+#[derive(Debug, Clone)]
+pub struct LocalDirsStep {
+    configured_dirs: Vec<String>,
+    tmpfs: bool,
+}
+
+impl LocalDirsStep {
+    /// Resolves the dirs to use when the container has none mounted.
+    pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
+        let configured = conf
+            .inputs
+            .env
+            .spark_local_dirs
+            .clone()
+            .or_else(|| conf.conf.get(keys::LOCAL_DIR).map(str::to_owned))
+            .unwrap_or_else(|| format!("/var/data/spark-{}", conf.inputs.local_dir_uuid));
+        Ok(LocalDirsStep {
+            configured_dirs: java_split_commas(&configured),
+            tmpfs: conf.conf.get_bool(keys::LOCAL_DIRS_TMPFS)?.unwrap_or(false),
+        })
+    }
+}
+
+/// Java's `String.split(",")`: trailing empty parts dropped, others kept.
+fn java_split_commas(s: &str) -> Vec<String> {
+    let mut parts: Vec<String> = s.split(',').map(str::to_owned).collect();
+    while parts.len() > 1 && parts.last().is_some_and(String::is_empty) {
+        parts.pop();
+    }
+    parts
+}
+
+impl FeatureStep for LocalDirsStep {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+        let existing: Vec<String> = p
+            .container
+            .volume_mounts
+            .iter()
+            .flatten()
+            .filter(|m| m.name.starts_with("spark-local-dir-"))
+            .map(|m| m.mount_path.clone())
+            .collect();
+        if !existing.is_empty() {
+            p.add_env([pod::env("SPARK_LOCAL_DIRS", existing.join(","))]);
+            return Ok(());
+        }
+        let names: Vec<String> = (1..=self.configured_dirs.len())
+            .map(|i| format!("spark-local-dir-{i}"))
+            .collect();
+        for name in &names {
+            p.add_volume(Volume {
+                name: name.clone(),
+                empty_dir: Some(EmptyDirVolumeSource {
+                    medium: self.tmpfs.then(|| "Memory".to_owned()),
+                    size_limit: None,
+                }),
+                ..Volume::default()
+            });
+        }
+        p.add_env([pod::env("SPARK_LOCAL_DIRS", self.configured_dirs.join(","))]);
+        for (name, dir) in names.iter().zip(&self.configured_dirs) {
+            p.add_volume_mount(pod::mount(name, dir));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,40 @@
+//! `MountSecretsFeatureStep`: `spark.kubernetes.driver.secrets.NAME=PATH` mounts Secret `NAME`
+//! at `PATH` through a volume `NAME-volume`.
+
+use k8s_openapi::api::core::v1::{SecretVolumeSource, Volume};
+
+use crate::error::Result;
+use crate::pod::{self, SparkPod};
+use crate::steps::FeatureStep;
+
+/// The mount-secrets step.
+#[derive(Debug, Clone)]
+pub struct MountSecretsStep {
+    secrets: Vec<(String, String)>,
+}
+
+impl MountSecretsStep {
+    /// `secrets` maps secret names to mount paths, in conf order.
+    pub fn new(secrets: Vec<(String, String)>) -> Self {
+        MountSecretsStep { secrets }
+    }
+}
+
+impl FeatureStep for MountSecretsStep {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+        for (secret, _) in &self.secrets {
+            p.add_volume(Volume {
+                name: format!("{secret}-volume"),
+                secret: Some(SecretVolumeSource {
+                    secret_name: Some(secret.clone()),
+                    ..SecretVolumeSource::default()
+                }),
+                ..Volume::default()
+            });
+        }
+        for (secret, path) in &self.secrets {
+            p.add_volume_mount(pod::mount(format!("{secret}-volume"), path));
+        }
+        Ok(())
+    }
+}

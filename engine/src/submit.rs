@@ -1,0 +1,387 @@
+//! What `spark-submit` does before Spark's Kubernetes code runs (`SparkSubmitArguments` and
+//! `SparkSubmit.prepareSubmitEnvironment` for a Kubernetes master in cluster mode): merging
+//! the properties file and `--conf`, mapping the command-line options to conf keys, naming the
+//! app, adding the primary resource to `spark.jars`, resolving relative paths, and dropping
+//! `spark.driver.host`.
+
+use crate::app::{Application, MainAppResource};
+use crate::conf::{self, keys, SparkConf};
+use crate::error::{Error, Result};
+use crate::inputs::RenderInputs;
+
+/// The master spark-render assumes when neither `--master` nor `spark.master` is given (what a
+/// driver inside the cluster uses).
+pub const DEFAULT_MASTER: &str = "k8s://https://kubernetes.default.svc";
+
+/// spark-submit's arguments, as a user would type them. The file and `--conf` pairs are
+/// already read; everything else is kept as given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SubmitArgs {
+    /// `--master`.
+    pub master: Option<String>,
+    /// `--deploy-mode` (`cluster` when absent: a driver pod exists only in cluster mode).
+    pub deploy_mode: Option<String>,
+    /// `--name`.
+    pub name: Option<String>,
+    /// `--class`.
+    pub main_class: Option<String>,
+    /// The entries of `--properties-file`, in file order.
+    pub properties_file: Vec<(String, String)>,
+    /// The `--conf KEY=VALUE` pairs, in command-line order.
+    pub conf: Vec<(String, String)>,
+    /// `--jars`.
+    pub jars: Option<String>,
+    /// `--files`.
+    pub files: Option<String>,
+    /// `--py-files`.
+    pub py_files: Option<String>,
+    /// `--archives`.
+    pub archives: Option<String>,
+    /// `--driver-memory`.
+    pub driver_memory: Option<String>,
+    /// `--driver-cores`.
+    pub driver_cores: Option<String>,
+    /// `--executor-memory`.
+    pub executor_memory: Option<String>,
+    /// `--executor-cores`.
+    pub executor_cores: Option<String>,
+    /// `--num-executors`.
+    pub num_executors: Option<String>,
+    /// `--proxy-user`.
+    pub proxy_user: Option<String>,
+    /// The primary resource (jar, `.py` or `.R` file).
+    pub primary_resource: String,
+    /// The application's arguments.
+    pub app_args: Vec<String>,
+}
+
+impl SubmitArgs {
+    /// Arguments for `primary_resource` with everything else unset.
+    pub fn new(primary_resource: impl Into<String>) -> Self {
+        Self {
+            primary_resource: primary_resource.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// A submission after spark-submit: the conf it hands to Spark's Kubernetes client and the
+/// application to run.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Submission {
+    /// The submitted conf (`spark.*` keys only).
+    pub conf: SparkConf,
+    /// The application.
+    pub app: Application,
+    /// Notes for the user about inputs spark-submit ignores (non-`spark.` keys, ...).
+    pub warnings: Vec<String>,
+}
+
+/// Splits a `--conf` argument at its first `=` (spark-submit's `parseSparkConfProperty`).
+pub fn parse_conf_pair(pair: &str) -> Result<(String, String)> {
+    match pair.split_once('=') {
+        Some((k, v)) => Ok((k.to_owned(), v.to_owned())),
+        None => Err(Error::InvalidArgument {
+            argument: "--conf".into(),
+            reason: format!("{pair:?} has no '='; expected KEY=VALUE"),
+        }),
+    }
+}
+
+/// Runs spark-submit's preparation for a Kubernetes cluster-mode submission.
+pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
+    let mut warnings = Vec::new();
+
+    // SparkSubmitArguments: --conf wins over the properties file, whose values are trimmed;
+    // keys not starting with `spark.` are ignored.
+    let mut conf = SparkConf::new();
+    for (k, v) in &args.properties_file {
+        conf.set(k.clone(), crate::java::trim(v));
+    }
+    for (k, v) in &args.conf {
+        conf.set(k.clone(), v.clone());
+    }
+    let ignored: Vec<String> = conf
+        .iter()
+        .map(|(k, _)| k)
+        .filter(|k| !k.starts_with("spark."))
+        .map(str::to_owned)
+        .collect();
+    for key in ignored {
+        warnings.push(format!("ignoring non-Spark config property: {key}"));
+        conf.remove(&key);
+    }
+
+    if args.primary_resource.is_empty() {
+        return Err(Error::InvalidArgument {
+            argument: "APP_RESOURCE".into(),
+            reason: "a primary resource (jar, .py or .R file) is required".into(),
+        });
+    }
+
+    let master = args
+        .master
+        .clone()
+        .or_else(|| conf.get(keys::MASTER).map(str::to_owned))
+        .unwrap_or_else(|| DEFAULT_MASTER.to_owned());
+    let master = k8s_master_url(&master)?;
+
+    match args.deploy_mode.as_deref() {
+        None | Some("cluster") => {}
+        Some("client") => {
+            return Err(Error::InvalidArgument {
+                argument: "--deploy-mode".into(),
+                reason: "in client mode the driver runs inside spark-submit: there is no driver pod to render".into(),
+            })
+        }
+        Some(other) => {
+            return Err(Error::InvalidArgument {
+                argument: "--deploy-mode".into(),
+                reason: format!("{other:?} is neither client nor cluster"),
+            })
+        }
+    }
+    if let Some(mode) = conf.get(keys::DEPLOY_MODE) {
+        if mode != "cluster" && args.deploy_mode.is_none() {
+            warnings.push(format!(
+                "{}={mode} is overridden: the driver command renders cluster mode",
+                keys::DEPLOY_MODE
+            ));
+        }
+    }
+
+    validate_sizes_and_counts(args, &conf)?;
+
+    let resource = MainAppResource::from_primary_resource(&args.primary_resource);
+    let main_class = match &resource {
+        MainAppResource::Python(_) => "org.apache.spark.deploy.PythonRunner".to_owned(),
+        MainAppResource::R(_) => "org.apache.spark.deploy.RRunner".to_owned(),
+        MainAppResource::Java(_) => args.main_class.clone().ok_or_else(|| Error::InvalidArgument {
+            argument: "--class".into(),
+            reason: "required for a JVM application (spark-submit would read it from the jar's manifest, which spark-render does not open)".into(),
+        })?,
+    };
+    let user_main_class = match &resource {
+        MainAppResource::Java(_) => Some(main_class.clone()),
+        _ => args.main_class.clone(),
+    };
+
+    // The app name: --name, spark.app.name, the main class, then the resource's file name.
+    let name = args
+        .name
+        .clone()
+        .or_else(|| conf.get(keys::APP_NAME).map(str::to_owned))
+        .or(user_main_class)
+        .unwrap_or_else(|| file_name(&args.primary_resource).to_owned());
+
+    // prepareSubmitEnvironment: options become conf keys (they win over the conf).
+    conf.set(keys::MASTER, master);
+    conf.set(keys::DEPLOY_MODE, "cluster");
+    conf.set(keys::APP_NAME, name);
+    let assigned = [
+        (keys::DRIVER_MEMORY, &args.driver_memory),
+        (keys::DRIVER_CORES, &args.driver_cores),
+        (keys::EXECUTOR_MEMORY, &args.executor_memory),
+        (keys::EXECUTOR_CORES, &args.executor_cores),
+        (keys::EXECUTOR_INSTANCES, &args.num_executors),
+        (keys::JARS, &args.jars),
+        (keys::FILES, &args.files),
+        (keys::SUBMIT_PY_FILES, &args.py_files),
+        (keys::ARCHIVES, &args.archives),
+    ];
+    for (key, value) in assigned {
+        if let Some(value) = value {
+            conf.set(key, value.clone());
+        }
+    }
+
+    // The application jar joins spark.jars (not for Python and R apps).
+    if let MainAppResource::Java(Some(jar)) = &resource {
+        let mut jars = conf.get_seq(keys::JARS);
+        jars.push(jar.clone());
+        conf.set(keys::JARS, jars.join(","));
+    }
+
+    // Cluster mode ignores a spark.driver.host given by the user.
+    if conf.remove(keys::DRIVER_HOST).is_some() {
+        warnings.push(format!("{} is ignored in cluster mode", keys::DRIVER_HOST));
+    }
+
+    // Relative paths are resolved against the submitter's working directory.
+    for key in [keys::JARS, keys::FILES, keys::ARCHIVES] {
+        if let Some(value) = conf.get(key) {
+            let resolved = resolve_uris(value, &inputs.working_dir);
+            conf.set(key, resolved);
+        }
+    }
+    let py_files = resolve_uris(&conf.get_seq(keys::SUBMIT_PY_FILES).join(","), &inputs.working_dir);
+    conf.set(keys::SUBMIT_PY_FILES, conf::split_seq(&py_files).join(","));
+
+    if !conf.contains(keys::APP_SUBMIT_TIME) {
+        conf.set(keys::APP_SUBMIT_TIME, inputs.submit_time_ms.to_string());
+    }
+
+    let app = Application {
+        resource,
+        main_class,
+        args: args.app_args.clone(),
+        proxy_user: args.proxy_user.clone(),
+    };
+    Ok(Submission {
+        conf,
+        app,
+        warnings,
+    })
+}
+
+/// `SparkSubmitArguments.validateSubmitArguments`: memory sizes and core/executor counts must
+/// be positive.
+fn validate_sizes_and_counts(args: &SubmitArgs, conf: &SparkConf) -> Result<()> {
+    let pick = |flag: &Option<String>, key: &str, flag_name: &str| -> Option<(String, String)> {
+        match flag {
+            Some(v) => Some((format!("{key} (from {flag_name})"), v.clone())),
+            None => conf.get(key).map(|v| (key.to_owned(), v.to_owned())),
+        }
+    };
+    let sizes = [
+        (pick(&args.driver_memory, keys::DRIVER_MEMORY, "--driver-memory"), "driver memory"),
+        (pick(&args.executor_memory, keys::EXECUTOR_MEMORY, "--executor-memory"), "executor memory"),
+    ];
+    for (entry, what) in sizes {
+        if let Some((key, value)) = entry {
+            let bytes = conf::bytes::byte_string_as(&value, conf::ByteUnit::Byte).unwrap_or(-1);
+            if bytes <= 0 {
+                return Err(Error::invalid(
+                    &key,
+                    &value,
+                    format!("{what} must be a positive size such as 512m or 2g"),
+                ));
+            }
+        }
+    }
+    let dynamic = conf.get("spark.dynamicAllocation.enabled").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    let counts = [
+        (pick(&args.driver_cores, keys::DRIVER_CORES, "--driver-cores"), "driver cores"),
+        (pick(&args.executor_cores, keys::EXECUTOR_CORES, "--executor-cores"), "executor cores"),
+        (
+            if dynamic { None } else { pick(&args.num_executors, keys::EXECUTOR_INSTANCES, "--num-executors") },
+            "the number of executors",
+        ),
+    ];
+    for (entry, what) in counts {
+        if let Some((key, value)) = entry {
+            if value.parse::<i32>().map_or(true, |n| n <= 0) {
+                return Err(Error::invalid(&key, &value, format!("{what} must be a positive whole number")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `Utils.checkAndGetK8sMasterUrl`: `k8s://host:port` gains `https://`; only http(s) schemes.
+fn k8s_master_url(raw: &str) -> Result<String> {
+    let bad = |reason: String| Error::InvalidArgument {
+        argument: "--master".into(),
+        reason,
+    };
+    let rest = raw
+        .strip_prefix("k8s://")
+        .ok_or_else(|| bad(format!("{raw:?}: spark-render renders Kubernetes submissions; the master URL must start with k8s://")))?;
+    if !rest.contains("://") {
+        return Ok(format!("k8s://https://{rest}"));
+    }
+    let scheme = rest.split("://").next().unwrap_or_default().to_ascii_lowercase();
+    match scheme.as_str() {
+        "https" | "http" => Ok(raw.to_owned()),
+        _ => Err(bad(format!("invalid Kubernetes master scheme {scheme:?} in {raw:?}"))),
+    }
+}
+
+/// The last path segment of a resource.
+fn file_name(resource: &str) -> &str {
+    resource.rsplit('/').next().unwrap_or(resource)
+}
+
+/// `Utils.resolveURIs`: every comma item without a scheme becomes an absolute `file:` URI.
+fn resolve_uris(list: &str, working_dir: &str) -> String {
+    list.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| resolve_uri(p, working_dir))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `Utils.resolveURI` for one path.
+pub(crate) fn resolve_uri(path: &str, working_dir: &str) -> String {
+    if has_scheme(path) {
+        return path.to_owned();
+    }
+    let (path_part, fragment) = match path.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (path, None),
+    };
+    let absolute = if path_part.starts_with('/') {
+        path_part.to_owned()
+    } else {
+        format!("{}/{}", working_dir.trim_end_matches('/'), path_part)
+    };
+    let normalized = normalize_path(&absolute);
+    match fragment {
+        Some(f) => format!("file:{normalized}#{f}"),
+        None => format!("file:{normalized}"),
+    }
+}
+
+/// Whether a string starts with a URI scheme (`[a-zA-Z][a-zA-Z0-9+.-]*:`).
+pub(crate) fn has_scheme(s: &str) -> bool {
+    let Some((scheme, _)) = s.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+}
+
+/// Removes `.` and `..` segments and repeated slashes.
+fn normalize_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn master_urls_are_normalised() {
+        assert_eq!(k8s_master_url("k8s://host:443").as_deref(), Ok("k8s://https://host:443"));
+        assert_eq!(k8s_master_url("k8s://http://h").as_deref(), Ok("k8s://http://h"));
+        assert!(k8s_master_url("yarn").is_err());
+        assert!(k8s_master_url("k8s://ftp://h").is_err());
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_working_dir() {
+        assert_eq!(resolve_uri("app.jar", "/work/dir"), "file:/work/dir/app.jar");
+        assert_eq!(resolve_uri("../x/a.py", "/work/dir"), "file:/work/x/a.py");
+        assert_eq!(resolve_uri("local:///a.jar", "/w"), "local:///a.jar");
+        assert_eq!(resolve_uri("/abs/a.zip#env", "/w"), "file:/abs/a.zip#env");
+    }
+
+    #[test]
+    fn conf_pairs_split_at_the_first_equals() {
+        assert_eq!(parse_conf_pair("a=b=c"), Ok(("a".into(), "b=c".into())));
+        assert!(parse_conf_pair("novalue").is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! The Spark release whose behaviour is mirrored.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::Error;
+
+/// A Spark release spark-render models. Only the 3.5 line is modelled today; its patch
+/// releases behave alike for everything rendered, so any `3.5.N` is accepted and named in the
+/// `spark-version` label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SparkVersion {
+    /// Major version (3).
+    pub major: u16,
+    /// Minor version (5).
+    pub minor: u16,
+    /// Patch version.
+    pub patch: u16,
+}
+
+impl SparkVersion {
+    /// The default: Spark 3.5.3.
+    pub const DEFAULT: SparkVersion = SparkVersion {
+        major: 3,
+        minor: 5,
+        patch: 3,
+    };
+}
+
+impl Default for SparkVersion {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl fmt::Display for SparkVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+impl FromStr for SparkVersion {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let bad = |reason: &str| Error::InvalidInput {
+            input: "spark-version".into(),
+            value: s.into(),
+            reason: reason.into(),
+        };
+        let parts: Vec<&str> = s.split('.').collect();
+        let nums: Vec<u16> = parts
+            .iter()
+            .map(|p| p.parse::<u16>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| bad("expected a release number such as 3.5.3"))?;
+        match nums.as_slice() {
+            [3, 5, patch] => Ok(SparkVersion {
+                major: 3,
+                minor: 5,
+                patch: *patch,
+            }),
+            [_, _, _] => Err(bad("only Spark 3.5.x is modelled")),
+            _ => Err(bad("expected a release number such as 3.5.3")),
+        }
+    }
+}

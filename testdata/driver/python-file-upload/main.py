@@ -1,0 +1,1 @@
+print("placeholder: only uploaded, never run")
