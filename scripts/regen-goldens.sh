@@ -4,6 +4,7 @@
 #   scripts/regen-goldens.sh [CASE...]      (default: every case)
 #
 #   testdata/driver/<case>/        -> oracle.yaml       (the render must succeed)
+#   testdata/deviations/<case>/    -> oracle.yaml       (Spark renders; spark-render refuses, see README)
 #   testdata/driver-errors/<case>/ -> oracle-error.txt  (the render must fail; Spark's exception)
 #
 # Each case directory holds spark.properties and an optional case.json with the keys
@@ -50,14 +51,14 @@ regen() {
   local args=()
   mapfile -d '' args < "$TMP/args"
   (cd "$dir" && "$ORACLE/render.sh" "${args[@]}") > "$TMP/out" 2> "$TMP/err" || rc=$?
-  if [ "$kind" = driver ]; then
+  if [ "$kind" != driver-errors ]; then
     if [ "$rc" -ne 0 ]; then
-      echo "driver/$name: FAILED (exit $rc)" >&2
+      echo "$kind/$name: FAILED (exit $rc)" >&2
       cat "$TMP/err" >&2
       return 1
     fi
     mv "$TMP/out" "$dir/oracle.yaml" || return 1
-    echo "driver/$name: $(grep -c '^---$' "$dir/oracle.yaml") objects"
+    echo "$kind/$name: $(grep -c '^---$' "$dir/oracle.yaml") objects"
   else
     # Spark's exception (and causes) are the last stderr lines, after any log output.
     if [ "$rc" -eq 0 ] || ! grep -q '^spark-oracle: error: ' "$TMP/err"; then
@@ -74,7 +75,7 @@ regen() {
 cd "$REPO"
 status=0
 if [ $# -eq 0 ]; then
-  for dir in testdata/driver/*/ testdata/driver-errors/*/; do
+  for dir in testdata/driver/*/ testdata/deviations/*/ testdata/driver-errors/*/; do
     [ -f "$dir/spark.properties" ] || continue
     kind="${dir#testdata/}"
     regen "${kind%%/*}" "${dir%/}" || status=1
@@ -83,6 +84,8 @@ else
   for name in "$@"; do
     if [ -f "testdata/driver/$name/spark.properties" ]; then
       regen driver "testdata/driver/$name" || status=1
+    elif [ -f "testdata/deviations/$name/spark.properties" ]; then
+      regen deviations "testdata/deviations/$name" || status=1
     elif [ -f "testdata/driver-errors/$name/spark.properties" ]; then
       regen driver-errors "testdata/driver-errors/$name" || status=1
     else

@@ -56,7 +56,11 @@ pub struct DriverArgs {
     pub resource: String,
 
     /// The application's arguments.
-    #[arg(value_name = "APP_ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "APP_ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub app_args: Vec<String>,
 }
 
@@ -166,7 +170,11 @@ pub struct InputOptions {
     pub driver_uid: Option<String>,
 
     /// The Spark release to mirror (3.5.x).
-    #[arg(long = "spark-version", value_name = "VERSION", default_value = "3.5.3")]
+    #[arg(
+        long = "spark-version",
+        value_name = "VERSION",
+        default_value = "3.5.3"
+    )]
     pub spark_version: String,
 }
 

@@ -23,7 +23,11 @@ fn main() -> ExitCode {
         Err(err) => {
             // --help and --version are "errors" printed on stdout.
             let _ = err.print();
-            let code = if err.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let code = if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            };
             return ExitCode::from(code as u8);
         }
     };

@@ -55,19 +55,49 @@ impl DriverSpec {
 
 /// Conf keys whose features spark-render does not model yet: refused, never ignored.
 const UNSUPPORTED: &[(&str, &str)] = &[
-    ("spark.kubernetes.driver.podTemplateFile", "driver pod templates"),
-    ("spark.kubernetes.executor.podTemplateFile", "the executor pod template ConfigMap"),
+    (
+        "spark.kubernetes.driver.podTemplateFile",
+        "driver pod templates",
+    ),
+    (
+        "spark.kubernetes.executor.podTemplateFile",
+        "the executor pod template ConfigMap",
+    ),
     ("spark.kubernetes.driver.volumes.", "driver volumes"),
-    ("spark.kubernetes.authenticate.driver.oauthToken", "submission credentials"),
-    ("spark.kubernetes.authenticate.driver.oauthTokenFile", "submission credentials"),
-    ("spark.kubernetes.authenticate.driver.caCertFile", "submission credentials"),
-    ("spark.kubernetes.authenticate.driver.clientKeyFile", "submission credentials"),
-    ("spark.kubernetes.authenticate.driver.clientCertFile", "submission credentials"),
-    ("spark.kubernetes.kerberos.krb5.path", "shipping a local krb5.conf"),
-    ("spark.kubernetes.kerberos.tokenSecret.", "Hadoop delegation-token secrets"),
+    (
+        "spark.kubernetes.authenticate.driver.oauthToken",
+        "submission credentials",
+    ),
+    (
+        "spark.kubernetes.authenticate.driver.oauthTokenFile",
+        "submission credentials",
+    ),
+    (
+        "spark.kubernetes.authenticate.driver.caCertFile",
+        "submission credentials",
+    ),
+    (
+        "spark.kubernetes.authenticate.driver.clientKeyFile",
+        "submission credentials",
+    ),
+    (
+        "spark.kubernetes.authenticate.driver.clientCertFile",
+        "submission credentials",
+    ),
+    (
+        "spark.kubernetes.kerberos.krb5.path",
+        "shipping a local krb5.conf",
+    ),
+    (
+        "spark.kubernetes.kerberos.tokenSecret.",
+        "Hadoop delegation-token secrets",
+    ),
     ("spark.kerberos.keytab", "Kerberos keytabs"),
     ("spark.kerberos.principal", "Kerberos logins"),
-    ("spark.kubernetes.driver.pod.featureSteps", "user feature steps (they are JVM classes)"),
+    (
+        "spark.kubernetes.driver.pod.featureSteps",
+        "user feature steps (they are JVM classes)",
+    ),
 ];
 
 fn refuse_unsupported(conf: &SparkConf, inputs: &RenderInputs) -> Result<()> {
@@ -108,9 +138,18 @@ fn refuse_unsupported(conf: &SparkConf, inputs: &RenderInputs) -> Result<()> {
 }
 
 /// Builds the driver pod and its objects for a prepared submission.
-pub fn build(submission: &Submission, inputs: &RenderInputs, version: SparkVersion) -> Result<DriverSpec> {
+pub fn build(
+    submission: &Submission,
+    inputs: &RenderInputs,
+    version: SparkVersion,
+) -> Result<DriverSpec> {
     refuse_unsupported(&submission.conf, inputs)?;
-    let conf = DriverConf::new(submission.conf.clone(), submission.app.clone(), inputs, version);
+    let conf = DriverConf::new(
+        submission.conf.clone(),
+        submission.app.clone(),
+        inputs,
+        version,
+    );
 
     let basic = BasicDriverStep::new(&conf)?;
     let pod_name = basic.pod_name().to_owned();
@@ -118,7 +157,9 @@ pub fn build(submission: &Submission, inputs: &RenderInputs, version: SparkVersi
         Box::new(basic),
         Box::new(DriverCredentialsStep::new(&conf)),
         Box::new(DriverServiceStep::new(&conf)?),
-        Box::new(MountSecretsStep::new(conf.prefixed(keys::DRIVER_SECRETS_PREFIX))),
+        Box::new(MountSecretsStep::new(
+            conf.prefixed(keys::DRIVER_SECRETS_PREFIX),
+        )),
         Box::new(EnvSecretsStep::new(
             conf.prefixed(keys::DRIVER_SECRET_KEY_REF_PREFIX),
             keys::DRIVER_SECRET_KEY_REF_PREFIX,
@@ -159,8 +200,14 @@ pub fn build(submission: &Submission, inputs: &RenderInputs, version: SparkVersi
         .collect();
 
     spark_pod.add_env([pod::env("SPARK_CONF_DIR", SPARK_CONF_DIR_INTERNAL)]);
-    spark_pod.add_volume_mount(pod::mount(SPARK_CONF_VOLUME_DRIVER, SPARK_CONF_DIR_INTERNAL));
-    let SparkPod { pod: mut driver_pod, container } = spark_pod;
+    spark_pod.add_volume_mount(pod::mount(
+        SPARK_CONF_VOLUME_DRIVER,
+        SPARK_CONF_DIR_INTERNAL,
+    ));
+    let SparkPod {
+        pod: mut driver_pod,
+        container,
+    } = spark_pod;
     {
         let spec = driver_pod.spec.get_or_insert_with(Default::default);
         spec.containers.push(container);

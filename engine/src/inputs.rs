@@ -84,13 +84,25 @@ impl RenderInputs {
             ));
         }
         if self.app_id.is_empty() || self.app_id.chars().any(|c| c.is_whitespace()) {
-            return Err(bad("app-id", &self.app_id, "expected an id such as spark-<32 hex digits>"));
+            return Err(bad(
+                "app-id",
+                &self.app_id,
+                "expected an id such as spark-<32 hex digits>",
+            ));
         }
         if self.local_dir_uuid.is_empty() || self.local_dir_uuid.contains(['/', ',']) {
-            return Err(bad("local-dir-uuid", &self.local_dir_uuid, "expected a UUID"));
+            return Err(bad(
+                "local-dir-uuid",
+                &self.local_dir_uuid,
+                "expected a UUID",
+            ));
         }
         if !self.working_dir.starts_with('/') {
-            return Err(bad("working-dir", &self.working_dir, "expected an absolute path"));
+            return Err(bad(
+                "working-dir",
+                &self.working_dir,
+                "expected an absolute path",
+            ));
         }
         Ok(())
     }

@@ -89,7 +89,13 @@ mod tests {
     #[test]
     fn dates_print_like_java() {
         assert_eq!(date_to_string_utc(0), "Thu Jan 01 00:00:00 UTC 1970");
-        assert_eq!(date_to_string_utc(1_700_000_000_000), "Tue Nov 14 22:13:20 UTC 2023");
-        assert_eq!(date_to_string_utc(951_782_400_000), "Tue Feb 29 00:00:00 UTC 2000");
+        assert_eq!(
+            date_to_string_utc(1_700_000_000_000),
+            "Tue Nov 14 22:13:20 UTC 2023"
+        );
+        assert_eq!(
+            date_to_string_utc(951_782_400_000),
+            "Tue Feb 29 00:00:00 UTC 2000"
+        );
     }
 }

@@ -44,10 +44,8 @@ impl<'a> DriverConf<'a> {
         inputs: &'a RenderInputs,
         version: SparkVersion,
     ) -> Self {
-        let resource_name_prefix = names::resource_name_prefix(
-            conf.get_or(keys::APP_NAME, "spark"),
-            &inputs.unique_id,
-        );
+        let resource_name_prefix =
+            names::resource_name_prefix(conf.get_or(keys::APP_NAME, "spark"), &inputs.unique_id);
         DriverConf {
             conf,
             app,
@@ -86,7 +84,10 @@ impl<'a> DriverConf<'a> {
         let preset = [
             (labels::SPARK_VERSION, self.version.to_string()),
             (labels::SPARK_APP_ID, self.app_id().to_owned()),
-            (labels::SPARK_APP_NAME, names::app_name_label(self.app_name())),
+            (
+                labels::SPARK_APP_NAME,
+                names::app_name_label(self.app_name()),
+            ),
             (labels::SPARK_ROLE, "driver".to_owned()),
         ];
         let custom = self.prefixed(keys::DRIVER_LABEL_PREFIX);
@@ -94,9 +95,7 @@ impl<'a> DriverConf<'a> {
             if custom.iter().any(|(k, _)| k == key) {
                 return Err(Error::NotAllowed {
                     key: format!("{}{key}", keys::DRIVER_LABEL_PREFIX),
-                    reason: format!(
-                        "label key {key} is reserved for Spark bookkeeping operations"
-                    ),
+                    reason: format!("label key {key} is reserved for Spark bookkeeping operations"),
                 });
             }
         }

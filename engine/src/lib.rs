@@ -43,7 +43,7 @@ pub use driver::DriverSpec;
 pub use error::{Error, Result};
 pub use inputs::{RenderInputs, SubmitterEnv};
 pub use manifest::Resource;
-pub use submit::{SubmitArgs, Submission};
+pub use submit::{Submission, SubmitArgs};
 pub use version::SparkVersion;
 
 /// One render: spark-submit's arguments, the values Spark would draw itself, and the Spark

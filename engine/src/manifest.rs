@@ -5,6 +5,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 /// One Kubernetes object Spark creates.
+// A render yields a handful of objects; boxing the Pod would only make matching clumsier.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -94,7 +96,8 @@ pub fn to_json_list(objects: &[Resource]) -> Result<String, SerializeError> {
         kind: "List",
         items: objects,
     };
-    let mut text = serde_json::to_string_pretty(&list).map_err(|e| SerializeError(e.to_string()))?;
+    let mut text =
+        serde_json::to_string_pretty(&list).map_err(|e| SerializeError(e.to_string()))?;
     text.push('\n');
     Ok(text)
 }

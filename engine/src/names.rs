@@ -66,8 +66,14 @@ mod tests {
 
     #[test]
     fn prefix_follows_spark_rules() {
-        assert_eq!(resource_name_prefix("spark-pi", "0123456789abcdef"), "spark-pi-0123456789abcdef");
-        assert_eq!(resource_name_prefix("Nightly ETL.Job_v2", "abc"), "nightly-etl-job-v2-abc");
+        assert_eq!(
+            resource_name_prefix("spark-pi", "0123456789abcdef"),
+            "spark-pi-0123456789abcdef"
+        );
+        assert_eq!(
+            resource_name_prefix("Nightly ETL.Job_v2", "abc"),
+            "nightly-etl-job-v2-abc"
+        );
         assert_eq!(resource_name_prefix("9lives", "abc"), "xlives-abc");
         assert_eq!(resource_name_prefix("--a", "abc"), "a-abc");
         assert_eq!(resource_name_prefix(" _1", "abc"), "x-abc");

@@ -42,7 +42,10 @@ impl SparkPod {
 
     /// Appends a volume to the pod.
     pub fn add_volume(&mut self, volume: Volume) {
-        self.spec_mut().volumes.get_or_insert_with(Vec::new).push(volume);
+        self.spec_mut()
+            .volumes
+            .get_or_insert_with(Vec::new)
+            .push(volume);
     }
 
     /// Appends a volume mount to the Spark container.

@@ -44,14 +44,18 @@ mod tests {
 
     #[test]
     fn accepts_kubernetes_quantities() {
-        for q in ["1", "0.5", "500m", "1408Mi", "2Gi", "1e3", "1.", ".5", "+1", "100k", "1E-2"] {
+        for q in [
+            "1", "0.5", "500m", "1408Mi", "2Gi", "1e3", "1.", ".5", "+1", "100k", "1E-2",
+        ] {
             assert!(is_valid(q), "{q}");
         }
     }
 
     #[test]
     fn refuses_what_the_api_server_refuses() {
-        for q in ["", "abc", "4gb", "1.5.1", "m", "1 ", " 1", "1Kb", "--1", "1e1.5", "."] {
+        for q in [
+            "", "abc", "4gb", "1.5.1", "m", "1 ", " 1", "1Kb", "--1", "1e1.5", ".",
+        ] {
             assert!(!is_valid(q), "{q}");
         }
     }

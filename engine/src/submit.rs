@@ -216,7 +216,10 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
             conf.set(key, resolved);
         }
     }
-    let py_files = resolve_uris(&conf.get_seq(keys::SUBMIT_PY_FILES).join(","), &inputs.working_dir);
+    let py_files = resolve_uris(
+        &conf.get_seq(keys::SUBMIT_PY_FILES).join(","),
+        &inputs.working_dir,
+    );
     conf.set(keys::SUBMIT_PY_FILES, conf::split_seq(&py_files).join(","));
 
     if !conf.contains(keys::APP_SUBMIT_TIME) {
@@ -246,8 +249,18 @@ fn validate_sizes_and_counts(args: &SubmitArgs, conf: &SparkConf) -> Result<()> 
         }
     };
     let sizes = [
-        (pick(&args.driver_memory, keys::DRIVER_MEMORY, "--driver-memory"), "driver memory"),
-        (pick(&args.executor_memory, keys::EXECUTOR_MEMORY, "--executor-memory"), "executor memory"),
+        (
+            pick(&args.driver_memory, keys::DRIVER_MEMORY, "--driver-memory"),
+            "driver memory",
+        ),
+        (
+            pick(
+                &args.executor_memory,
+                keys::EXECUTOR_MEMORY,
+                "--executor-memory",
+            ),
+            "executor memory",
+        ),
     ];
     for (entry, what) in sizes {
         if let Some((key, value)) = entry {
@@ -261,19 +274,43 @@ fn validate_sizes_and_counts(args: &SubmitArgs, conf: &SparkConf) -> Result<()> 
             }
         }
     }
-    let dynamic = conf.get("spark.dynamicAllocation.enabled").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    let dynamic = conf
+        .get("spark.dynamicAllocation.enabled")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     let counts = [
-        (pick(&args.driver_cores, keys::DRIVER_CORES, "--driver-cores"), "driver cores"),
-        (pick(&args.executor_cores, keys::EXECUTOR_CORES, "--executor-cores"), "executor cores"),
         (
-            if dynamic { None } else { pick(&args.num_executors, keys::EXECUTOR_INSTANCES, "--num-executors") },
+            pick(&args.driver_cores, keys::DRIVER_CORES, "--driver-cores"),
+            "driver cores",
+        ),
+        (
+            pick(
+                &args.executor_cores,
+                keys::EXECUTOR_CORES,
+                "--executor-cores",
+            ),
+            "executor cores",
+        ),
+        (
+            if dynamic {
+                None
+            } else {
+                pick(
+                    &args.num_executors,
+                    keys::EXECUTOR_INSTANCES,
+                    "--num-executors",
+                )
+            },
             "the number of executors",
         ),
     ];
     for (entry, what) in counts {
         if let Some((key, value)) = entry {
             if value.parse::<i32>().map_or(true, |n| n <= 0) {
-                return Err(Error::invalid(&key, &value, format!("{what} must be a positive whole number")));
+                return Err(Error::invalid(
+                    &key,
+                    &value,
+                    format!("{what} must be a positive whole number"),
+                ));
             }
         }
     }
@@ -292,10 +329,16 @@ fn k8s_master_url(raw: &str) -> Result<String> {
     if !rest.contains("://") {
         return Ok(format!("k8s://https://{rest}"));
     }
-    let scheme = rest.split("://").next().unwrap_or_default().to_ascii_lowercase();
+    let scheme = rest
+        .split("://")
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     match scheme.as_str() {
         "https" | "http" => Ok(raw.to_owned()),
-        _ => Err(bad(format!("invalid Kubernetes master scheme {scheme:?} in {raw:?}"))),
+        _ => Err(bad(format!(
+            "invalid Kubernetes master scheme {scheme:?} in {raw:?}"
+        ))),
     }
 }
 
@@ -365,15 +408,24 @@ mod tests {
 
     #[test]
     fn master_urls_are_normalised() {
-        assert_eq!(k8s_master_url("k8s://host:443").as_deref(), Ok("k8s://https://host:443"));
-        assert_eq!(k8s_master_url("k8s://http://h").as_deref(), Ok("k8s://http://h"));
+        assert_eq!(
+            k8s_master_url("k8s://host:443").as_deref(),
+            Ok("k8s://https://host:443")
+        );
+        assert_eq!(
+            k8s_master_url("k8s://http://h").as_deref(),
+            Ok("k8s://http://h")
+        );
         assert!(k8s_master_url("yarn").is_err());
         assert!(k8s_master_url("k8s://ftp://h").is_err());
     }
 
     #[test]
     fn relative_paths_resolve_against_the_working_dir() {
-        assert_eq!(resolve_uri("app.jar", "/work/dir"), "file:/work/dir/app.jar");
+        assert_eq!(
+            resolve_uri("app.jar", "/work/dir"),
+            "file:/work/dir/app.jar"
+        );
         assert_eq!(resolve_uri("../x/a.py", "/work/dir"), "file:/work/x/a.py");
         assert_eq!(resolve_uri("local:///a.jar", "/w"), "local:///a.jar");
         assert_eq!(resolve_uri("/abs/a.zip#env", "/w"), "file:/abs/a.zip#env");

@@ -18,12 +18,19 @@ pub fn is_local_and_resolvable(uri: &str) -> bool {
     if !has_scheme(uri) {
         return true;
     }
-    uri.split(':').next().is_some_and(|s| s.eq_ignore_ascii_case("file"))
+    uri.split(':')
+        .next()
+        .is_some_and(|s| s.eq_ignore_ascii_case("file"))
 }
 
 /// The URI a local file gets once Spark has uploaded it:
 /// `<upload path>/spark-upload-<uuid>/<file name>`. Fails without an upload path, as Spark does.
-pub fn upload_file_uri(uri: &str, conf: &SparkConf, inputs: &RenderInputs, key: &str) -> Result<String> {
+pub fn upload_file_uri(
+    uri: &str,
+    conf: &SparkConf,
+    inputs: &RenderInputs,
+    key: &str,
+) -> Result<String> {
     let upload_path = conf.get(keys::FILE_UPLOAD_PATH).ok_or_else(|| Error::Missing {
         key: keys::FILE_UPLOAD_PATH.into(),
         reason: format!(

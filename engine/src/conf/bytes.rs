@@ -47,8 +47,12 @@ impl ByteUnit {
         let (to_m, from_m) = (self.multiplier(), from.multiplier());
         if from_m > to_m {
             let ratio = from_m / to_m;
-            d.checked_mul(ratio)
-                .ok_or_else(|| format!("{d}{} does not fit in a 64-bit count of {self:?}", suffix_name(from)))
+            d.checked_mul(ratio).ok_or_else(|| {
+                format!(
+                    "{d}{} does not fit in a 64-bit count of {self:?}",
+                    suffix_name(from)
+                )
+            })
         } else {
             Ok(d / (to_m / from_m))
         }

@@ -116,7 +116,8 @@ impl SparkConf {
     pub fn get_double(&self, key: &str) -> Result<Option<f64>> {
         self.get(key)
             .map(|v| {
-                parse_java_double(v.trim()).ok_or_else(|| Error::invalid(key, v, "expected a number"))
+                parse_java_double(v.trim())
+                    .ok_or_else(|| Error::invalid(key, v, "expected a number"))
             })
             .transpose()
     }
@@ -124,7 +125,9 @@ impl SparkConf {
     /// A `bytesConf(unit)` entry, in `unit`s (Spark's `byteFromString`: a leading `-` is kept).
     pub fn get_bytes(&self, key: &str, unit: ByteUnit) -> Result<Option<i64>> {
         self.get(key)
-            .map(|v| bytes::byte_from_string(v, unit).map_err(|reason| Error::invalid(key, v, reason)))
+            .map(|v| {
+                bytes::byte_from_string(v, unit).map_err(|reason| Error::invalid(key, v, reason))
+            })
             .transpose()
     }
 
@@ -147,9 +150,7 @@ pub fn split_seq(value: &str) -> Vec<String> {
 /// Parses a number the way `java.lang.Double.parseDouble` accepts the common forms
 /// (optional sign, digits, fraction, exponent, an optional `d`/`f` suffix).
 pub fn parse_java_double(s: &str) -> Option<f64> {
-    let body = s
-        .strip_suffix(['d', 'D', 'f', 'F'])
-        .unwrap_or(s);
+    let body = s.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(s);
     let valid = !body.is_empty()
         && body
             .chars()

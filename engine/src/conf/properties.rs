@@ -153,7 +153,9 @@ fn unescape(s: &str) -> std::result::Result<String, String> {
                     .ok_or_else(|| format!("malformed \\uxxxx escape \"\\u{hex}\""))?;
                 match (pending_high.take(), unit) {
                     (Some(high), 0xDC00..=0xDFFF) => {
-                        let code = 0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
+                        let code = 0x10000
+                            + ((u32::from(high) - 0xD800) << 10)
+                            + (u32::from(unit) - 0xDC00);
                         out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
                     }
                     (prev, 0xD800..=0xDBFF) => {
@@ -266,8 +268,18 @@ mod tests {
     #[test]
     fn reads_all_separator_forms() {
         let got = kv("a=1\nb: 2\nc 3\n  d = 4 \ne\n#x=y\n! z\n\nf==g\n");
-        let want = [("a", "1"), ("b", "2"), ("c", "3"), ("d", "4 "), ("e", ""), ("f", "=g")];
-        let want: Vec<_> = want.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let want = [
+            ("a", "1"),
+            ("b", "2"),
+            ("c", "3"),
+            ("d", "4 "),
+            ("e", ""),
+            ("f", "=g"),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         assert_eq!(got, want);
     }
 
@@ -283,13 +295,23 @@ mod tests {
     #[test]
     fn refuses_malformed_unicode_escapes_with_line_number() {
         let err = parse("a=1\nb=\\u12\n", "my.conf").unwrap_err();
-        assert_eq!(err.to_string(), "my.conf:2: malformed \\uxxxx escape \"\\u12\"");
+        assert_eq!(
+            err.to_string(),
+            "my.conf:2: malformed \\uxxxx escape \"\\u12\""
+        );
     }
 
     #[test]
     fn store_escapes_like_java() {
-        let text = store("c", "d", [("spark.master", "k8s://https://h:443"), ("a b", " x=y#")]);
-        assert_eq!(text, "#c\n#d\na\\ b=\\ x\\=y\\#\nspark.master=k8s\\://https\\://h\\:443\n");
+        let text = store(
+            "c",
+            "d",
+            [("spark.master", "k8s://https://h:443"), ("a b", " x=y#")],
+        );
+        assert_eq!(
+            text,
+            "#c\n#d\na\\ b=\\ x\\=y\\#\nspark.master=k8s\\://https\\://h\\:443\n"
+        );
     }
 
     #[test]
@@ -297,7 +319,10 @@ mod tests {
         let entries = [("k:1", "v\\ \n!"), ("é", "ü\t")];
         let text = store("c", "d", entries);
         let back = parse_sorted(&text).expect("parses");
-        let want: Vec<_> = entries.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let want: Vec<_> = entries
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         assert_eq!(back, want);
     }
 }

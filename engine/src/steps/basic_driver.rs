@@ -12,8 +12,8 @@ use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
 use crate::quantity;
-use crate::uploads;
 use crate::steps::FeatureStep;
+use crate::uploads;
 
 /// The driver container's default name.
 pub const DEFAULT_DRIVER_CONTAINER_NAME: &str = "spark-kubernetes-driver";
@@ -75,10 +75,14 @@ impl DriverMemory {
             }
             None => default_overhead_factor,
         };
-        let overhead_mib = match conf.conf.get_bytes(keys::DRIVER_MEMORY_OVERHEAD, ByteUnit::MiB)? {
+        let overhead_mib = match conf
+            .conf
+            .get_bytes(keys::DRIVER_MEMORY_OVERHEAD, ByteUnit::MiB)?
+        {
             Some(explicit) => explicit,
             // Scala's `Double.toInt` saturates, as Rust's `as` does.
-            None => ((overhead_factor * heap_mib as f64) as i32 as i64).max(keys::MEMORY_OVERHEAD_MIN_MIB),
+            None => ((overhead_factor * heap_mib as f64) as i32 as i64)
+                .max(keys::MEMORY_OVERHEAD_MIN_MIB),
         };
         Ok(DriverMemory {
             heap_mib,
@@ -148,7 +152,9 @@ impl BasicDriverStep {
         let driver_port = port(conf, keys::DRIVER_PORT)?.unwrap_or(keys::DEFAULT_DRIVER_PORT);
         let block_manager_port = match port(conf, keys::DRIVER_BLOCK_MANAGER_PORT)? {
             Some(p) => p,
-            None => port(conf, keys::BLOCK_MANAGER_PORT)?.unwrap_or(keys::DEFAULT_BLOCK_MANAGER_PORT),
+            None => {
+                port(conf, keys::BLOCK_MANAGER_PORT)?.unwrap_or(keys::DEFAULT_BLOCK_MANAGER_PORT)
+            }
         };
         let ui_port = port(conf, keys::UI_PORT)?.unwrap_or(keys::DEFAULT_UI_PORT);
 
@@ -196,7 +202,12 @@ impl BasicDriverStep {
 /// entries first, then the others, as Spark orders them).
 fn uploaded_file_lists(conf: &DriverConf<'_>) -> Result<Vec<(String, String)>> {
     let mut props = Vec::new();
-    for key in [keys::JARS, keys::FILES, keys::ARCHIVES, keys::SUBMIT_PY_FILES] {
+    for key in [
+        keys::JARS,
+        keys::FILES,
+        keys::ARCHIVES,
+        keys::SUBMIT_PY_FILES,
+    ] {
         let (local, remote): (Vec<String>, Vec<String>) = conf
             .conf
             .get_seq(key)
@@ -296,7 +307,10 @@ impl FeatureStep for BasicDriverStep {
         }
         let mut env = vec![pod::env("SPARK_USER", &self.spark_user)];
         env.extend(self.env.iter().map(|(k, v)| pod::env(k, v)));
-        env.push(pod::env_from_field("SPARK_DRIVER_BIND_ADDRESS", "status.podIP"));
+        env.push(pod::env_from_field(
+            "SPARK_DRIVER_BIND_ADDRESS",
+            "status.podIP",
+        ));
         p.add_env(env);
 
         let resources = p
@@ -329,9 +343,11 @@ impl FeatureStep for BasicDriverStep {
         spec.restart_policy = Some("Never".into());
         pod::merge_into(&mut spec.node_selector, self.node_selector.iter().cloned());
         if !self.pull_secrets.is_empty() {
-            spec.image_pull_secrets
-                .get_or_insert_with(Vec::new)
-                .extend(self.pull_secrets.iter().map(|name| LocalObjectReference { name: name.clone() }));
+            spec.image_pull_secrets.get_or_insert_with(Vec::new).extend(
+                self.pull_secrets
+                    .iter()
+                    .map(|name| LocalObjectReference { name: name.clone() }),
+            );
         }
         if let Some(name) = &self.scheduler_name {
             spec.scheduler_name = Some(name.clone());

@@ -19,7 +19,10 @@ impl DriverCredentialsStep {
     /// Reads the service account name.
     pub fn new(conf: &DriverConf<'_>) -> Self {
         DriverCredentialsStep {
-            service_account: conf.conf.get(keys::DRIVER_SERVICE_ACCOUNT).map(str::to_owned),
+            service_account: conf
+                .conf
+                .get(keys::DRIVER_SERVICE_ACCOUNT)
+                .map(str::to_owned),
         }
     }
 }

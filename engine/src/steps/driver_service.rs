@@ -70,13 +70,19 @@ impl DriverServiceStep {
             namespace: conf.namespace().to_owned(),
             ip_family_policy,
             ip_families: families.split(',').map(str::to_owned).collect(),
-            driver_port: conf.conf.get_int(keys::DRIVER_PORT)?.unwrap_or(keys::DEFAULT_DRIVER_PORT),
+            driver_port: conf
+                .conf
+                .get_int(keys::DRIVER_PORT)?
+                .unwrap_or(keys::DEFAULT_DRIVER_PORT),
             // Spark reads only spark.driver.blockManager.port here, not spark.blockManager.port.
             block_manager_port: conf
                 .conf
                 .get_int(keys::DRIVER_BLOCK_MANAGER_PORT)?
                 .unwrap_or(keys::DEFAULT_BLOCK_MANAGER_PORT),
-            ui_port: conf.conf.get_int(keys::UI_PORT)?.unwrap_or(keys::DEFAULT_UI_PORT),
+            ui_port: conf
+                .conf
+                .get_int(keys::UI_PORT)?
+                .unwrap_or(keys::DEFAULT_UI_PORT),
             app_id: conf.app_id().to_owned(),
             selector: conf.labels()?,
             service_labels: conf.prefixed(keys::DRIVER_SERVICE_LABEL_PREFIX),
@@ -114,7 +120,10 @@ impl FeatureStep for DriverServiceStep {
             name: Some(self.service_name.clone()),
             ..ObjectMeta::default()
         };
-        pod::merge_into(&mut metadata.annotations, self.service_annotations.iter().cloned());
+        pod::merge_into(
+            &mut metadata.annotations,
+            self.service_annotations.iter().cloned(),
+        );
         pod::merge_into(
             &mut metadata.labels,
             std::iter::once((labels::SPARK_APP_ID.to_owned(), self.app_id.clone()))

@@ -1,0 +1,104 @@
+//! Golden conformance: for every case under `testdata/driver/`, `spark-render driver` prints the
+//! same objects real Spark 3.5.3 creates (`oracle.yaml`, made by `scripts/regen-goldens.sh`).
+//!
+//! A case holding `pending.txt` uses a feature spark-render does not model yet: it must be
+//! refused as such (never rendered differently from Spark). A case under `testdata/deviations/`
+//! is one where the README documents why spark-render refuses what Spark accepts.
+
+mod common;
+
+use std::path::Path;
+
+fn name_of(dir: &Path) -> String {
+    dir.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn driver_objects_equal_spark() {
+    let cases = common::cases("driver");
+    assert!(
+        cases.len() >= 15,
+        "expected the driver golden cases, found {}",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for dir in &cases {
+        let name = name_of(dir);
+        let oracle = std::fs::read_to_string(dir.join("oracle.yaml"))
+            .unwrap_or_else(|e| panic!("{name}: no oracle.yaml: {e}"));
+        let out = common::run_case(dir, &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if dir.join("pending.txt").exists() {
+            if out.status.code() != Some(1)
+                || !out.stdout.is_empty()
+                || !stderr.contains("does not model")
+            {
+                failures.push(format!(
+                    "{name}: marked pending but not refused as unsupported (remove pending.txt if it is now modelled): {}",
+                    stderr.trim()
+                ));
+            }
+            continue;
+        }
+        if !out.status.success() {
+            failures.push(format!("{name}: spark-render failed: {}", stderr.trim()));
+            continue;
+        }
+        let ours = String::from_utf8(out.stdout).expect("UTF-8 output");
+        let diffs = common::compare(&oracle, &ours);
+        if !diffs.is_empty() {
+            failures.push(format!("{name}:\n  {}", diffs.join("\n  ")));
+        }
+        compared += 1;
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    assert!(
+        compared >= 15,
+        "only {compared} cases were compared with Spark"
+    );
+}
+
+#[test]
+fn documented_deviations_are_refused() {
+    let cases = common::cases("deviations");
+    assert!(!cases.is_empty());
+    for dir in &cases {
+        let name = name_of(dir);
+        assert!(
+            dir.join("oracle.yaml").is_file(),
+            "{name}: Spark's rendering is missing"
+        );
+        let expected = std::fs::read_to_string(dir.join("expected-error.txt"))
+            .unwrap_or_else(|e| panic!("{name}: no expected-error.txt: {e}"));
+        let out = common::run_case(dir, &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(out.stdout.is_empty(), "{name}: printed manifests");
+        assert!(stderr.contains(expected.trim()), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn the_comparison_detects_a_changed_value() {
+    // Guards the comparison itself: a real difference must be reported.
+    let dir = common::repo().join("testdata/driver/example-minimal");
+    let oracle = std::fs::read_to_string(dir.join("oracle.yaml")).expect("golden");
+    let out = common::run_case(&dir, &[]);
+    let ours = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(common::compare(&oracle, &ours).is_empty());
+    let changed = ours.replace("memory: 1408Mi", "memory: 1409Mi");
+    assert_ne!(changed, ours);
+    assert!(!common::compare(&oracle, &changed).is_empty());
+    let reordered = ours.replace("- --class\n", "- --klass\n");
+    assert!(!common::compare(&oracle, &reordered).is_empty());
+}
