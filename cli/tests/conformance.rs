@@ -5,6 +5,8 @@
 //! refused as such (never rendered differently from Spark). A case under `testdata/deviations/`
 //! is one where the README documents why spark-render refuses what Spark accepts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::Path;

@@ -2,6 +2,8 @@
 //! `oracle-error.txt`) are refused by `spark-render driver` too: exit status 1, nothing on
 //! stdout, and a message naming the key — the fragment in the case's `expected-error.txt`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 #[test]

@@ -1,6 +1,7 @@
 //! Shared test helpers: running the `spark-render` binary on a golden case and comparing its
 //! objects with the reference renderer's, after the normalisation the oracle documents.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;

@@ -1,0 +1,348 @@
+//! The `spark-render` binary: argument handling, output formats, exit codes, determinism.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const IMAGE: &str = "spark.kubernetes.container.image=apache/spark:3.5.3";
+const JAR: &str = "local:///opt/spark/examples/jars/spark-examples.jar";
+
+/// Runs `spark-render` with a scrubbed environment.
+fn run(args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_spark-render"));
+    for var in [
+        "SPARK_USER",
+        "SPARK_CONF_DIR",
+        "SPARK_HOME",
+        "HADOOP_CONF_DIR",
+        "SPARK_LOCAL_DIRS",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.args(args).output().expect("spark-render runs")
+}
+
+fn fixed(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut args = vec![
+        "driver",
+        "--app-id",
+        "spark-1",
+        "--unique-id",
+        "abc123",
+        "--submit-time",
+        "1700000000000",
+        "--spark-user",
+        "tester",
+        "--local-dir-uuid",
+        "u-1",
+        "--conf",
+        IMAGE,
+        "--class",
+        "org.apache.spark.examples.SparkPi",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn spark_submit_style_command_line_renders() {
+    let out = run(&fixed(&[
+        "--master",
+        "k8s://host:443",
+        "--name",
+        "spark-pi",
+        "--driver-memory",
+        "2g",
+        "--driver-cores",
+        "2",
+        "--proxy-user",
+        "bob",
+        JAR,
+        "100",
+        "--verbose",
+    ]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs = common::parse_yaml_docs(&String::from_utf8(out.stdout).unwrap());
+    let pod = &docs[0];
+    assert_eq!(pod["metadata"]["name"], "spark-pi-abc123-driver");
+    let c = &pod["spec"]["containers"][0];
+    assert_eq!(c["resources"]["requests"]["cpu"], "2");
+    assert_eq!(c["resources"]["limits"]["memory"], "2432Mi");
+    let args: Vec<&str> = c["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        args,
+        [
+            "driver",
+            "--proxy-user",
+            "bob",
+            "--properties-file",
+            "/opt/spark/conf/spark.properties",
+            "--class",
+            "org.apache.spark.examples.SparkPi",
+            JAR,
+            "100",
+            "--verbose"
+        ]
+    );
+    let props = docs[2]["data"]["spark.properties"].as_str().unwrap();
+    assert!(
+        props.contains("spark.master=k8s\\://https\\://host\\:443\n"),
+        "{props}"
+    );
+    assert!(props.contains("spark.driver.cores=2\n"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let args = fixed(&["--driver-uid", "uid-1", JAR]);
+    let a = run(&args);
+    let b = run(&args);
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn json_output_is_a_v1_list() {
+    let out = run(&fixed(&["-o", "json", JAR]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["apiVersion"], "v1");
+    assert_eq!(list["kind"], "List");
+    let kinds: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["Pod", "Service", "ConfigMap"]);
+}
+
+#[test]
+fn owner_references_need_the_driver_uid() {
+    let without = run(&fixed(&[JAR]));
+    let text = String::from_utf8(without.stdout).unwrap();
+    assert!(!text.contains("ownerReferences"), "{text}");
+    let with = run(&fixed(&["--driver-uid", "uid-7", JAR]));
+    let docs = common::parse_yaml_docs(&String::from_utf8(with.stdout).unwrap());
+    for doc in &docs[1..] {
+        assert_eq!(doc["metadata"]["ownerReferences"][0]["uid"], "uid-7");
+        assert_eq!(
+            doc["metadata"]["ownerReferences"][0]["name"],
+            "org-apache-spark-examples-sparkpi-abc123-driver"
+        );
+    }
+    assert!(docs[0]["metadata"].get("ownerReferences").is_none());
+}
+
+#[test]
+fn drawn_inputs_look_like_sparks() {
+    let out = run(&["driver", "--conf", IMAGE, "--class", "C", JAR]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs = common::parse_yaml_docs(&String::from_utf8(out.stdout).unwrap());
+    let app_id = docs[0]["metadata"]["labels"]["spark-app-selector"]
+        .as_str()
+        .unwrap();
+    assert!(
+        app_id.starts_with("spark-") && app_id.len() == 38,
+        "{app_id}"
+    );
+    let name = docs[0]["metadata"]["name"].as_str().unwrap();
+    let unique = name
+        .strip_prefix("c-")
+        .and_then(|n| n.strip_suffix("-driver"))
+        .unwrap();
+    assert!(
+        unique.len() > 6 && unique.chars().all(|c| c.is_ascii_hexdigit()),
+        "{name}"
+    );
+}
+
+#[test]
+fn refusals_exit_1_with_nothing_on_stdout() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["driver", "--conf", "novalue", JAR],
+            "--conf: \"novalue\" has no '='",
+        ),
+        (
+            &["driver", "--class", "C", JAR],
+            "spark.kubernetes.container.image is not set",
+        ),
+        (
+            &[
+                "driver",
+                "--properties-file",
+                "/nonexistent/spark.conf",
+                "--conf",
+                IMAGE,
+                "--class",
+                "C",
+                JAR,
+            ],
+            "cannot read /nonexistent/spark.conf",
+        ),
+        (
+            &[
+                "driver",
+                "--conf",
+                IMAGE,
+                "--conf",
+                "spark.driver.memory=lots",
+                "--class",
+                "C",
+                JAR,
+            ],
+            "spark.driver.memory=\"lots\" is invalid",
+        ),
+        (
+            &[
+                "driver",
+                "--conf",
+                IMAGE,
+                "--conf",
+                "spark.kubernetes.driver.request.cores=abc",
+                "--class",
+                "C",
+                JAR,
+            ],
+            "spark.kubernetes.driver.request.cores=\"abc\" is invalid",
+        ),
+        (
+            &[
+                "driver",
+                "--conf",
+                IMAGE,
+                "--conf",
+                "spark.kubernetes.driver.label.spark-role=x",
+                "--class",
+                "C",
+                JAR,
+            ],
+            "spark.kubernetes.driver.label.spark-role is not allowed",
+        ),
+        (
+            &[
+                "driver",
+                "--conf",
+                IMAGE,
+                "--deploy-mode",
+                "client",
+                "--class",
+                "C",
+                JAR,
+            ],
+            "--deploy-mode",
+        ),
+        (
+            &[
+                "driver", "--conf", IMAGE, "--master", "yarn", "--class", "C", JAR,
+            ],
+            "--master",
+        ),
+        (
+            &[
+                "driver",
+                "--conf",
+                IMAGE,
+                "--spark-version",
+                "3.4.1",
+                "--class",
+                "C",
+                JAR,
+            ],
+            "only Spark 3.5.x",
+        ),
+        (&["driver", "--conf", IMAGE, JAR], "--class"),
+        (
+            &[
+                "driver",
+                "--conf",
+                IMAGE,
+                "--conf",
+                "spark.kubernetes.driver.podTemplateFile=t.yaml",
+                "--class",
+                "C",
+                JAR,
+            ],
+            "spark.kubernetes.driver.podTemplateFile is set, but spark-render does not model",
+        ),
+    ];
+    for (args, fragment) in cases {
+        let out = run(args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(err.contains(fragment), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn unreadable_properties_line_names_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("spark-render-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.conf");
+    std::fs::write(&file, format!("{IMAGE}\nspark.app.name=\\u12\n")).unwrap();
+    let out = run(&[
+        "driver",
+        "--properties-file",
+        file.to_str().unwrap(),
+        "--class",
+        "C",
+        JAR,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("bad.conf:2: malformed"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let out = run(&["driver", "--no-such-flag", JAR]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let help = run(&["driver", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("kubectl apply -f -"));
+    let version = run(&["--version"]);
+    assert!(String::from_utf8_lossy(&version.stdout).contains("Spark 3.5.3"));
+}
+
+#[test]
+fn warnings_go_to_stderr() {
+    let out = run(&fixed(&[
+        "--conf",
+        "spark.driver.host=h",
+        "--conf",
+        "other.key=1",
+        JAR,
+    ]));
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("spark.driver.host is ignored in cluster mode"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ignoring non-Spark config property: other.key"),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("warning"));
+}
