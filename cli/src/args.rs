@@ -27,6 +27,38 @@ pub enum Command {
     /// creates them.
     #[command(after_help = DRIVER_EXAMPLES)]
     Driver(DriverArgs),
+    /// The executor Pods the running driver would create, and their spark-conf ConfigMap.
+    Executor(ExecutorArgs),
+    /// The driver's objects, then the executors'.
+    All(ExecutorArgs),
+}
+
+/// Arguments of `spark-render executor` and `spark-render all`.
+#[derive(Debug, Args)]
+pub struct ExecutorArgs {
+    #[command(flatten)]
+    pub executors: ExecutorOptions,
+
+    #[command(flatten)]
+    pub driver: DriverArgs,
+}
+
+/// Which executors to render, and what only the running driver knows.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Executor options")]
+pub struct ExecutorOptions {
+    /// An executor to render; repeatable (default: 1).
+    #[arg(long = "executor-id", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub executor_id: Vec<u32>,
+
+    /// The driver pod's IP (the image entrypoint hands it to Spark; it reaches the executors'
+    /// SPARK_DRIVER_POD_IP). Default: the placeholder DRIVER_POD_IP.
+    #[arg(long = "driver-pod-ip", value_name = "IP")]
+    pub driver_pod_ip: Option<String>,
+
+    /// The secret executors get with spark.authenticate=true (default: random, as Spark draws it).
+    #[arg(long = "auth-secret", value_name = "HEX")]
+    pub auth_secret: Option<String>,
 }
 
 const DRIVER_EXAMPLES: &str = "\

@@ -37,6 +37,11 @@ pub fn render_inputs(opts: &InputOptions) -> RenderInputs {
     inputs
 }
 
+/// A secret as Spark's `Utils.createSecret` draws it: 256 random bits, hex.
+pub fn random_secret() -> String {
+    hex(&random_bytes(32))
+}
+
 /// A non-empty environment variable.
 pub fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())

@@ -12,9 +12,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use spark_render_engine::conf::properties;
-use spark_render_engine::{manifest, render_driver, RenderRequest, SubmitArgs};
+use spark_render_engine::{manifest, render_all, render_driver, RenderRequest, SubmitArgs};
 
-use crate::args::{Cli, Command, DriverArgs, OutputFormat};
+use crate::args::{Cli, Command, DriverArgs, ExecutorOptions, OutputFormat};
 use crate::errors::{CliError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE};
 
 fn main() -> ExitCode {
@@ -32,7 +32,9 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Driver(args) => driver(&args),
+        Command::Driver(args) => run(&args, None, Role::Driver),
+        Command::Executor(args) => run(&args.driver, Some(&args.executors), Role::Executor),
+        Command::All(args) => run(&args.driver, Some(&args.executors), Role::All),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK as u8),
@@ -43,15 +45,43 @@ fn main() -> ExitCode {
     }
 }
 
-fn driver(args: &DriverArgs) -> Result<(), CliError> {
-    let request = render_request(args)?;
-    let rendered = render_driver(&request)?;
+/// Which objects to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Driver,
+    Executor,
+    All,
+}
+
+fn run(args: &DriverArgs, executors: Option<&ExecutorOptions>, role: Role) -> Result<(), CliError> {
+    let mut request = render_request(args)?;
+    if let Some(opts) = executors {
+        if !opts.executor_id.is_empty() {
+            request.executor_ids = opts.executor_id.clone();
+        }
+        if let Some(ip) = &opts.driver_pod_ip {
+            request.inputs.driver_pod_ip = ip.clone();
+        }
+        request.inputs.auth_secret = opts
+            .auth_secret
+            .clone()
+            .unwrap_or_else(environment::random_secret);
+    }
+    let rendered = match role {
+        Role::Driver => render_driver(&request)?,
+        Role::Executor | Role::All => render_all(&request)?,
+    };
     for warning in &rendered.warnings {
         eprintln!("spark-render: warning: {warning}");
     }
+    let objects = match role {
+        Role::Driver => rendered.driver_objects().to_vec(),
+        Role::Executor => rendered.executor_objects().to_vec(),
+        Role::All => rendered.objects(),
+    };
     let text = match args.output {
-        OutputFormat::Yaml => manifest::to_yaml(rendered.objects()),
-        OutputFormat::Json => manifest::to_json_list(rendered.objects()),
+        OutputFormat::Yaml => manifest::to_yaml(&objects),
+        OutputFormat::Json => manifest::to_json_list(&objects),
     }
     .map_err(|e| CliError::Output(e.to_string()))?;
     let mut stdout = std::io::stdout().lock();

@@ -71,6 +71,53 @@ fn driver_objects_equal_spark() {
 }
 
 #[test]
+fn driver_and_executor_objects_equal_spark() {
+    let cases = common::cases("executor");
+    if cases.is_empty() {
+        return;
+    }
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for dir in &cases {
+        let name = name_of(dir);
+        let oracle = std::fs::read_to_string(dir.join("oracle.yaml"))
+            .unwrap_or_else(|e| panic!("{name}: no oracle.yaml: {e}"));
+        let out = common::run_case_as(dir, "all", &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if dir.join("pending.txt").exists() {
+            if out.status.code() != Some(1) || !stderr.contains("does not model") {
+                failures.push(format!(
+                    "{name}: marked pending but not refused as unsupported: {}",
+                    stderr.trim()
+                ));
+            }
+            continue;
+        }
+        if !out.status.success() {
+            failures.push(format!("{name}: spark-render failed: {}", stderr.trim()));
+            continue;
+        }
+        let ours = String::from_utf8(out.stdout).expect("UTF-8 output");
+        let diffs = common::compare(&oracle, &ours);
+        if !diffs.is_empty() {
+            failures.push(format!("{name}:\n  {}", diffs.join("\n  ")));
+        }
+        compared += 1;
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    assert!(
+        compared >= 12,
+        "only {compared} executor cases were compared with Spark"
+    );
+}
+
+#[test]
 fn documented_deviations_are_refused() {
     let cases = common::cases("deviations");
     assert!(!cases.is_empty());

@@ -41,9 +41,25 @@ pub struct DriverSpec {
     pub objects: Vec<Resource>,
     /// The driver's `spark.properties`: the submitted conf plus the steps' system properties.
     pub spark_properties: SparkConf,
+    /// The driver pod's name.
+    pub pod_name: String,
 }
 
 impl DriverSpec {
+    /// The last value of env var `name` in the driver container (what the driver process
+    /// sees: later duplicates win).
+    pub fn container_env(&self, name: &str) -> Option<String> {
+        let spec = self.pod()?.spec.as_ref()?;
+        let container = spec.containers.last()?;
+        container
+            .env
+            .iter()
+            .flatten()
+            .rev()
+            .find(|e| e.name == name)
+            .and_then(|e| e.value.clone())
+    }
+
     /// The driver pod.
     pub fn pod(&self) -> Option<&k8s_openapi::api::core::v1::Pod> {
         self.objects.iter().find_map(|o| match o {
@@ -167,7 +183,7 @@ pub fn build(
         Box::new(DriverCommandStep::new(&conf)?),
         Box::new(HadoopConfStep::new(&conf)),
         Box::new(KerberosConfStep::new(&conf)),
-        Box::new(LocalDirsStep::new(&conf)?),
+        Box::new(LocalDirsStep::for_driver(&conf)?),
     ];
 
     let mut spark_pod = SparkPod::initial();
@@ -254,6 +270,7 @@ pub fn build(
     Ok(DriverSpec {
         objects,
         spark_properties: system_properties,
+        pod_name,
     })
 }
 

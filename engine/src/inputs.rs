@@ -25,6 +25,13 @@ pub struct RenderInputs {
     /// The driver pod's UID, assigned by the API server. `None` leaves ownerReferences out
     /// (an ownerReference to a UID that does not exist gets its object garbage-collected).
     pub driver_uid: Option<String>,
+    /// The running driver pod's IP. The official image's entrypoint passes it to Spark as
+    /// `spark.driver.bindAddress` and `spark.executorEnv.SPARK_DRIVER_POD_IP`, so it reaches
+    /// every executor's env.
+    pub driver_pod_ip: String,
+    /// The secret the driver generates when `spark.authenticate=true`; Spark hands it to
+    /// executors in the `_SPARK_AUTH_SECRET` env var.
+    pub auth_secret: String,
     /// The submitter's working directory, against which spark-submit resolves relative paths
     /// in `spark.jars`, `spark.files`, ... (absolute, no trailing `/`).
     pub working_dir: String,
@@ -57,6 +64,8 @@ impl Default for RenderInputs {
             local_dir_uuid: "00000000-0000-0000-0000-000000000000".into(),
             upload_uuid: "00000000-0000-0000-0000-000000000000".into(),
             driver_uid: Some("00000000-0000-0000-0000-00000000d001".into()),
+            driver_pod_ip: "DRIVER_POD_IP".into(),
+            auth_secret: "SPARK_AUTH_SECRET_PLACEHOLDER".into(),
             working_dir: "/".into(),
             env: SubmitterEnv::default(),
         }

@@ -19,6 +19,10 @@ pub mod labels {
     pub const SPARK_APP_NAME: &str = "spark-app-name";
     /// `spark-role`
     pub const SPARK_ROLE: &str = "spark-role";
+    /// `spark-exec-id`
+    pub const SPARK_EXECUTOR_ID: &str = "spark-exec-id";
+    /// `spark-exec-resourceprofile-id`
+    pub const SPARK_RESOURCE_PROFILE_ID: &str = "spark-exec-resourceprofile-id";
 }
 
 /// Everything the driver feature steps read.
@@ -72,10 +76,7 @@ impl<'a> DriverConf<'a> {
 
     /// Entries under `prefix`, keys without it, in conf order (`parsePrefixedKeyValuePairs`).
     pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
-        self.conf
-            .with_prefix(prefix)
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect()
+        prefixed(&self.conf, prefix)
     }
 
     /// The driver's labels: the user's `spark.kubernetes.driver.label.*` and Spark's preset
@@ -111,15 +112,7 @@ impl<'a> DriverConf<'a> {
 
     /// `spark.kubernetes.container.image.pullPolicy`, checked.
     pub fn image_pull_policy(&self) -> Result<&str> {
-        let policy = self.conf.get_or(keys::IMAGE_PULL_POLICY, "IfNotPresent");
-        match policy {
-            "Always" | "Never" | "IfNotPresent" => Ok(policy),
-            other => Err(Error::invalid(
-                keys::IMAGE_PULL_POLICY,
-                other,
-                "expected one of Always, Never, IfNotPresent",
-            )),
-        }
+        image_pull_policy(&self.conf)
     }
 
     /// The image pull secrets, a trimmed comma list.
@@ -153,4 +146,133 @@ impl<'a> DriverConf<'a> {
             None => keys::DEFAULT_MEMORY_OVERHEAD_FACTOR,
         })
     }
+}
+
+/// Entries under `prefix`, keys without it, in conf order (`parsePrefixedKeyValuePairs`).
+pub fn prefixed(conf: &SparkConf, prefix: &str) -> Vec<(String, String)> {
+    conf.with_prefix(prefix)
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// The user's labels under `prefix` followed by Spark's `preset` ones; a user label with a
+/// preset key is refused, as Spark does.
+pub fn with_preset_labels(
+    conf: &SparkConf,
+    prefix: &str,
+    preset: &[(&str, String)],
+) -> Result<Vec<(String, String)>> {
+    let custom = prefixed(conf, prefix);
+    for (key, _) in preset {
+        if custom.iter().any(|(k, _)| k == key) {
+            return Err(Error::NotAllowed {
+                key: format!("{prefix}{key}"),
+                reason: format!("label key {key} is reserved for Spark bookkeeping operations"),
+            });
+        }
+    }
+    let mut all = custom;
+    all.extend(preset.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    Ok(all)
+}
+
+/// `spark.kubernetes.container.image.pullPolicy`, checked.
+pub fn image_pull_policy(conf: &SparkConf) -> Result<&str> {
+    let policy = conf.get_or(keys::IMAGE_PULL_POLICY, "IfNotPresent");
+    match policy {
+        "Always" | "Never" | "IfNotPresent" => Ok(policy),
+        other => Err(Error::invalid(
+            keys::IMAGE_PULL_POLICY,
+            other,
+            "expected one of Always, Never, IfNotPresent",
+        )),
+    }
+}
+
+/// The driver pod as executors refer to it (their ownerReference).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DriverPodRef {
+    /// The driver pod's name.
+    pub name: String,
+    /// Its UID, when known.
+    pub uid: Option<String>,
+}
+
+/// Everything the executor feature steps read (Spark's `KubernetesExecutorConf`).
+#[derive(Debug, Clone)]
+pub struct ExecutorConf<'a> {
+    /// The running driver's conf.
+    pub conf: SparkConf,
+    /// The application id.
+    pub app_id: String,
+    /// The executor id (`1`, `2`, ...).
+    pub executor_id: String,
+    /// The driver pod, in cluster mode.
+    pub driver_pod: Option<DriverPodRef>,
+    /// The render inputs.
+    pub inputs: &'a RenderInputs,
+    /// The Spark release mirrored.
+    pub version: SparkVersion,
+    /// `spark.kubernetes.executor.podNamePrefix`.
+    pub resource_name_prefix: String,
+    /// `SPARK_LOCAL_DIRS` as the driver process sees it.
+    pub driver_local_dirs: Option<String>,
+}
+
+impl ExecutorConf<'_> {
+    /// `spark.app.name` (default `spark`).
+    pub fn app_name(&self) -> &str {
+        self.conf.get_or(keys::APP_NAME, "spark")
+    }
+
+    /// `spark.kubernetes.namespace`.
+    pub fn namespace(&self) -> &str {
+        self.conf.get_or(keys::NAMESPACE, "default")
+    }
+
+    /// Entries under `prefix`, keys without it, in conf order.
+    pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
+        prefixed(&self.conf, prefix)
+    }
+
+    /// The executor's labels: `spark.kubernetes.executor.label.*` and Spark's preset ones.
+    pub fn labels(&self) -> Result<Vec<(String, String)>> {
+        let preset = [
+            (labels::SPARK_VERSION, self.version.to_string()),
+            (labels::SPARK_EXECUTOR_ID, self.executor_id.clone()),
+            (labels::SPARK_APP_ID, self.app_id.clone()),
+            (
+                labels::SPARK_APP_NAME,
+                names::app_name_label(self.app_name()),
+            ),
+            (labels::SPARK_ROLE, "executor".to_owned()),
+            (labels::SPARK_RESOURCE_PROFILE_ID, "0".to_owned()),
+        ];
+        with_preset_labels(&self.conf, keys::EXECUTOR_LABEL_PREFIX, &preset)
+    }
+
+    /// `spark.kubernetes.executor.env`: `spark.executorEnv.*` whose names Spark accepts
+    /// (`[-._a-zA-Z][-._a-zA-Z0-9]*`); the others are dropped with a warning.
+    pub fn environment(&self) -> (Vec<(String, String)>, Vec<String>) {
+        let mut accepted = Vec::new();
+        let mut warnings = Vec::new();
+        for (name, value) in self.prefixed(keys::EXECUTOR_ENV_PREFIX) {
+            if is_valid_env_name(&name) {
+                accepted.push((name, value));
+            } else {
+                warnings.push(format!(
+                    "{}{name} is dropped: Spark accepts executor env names matching [-._a-zA-Z][-._a-zA-Z0-9]*",
+                    keys::EXECUTOR_ENV_PREFIX
+                ));
+            }
+        }
+        (accepted, warnings)
+    }
+}
+
+fn is_valid_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let ok_first = |c: char| c.is_ascii_alphabetic() || matches!(c, '-' | '.' | '_');
+    matches!(chars.next(), Some(c) if ok_first(c))
+        && chars.all(|c| ok_first(c) || c.is_ascii_digit())
 }

@@ -26,6 +26,7 @@ pub mod app;
 pub mod conf;
 pub mod driver;
 mod error;
+pub mod executor;
 pub mod inputs;
 pub mod java;
 pub mod kubernetes_conf;
@@ -33,6 +34,7 @@ pub mod manifest;
 pub mod names;
 pub mod pod;
 pub mod quantity;
+pub mod runtime_conf;
 pub mod steps;
 pub mod submit;
 pub mod uploads;
@@ -41,14 +43,15 @@ pub mod version;
 pub use conf::SparkConf;
 pub use driver::DriverSpec;
 pub use error::{Error, Result};
+pub use executor::ExecutorsSpec;
 pub use inputs::{RenderInputs, SubmitterEnv};
 pub use manifest::Resource;
 pub use submit::{Submission, SubmitArgs};
 pub use version::SparkVersion;
 
-/// One render: spark-submit's arguments, the values Spark would draw itself, and the Spark
-/// release to mirror.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One render: spark-submit's arguments, the values Spark would draw itself, the Spark
+/// release to mirror, and which executors to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RenderRequest {
     /// spark-submit's arguments.
@@ -57,10 +60,23 @@ pub struct RenderRequest {
     pub inputs: RenderInputs,
     /// The Spark release whose behaviour is mirrored.
     pub spark_version: SparkVersion,
+    /// The executors to render (by id, from 1), for [`render_all`].
+    pub executor_ids: Vec<u32>,
+}
+
+impl Default for RenderRequest {
+    fn default() -> Self {
+        RenderRequest {
+            submit: SubmitArgs::default(),
+            inputs: RenderInputs::default(),
+            spark_version: SparkVersion::default(),
+            executor_ids: vec![1],
+        }
+    }
 }
 
 impl RenderRequest {
-    /// A request with the default (fixed) inputs and Spark 3.5.3.
+    /// A request with the default (fixed) inputs, Spark 3.5.3 and executor 1.
     pub fn new(submit: SubmitArgs) -> Self {
         RenderRequest {
             submit,
@@ -69,13 +85,15 @@ impl RenderRequest {
     }
 }
 
-/// The driver's objects, plus notes for the user.
+/// What a submission creates, plus notes for the user.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Rendered {
-    /// The driver side.
+    /// The driver side: the driver pod and the objects spark-submit creates with it.
     pub driver: DriverSpec,
-    /// Things spark-submit would ignore or override, worth telling the user.
+    /// The executor side, when asked for ([`render_all`]).
+    pub executors: Option<ExecutorsSpec>,
+    /// Things spark-submit or the driver would ignore or override, worth telling the user.
     pub warnings: Vec<String>,
 }
 
@@ -85,9 +103,21 @@ impl Rendered {
         self.driver.pod()
     }
 
-    /// Every object, in the order Spark creates them.
-    pub fn objects(&self) -> &[Resource] {
+    /// The driver's objects, in the order Spark creates them.
+    pub fn driver_objects(&self) -> &[Resource] {
         &self.driver.objects
+    }
+
+    /// The executors' objects (empty unless rendered).
+    pub fn executor_objects(&self) -> &[Resource] {
+        self.executors.as_ref().map_or(&[], |e| &e.objects)
+    }
+
+    /// The driver's objects, then the executors'.
+    pub fn objects(&self) -> Vec<Resource> {
+        let mut all = self.driver.objects.clone();
+        all.extend(self.executor_objects().iter().cloned());
+        all
     }
 }
 
@@ -102,6 +132,22 @@ pub fn render_driver(request: &RenderRequest) -> Result<Rendered> {
     let driver = driver::build(&submission, &request.inputs, request.spark_version)?;
     Ok(Rendered {
         driver,
+        executors: None,
         warnings: submission.warnings,
     })
+}
+
+/// Renders the driver's objects and then the executors `request.executor_ids` the running
+/// driver would create, with their spark-conf ConfigMap.
+pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
+    let mut rendered = render_driver(request)?;
+    let executors = executor::build(
+        &rendered.driver,
+        &request.inputs,
+        request.spark_version,
+        &request.executor_ids,
+    )?;
+    rendered.warnings.extend(executors.warnings.iter().cloned());
+    rendered.executors = Some(executors);
+    Ok(rendered)
 }

@@ -73,13 +73,22 @@ pub fn to_yaml(objects: &[Resource]) -> Result<String, SerializeError> {
     let mut out = String::new();
     for object in objects {
         out.push_str("---\n");
-        let doc = serde_saphyr::to_string(object).map_err(|e| SerializeError(e.to_string()))?;
+        let doc = serde_saphyr::to_string_with_options(object, yaml_options())
+            .map_err(|e| SerializeError(e.to_string()))?;
         out.push_str(&doc);
         if !out.ends_with('\n') {
             out.push('\n');
         }
     }
     Ok(out)
+}
+
+/// Block literals (`|`) for multi-line text such as `spark.properties`; long single-line values
+/// stay on one line (no `>` folding), which keeps them greppable.
+fn yaml_options() -> serde_saphyr::SerializerOptions {
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.folded_wrap_chars = usize::MAX;
+    options
 }
 
 /// A `v1` `List` holding the objects, as pretty JSON.

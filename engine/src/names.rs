@@ -94,3 +94,8 @@ mod tests {
         assert_eq!(driver_service_name(&long, "id"), "spark-id-driver-svc");
     }
 }
+
+/// The executors' spark-conf ConfigMap name (`KubernetesClientUtils.configMapNameExecutor`).
+pub fn executor_conf_map_name(unique_id: &str) -> String {
+    format!("spark-exec-{unique_id}-conf-map")
+}

@@ -12,7 +12,7 @@ fn render(props: &str, resource: &str, class: Option<&str>, args: &[&str]) -> St
     submit.app_args = args.iter().map(|a| a.to_string()).collect();
     submit.properties_file = properties::parse(props, "spark.properties").unwrap();
     let rendered = render_driver(&RenderRequest::new(submit)).unwrap();
-    manifest::to_yaml(rendered.objects()).unwrap()
+    manifest::to_yaml(rendered.driver_objects()).unwrap()
 }
 
 macro_rules! snapshot {

@@ -42,6 +42,11 @@ const SUBMITTER_ENV: &[&str] = &[
 /// Runs `spark-render driver` for a case with the inputs its `case.json` gives, else the
 /// oracle's defaults, in the case directory (as the oracle renders it).
 pub fn run_case(dir: &Path, extra: &[&str]) -> Output {
+    run_case_as(dir, "driver", extra)
+}
+
+/// Runs `spark-render <subcommand>` (`driver`, `executor` or `all`) for a case.
+pub fn run_case_as(dir: &Path, subcommand: &str, extra: &[&str]) -> Output {
     let case: Value = std::fs::read_to_string(dir.join("case.json"))
         .map(|t| serde_json::from_str(&t).expect("case.json is JSON"))
         .unwrap_or_else(|_| json!({}));
@@ -61,8 +66,18 @@ pub fn run_case(dir: &Path, extra: &[&str]) -> Output {
             cmd.env(k, v.as_str().expect("env values are strings"));
         }
     }
-    cmd.arg("driver")
-        .args(["--properties-file", "spark.properties"])
+    cmd.arg(subcommand);
+    if subcommand != "driver" {
+        let id = match case.get("executor_id") {
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::String(s)) => s.clone(),
+            _ => "1".into(),
+        };
+        cmd.args(["--executor-id", &id])
+            .args(["--driver-pod-ip", &get("driver_pod_ip", "DRIVER_POD_IP")])
+            .args(["--auth-secret", "SPARK_AUTH_SECRET_PLACEHOLDER"]);
+    }
+    cmd.args(["--properties-file", "spark.properties"])
         .args([
             "--app-id",
             &get("app_id", "spark-00000000000000000000000000000000"),
@@ -147,8 +162,20 @@ pub fn normalize(obj: &mut Value) {
             if let Some(containers) = obj["spec"][field].as_array_mut() {
                 for c in containers {
                     if let Some(env) = c["env"].as_array_mut() {
-                        sort_between(env, "SPARK_APPLICATION_ID", "SPARK_DRIVER_BIND_ADDRESS");
+                        // spark.kubernetes.driverEnv.* (driver), spark.executorEnv.* (executor)
+                        sort_between(env, "SPARK_APPLICATION_ID", &["SPARK_DRIVER_BIND_ADDRESS"]);
+                        sort_between(
+                            env,
+                            "SPARK_RESOURCE_PROFILE_ID",
+                            &[
+                                "_SPARK_AUTH_SECRET",
+                                "SPARK_CLASSPATH",
+                                "SPARK_JAVA_OPT_",
+                                "SPARK_EXECUTOR_POD_IP",
+                            ],
+                        );
                         sort_runs(env, |e| e["valueFrom"].get("secretKeyRef").is_some());
+                        normalize_java_opts(env);
                     }
                     if let Some(mounts) = c["volumeMounts"].as_array_mut() {
                         sort_runs(mounts, |m| {
@@ -183,15 +210,41 @@ fn sort_runs(items: &mut [Value], pred: impl Fn(&Value) -> bool) {
     }
 }
 
-/// Sorts the items strictly between the first env var named `after` and the next named `before`.
-fn sort_between(env: &mut [Value], after: &str, before: &str) {
+/// Sorts the items strictly between the first env var named `after` and the next one whose name
+/// starts with one of `before`.
+fn sort_between(env: &mut [Value], after: &str, before: &[&str]) {
     let Some(start) = env.iter().position(|e| e["name"] == after) else {
         return;
     };
-    let Some(len) = env[start + 1..].iter().position(|e| e["name"] == before) else {
+    let Some(len) = env[start + 1..].iter().position(|e| {
+        e["name"]
+            .as_str()
+            .is_some_and(|n| before.iter().any(|b| n.starts_with(b)))
+    }) else {
         return;
     };
     env[start + 1..start + 1 + len].sort_by_key(sort_key);
+}
+
+/// `SPARK_JAVA_OPT_<n>`: the entries come out of a Scala hash map, and the `-Dspark.*` options
+/// (startup confs) are numbered in hash-set order. Options from `extraJavaOptions` keep their
+/// numbers; `-Dspark.*` options are compared as a set.
+fn normalize_java_opts(env: &mut [Value]) {
+    let is_opt = |e: &Value| {
+        e["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("SPARK_JAVA_OPT_"))
+    };
+    for e in env.iter_mut() {
+        if is_opt(e)
+            && e["value"]
+                .as_str()
+                .is_some_and(|v| v.starts_with("-Dspark."))
+        {
+            e["name"] = Value::String("SPARK_JAVA_OPT_*".into());
+        }
+    }
+    sort_runs(env, is_opt);
 }
 
 /// The oracle posts Pods and Services without a namespace (the client adds it); spark-render

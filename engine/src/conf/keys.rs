@@ -130,3 +130,61 @@ pub const MEMORY_OVERHEAD_MIN_MIB: i64 = 384;
 pub const DEFAULT_MEMORY_OVERHEAD_FACTOR: f64 = 0.1;
 /// The default overhead factor for Python and R apps.
 pub const NON_JVM_MEMORY_OVERHEAD_FACTOR: f64 = 0.4;
+
+/// `spark.executor.memoryOverhead`
+pub const EXECUTOR_MEMORY_OVERHEAD: &str = "spark.executor.memoryOverhead";
+/// `spark.executor.memoryOverheadFactor`
+pub const EXECUTOR_MEMORY_OVERHEAD_FACTOR: &str = "spark.executor.memoryOverheadFactor";
+/// `spark.executor.pyspark.memory`
+pub const EXECUTOR_PYSPARK_MEMORY: &str = "spark.executor.pyspark.memory";
+/// `spark.memory.offHeap.enabled`
+pub const MEMORY_OFFHEAP_ENABLED: &str = "spark.memory.offHeap.enabled";
+/// `spark.memory.offHeap.size`
+pub const MEMORY_OFFHEAP_SIZE: &str = "spark.memory.offHeap.size";
+/// `spark.executor.extraJavaOptions`
+pub const EXECUTOR_JAVA_OPTIONS: &str = "spark.executor.extraJavaOptions";
+/// `spark.driver.extraJavaOptions`
+pub const DRIVER_JAVA_OPTIONS: &str = "spark.driver.extraJavaOptions";
+/// `spark.executor.extraClassPath`
+pub const EXECUTOR_CLASS_PATH: &str = "spark.executor.extraClassPath";
+/// `spark.executorEnv.` prefix
+pub const EXECUTOR_ENV_PREFIX: &str = "spark.executorEnv.";
+/// `spark.executor.resource.` prefix
+pub const EXECUTOR_RESOURCE_PREFIX: &str = "spark.executor.resource.";
+/// `spark.authenticate`
+pub const AUTHENTICATE: &str = "spark.authenticate";
+/// `spark.authenticate.secret.executor.file` (falls back to `spark.authenticate.secret.file`)
+pub const AUTH_SECRET_FILE_EXECUTOR: &str = "spark.authenticate.secret.executor.file";
+/// `spark.authenticate.secret.file`
+pub const AUTH_SECRET_FILE: &str = "spark.authenticate.secret.file";
+/// `spark.decommission.enabled`
+pub const DECOMMISSION_ENABLED: &str = "spark.decommission.enabled";
+/// `spark.kubernetes.decommission.script` (default `/opt/decom.sh`)
+pub const DECOMMISSION_SCRIPT: &str = "spark.kubernetes.decommission.script";
+/// `spark.kubernetes.executor.container.image`
+pub const EXECUTOR_CONTAINER_IMAGE: &str = "spark.kubernetes.executor.container.image";
+/// `spark.kubernetes.executor.podNamePrefix`
+pub const EXECUTOR_POD_NAME_PREFIX: &str = "spark.kubernetes.executor.podNamePrefix";
+/// `spark.kubernetes.executor.request.cores`
+pub const EXECUTOR_REQUEST_CORES: &str = "spark.kubernetes.executor.request.cores";
+/// `spark.kubernetes.executor.limit.cores`
+pub const EXECUTOR_LIMIT_CORES: &str = "spark.kubernetes.executor.limit.cores";
+/// `spark.kubernetes.executor.disableConfigMap`
+pub const EXECUTOR_DISABLE_CONFIG_MAP: &str = "spark.kubernetes.executor.disableConfigMap";
+/// `spark.kubernetes.allocation.pods.allocator` (default `direct`)
+pub const PODS_ALLOCATOR: &str = "spark.kubernetes.allocation.pods.allocator";
+/// `spark.kubernetes.executor.label.` prefix
+pub const EXECUTOR_LABEL_PREFIX: &str = "spark.kubernetes.executor.label.";
+/// `spark.kubernetes.executor.annotation.` prefix
+pub const EXECUTOR_ANNOTATION_PREFIX: &str = "spark.kubernetes.executor.annotation.";
+/// `spark.kubernetes.executor.node.selector.` prefix
+pub const EXECUTOR_NODE_SELECTOR_PREFIX: &str = "spark.kubernetes.executor.node.selector.";
+/// `spark.kubernetes.executor.scheduler.name`
+pub const EXECUTOR_SCHEDULER_NAME: &str = "spark.kubernetes.executor.scheduler.name";
+/// `spark.kubernetes.authenticate.executor.serviceAccountName`
+pub const EXECUTOR_SERVICE_ACCOUNT: &str =
+    "spark.kubernetes.authenticate.executor.serviceAccountName";
+/// `spark.kubernetes.executor.secrets.` prefix
+pub const EXECUTOR_SECRETS_PREFIX: &str = "spark.kubernetes.executor.secrets.";
+/// `spark.kubernetes.executor.secretKeyRef.` prefix
+pub const EXECUTOR_SECRET_KEY_REF_PREFIX: &str = "spark.kubernetes.executor.secretKeyRef.";

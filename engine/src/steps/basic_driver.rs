@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ContainerPort, LocalObjectReference, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use crate::conf::{keys, ByteUnit};
+use crate::conf::{keys, ByteUnit, SparkConf};
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
@@ -177,7 +177,7 @@ impl BasicDriverStep {
             cpu_request,
             cpu_limit,
             memory,
-            custom_resources: custom_resources(conf, keys::DRIVER_RESOURCE_PREFIX)?,
+            custom_resources: custom_resources(&conf.conf, keys::DRIVER_RESOURCE_PREFIX)?,
             labels: conf.labels()?,
             annotations: conf.annotations(),
             node_selector,
@@ -248,9 +248,9 @@ fn check_quantity(key: &str, value: &str) -> Result<()> {
 
 /// `KubernetesUtils.buildResourcesQuantities`: `<prefix><name>.amount` with
 /// `<prefix><name>.vendor` becomes the limit `<vendor>/<name>: <amount>`.
-pub fn custom_resources(conf: &DriverConf<'_>, prefix: &str) -> Result<Vec<(String, String)>> {
+pub fn custom_resources(conf: &SparkConf, prefix: &str) -> Result<Vec<(String, String)>> {
     let mut names: Vec<&str> = Vec::new();
-    for (rest, _) in conf.conf.with_prefix(prefix) {
+    for (rest, _) in conf.with_prefix(prefix) {
         let Some((name, _)) = rest.split_once('.') else {
             return Err(Error::Missing {
                 key: format!("{prefix}{rest}.amount"),
@@ -264,7 +264,7 @@ pub fn custom_resources(conf: &DriverConf<'_>, prefix: &str) -> Result<Vec<(Stri
     let mut out = Vec::new();
     for name in names {
         let amount_key = format!("{prefix}{name}.amount");
-        let raw = conf.conf.get(&amount_key).ok_or_else(|| Error::Missing {
+        let raw = conf.get(&amount_key).ok_or_else(|| Error::Missing {
             key: amount_key.clone(),
             reason: format!("resource {name} is configured without an amount"),
         })?;
@@ -275,10 +275,13 @@ pub fn custom_resources(conf: &DriverConf<'_>, prefix: &str) -> Result<Vec<(Stri
             continue;
         }
         let vendor_key = format!("{prefix}{name}.vendor");
-        let vendor = conf.conf.get(&vendor_key).ok_or_else(|| Error::Missing {
-            key: vendor_key.clone(),
-            reason: format!("resource {name} was requested, but vendor was not specified"),
-        })?;
+        let vendor = conf
+            .get(&vendor_key)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| Error::Missing {
+                key: vendor_key.clone(),
+                reason: format!("resource {name} was requested, but vendor was not specified"),
+            })?;
         out.push((format!("{vendor}/{name}"), amount.to_string()));
     }
     Ok(out)

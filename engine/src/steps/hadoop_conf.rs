@@ -34,16 +34,7 @@ impl HadoopConfStep {
 impl FeatureStep for HadoopConfStep {
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if let Some(name) = &self.config_map {
-            p.add_volume(Volume {
-                name: HADOOP_CONF_VOLUME.into(),
-                config_map: Some(ConfigMapVolumeSource {
-                    name: name.clone(),
-                    ..ConfigMapVolumeSource::default()
-                }),
-                ..Volume::default()
-            });
-            p.add_volume_mount(pod::mount(HADOOP_CONF_VOLUME, HADOOP_CONF_DIR_PATH));
-            p.add_env([pod::env("HADOOP_CONF_DIR", HADOOP_CONF_DIR_PATH)]);
+            mount_hadoop_config_map(p, name);
         }
         Ok(())
     }
@@ -53,5 +44,47 @@ impl FeatureStep for HadoopConfStep {
             .iter()
             .map(|name| (keys::EXECUTOR_HADOOP_CONFIG_MAP.to_owned(), name.clone()))
             .collect()
+    }
+}
+
+/// Mounts a Hadoop configuration ConfigMap at `/opt/hadoop/conf` and points `HADOOP_CONF_DIR`
+/// there (`HadoopBootstrapUtil.bootstrapHadoopConfDir` for an existing ConfigMap).
+fn mount_hadoop_config_map(p: &mut SparkPod, name: &str) {
+    p.add_volume(Volume {
+        name: HADOOP_CONF_VOLUME.into(),
+        config_map: Some(ConfigMapVolumeSource {
+            name: name.to_owned(),
+            ..ConfigMapVolumeSource::default()
+        }),
+        ..Volume::default()
+    });
+    p.add_volume_mount(pod::mount(HADOOP_CONF_VOLUME, HADOOP_CONF_DIR_PATH));
+    p.add_env([pod::env("HADOOP_CONF_DIR", HADOOP_CONF_DIR_PATH)]);
+}
+
+/// `HadoopConfExecutorFeatureStep`: executors mount the ConfigMap the driver names in
+/// `spark.kubernetes.executor.hadoopConfigMapName`.
+#[derive(Debug, Clone)]
+pub struct HadoopConfExecutorStep {
+    config_map: Option<String>,
+}
+
+impl HadoopConfExecutorStep {
+    /// Reads `spark.kubernetes.executor.hadoopConfigMapName`.
+    pub fn new(conf: &crate::SparkConf) -> Self {
+        HadoopConfExecutorStep {
+            config_map: conf
+                .get(keys::EXECUTOR_HADOOP_CONFIG_MAP)
+                .map(str::to_owned),
+        }
+    }
+}
+
+impl FeatureStep for HadoopConfExecutorStep {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+        if let Some(name) = &self.config_map {
+            mount_hadoop_config_map(p, name);
+        }
+        Ok(())
     }
 }

@@ -6,7 +6,7 @@
 
 use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, Volume};
 
-use crate::conf::keys;
+use crate::conf::{keys, SparkConf};
 use crate::error::Result;
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
@@ -20,18 +20,31 @@ pub struct LocalDirsStep {
 }
 
 impl LocalDirsStep {
-    /// Resolves the dirs to use when the container has none mounted.
-    pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
-        let configured = conf
-            .inputs
-            .env
-            .spark_local_dirs
-            .clone()
-            .or_else(|| conf.conf.get(keys::LOCAL_DIR).map(str::to_owned))
-            .unwrap_or_else(|| format!("/var/data/spark-{}", conf.inputs.local_dir_uuid));
+    /// The driver's step: `SPARK_LOCAL_DIRS` of the submitter, `spark.local.dir`, or the
+    /// default dir.
+    pub fn for_driver(conf: &DriverConf<'_>) -> Result<Self> {
+        let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
+        Self::new(
+            &conf.conf,
+            conf.inputs.env.spark_local_dirs.as_deref(),
+            &default_dir,
+        )
+    }
+
+    /// A step reading `spark_local_dirs_env` (the `SPARK_LOCAL_DIRS` the process sees: the
+    /// submitter's for the driver, the driver container's for executors), else
+    /// `spark.local.dir`, else `default_dir`.
+    pub fn new(
+        conf: &SparkConf,
+        spark_local_dirs_env: Option<&str>,
+        default_dir: &str,
+    ) -> Result<Self> {
+        let configured = spark_local_dirs_env
+            .or_else(|| conf.get(keys::LOCAL_DIR))
+            .unwrap_or(default_dir);
         Ok(LocalDirsStep {
-            configured_dirs: java_split_commas(&configured),
-            tmpfs: conf.conf.get_bool(keys::LOCAL_DIRS_TMPFS)?.unwrap_or(false),
+            configured_dirs: java_split_commas(configured),
+            tmpfs: conf.get_bool(keys::LOCAL_DIRS_TMPFS)?.unwrap_or(false),
         })
     }
 }

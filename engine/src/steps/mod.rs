@@ -4,10 +4,12 @@
 //! further Kubernetes objects.
 
 pub mod basic_driver;
+pub mod basic_executor;
 pub mod driver_command;
 pub mod driver_credentials;
 pub mod driver_service;
 pub mod env_secrets;
+pub mod executor_credentials;
 pub mod hadoop_conf;
 pub mod kerberos_conf;
 pub mod local_dirs;

@@ -1,0 +1,225 @@
+//! The executor side: what the running driver creates when it asks for executors (Spark 3.5's
+//! `ExecutorPodsAllocator` with `KubernetesExecutorBuilder`), and the executors' spark-conf
+//! ConfigMap (`KubernetesClusterSchedulerBackend.setUpExecutorConfigMap`).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::conf::{keys, properties, SparkConf};
+use crate::driver::{DriverSpec, SPARK_CONF_FILE_NAME};
+use crate::error::{Error, Result};
+use crate::java;
+use crate::kubernetes_conf::{labels, DriverPodRef, ExecutorConf};
+use crate::manifest::Resource;
+use crate::names;
+use crate::pod::{self, SparkPod};
+use crate::runtime_conf;
+use crate::steps::{
+    basic_executor::BasicExecutorStep, env_secrets::EnvSecretsStep,
+    executor_credentials::ExecutorCredentialsStep, hadoop_conf::HadoopConfExecutorStep,
+    local_dirs::LocalDirsStep, mount_secrets::MountSecretsStep, FeatureStep,
+};
+use crate::version::SparkVersion;
+use crate::RenderInputs;
+
+/// What the driver creates for its executors.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ExecutorsSpec {
+    /// Each requested executor's pod, in the order asked for, then the executors' spark-conf
+    /// ConfigMap (unless `spark.kubernetes.executor.disableConfigMap`).
+    pub objects: Vec<Resource>,
+    /// Things Spark drops or ignores, worth telling the user.
+    pub warnings: Vec<String>,
+}
+
+/// Conf keys whose executor-side features spark-render does not model yet.
+const UNSUPPORTED: &[(&str, &str)] = &[
+    ("spark.kubernetes.executor.volumes.", "executor volumes"),
+    (
+        "spark.kubernetes.executor.pod.featureSteps",
+        "user feature steps (they are JVM classes)",
+    ),
+];
+
+/// Builds executors `ids` as the running driver of `driver` would.
+pub fn build(
+    driver: &DriverSpec,
+    inputs: &RenderInputs,
+    version: SparkVersion,
+    ids: &[u32],
+) -> Result<ExecutorsSpec> {
+    let conf = runtime_conf::driver_runtime_conf(&driver.spark_properties, inputs);
+    for (key, _) in conf.iter() {
+        for (pattern, feature) in UNSUPPORTED {
+            let hit = if pattern.ends_with('.') {
+                key.starts_with(pattern)
+            } else {
+                key == *pattern
+            };
+            if hit {
+                return Err(Error::Unsupported {
+                    key: key.to_owned(),
+                    feature: (*feature).to_owned(),
+                });
+            }
+        }
+    }
+    let allocator = conf.get_or(keys::PODS_ALLOCATOR, "direct");
+    if allocator != "direct" {
+        return Err(Error::Unsupported {
+            key: keys::PODS_ALLOCATOR.into(),
+            feature: format!("the {allocator:?} executor allocator (only \"direct\" is rendered)"),
+        });
+    }
+    let prefix = conf.get_or(keys::EXECUTOR_POD_NAME_PREFIX, "").to_owned();
+    check_pod_name_prefix(&prefix)?;
+    let app_id = conf.get_or(keys::APP_ID, &inputs.app_id).to_owned();
+    let driver_pod = DriverPodRef {
+        name: driver.pod_name.clone(),
+        uid: inputs.driver_uid.clone(),
+    };
+
+    let mut objects = Vec::new();
+    let mut warnings = Vec::new();
+    for id in ids {
+        if *id == 0 {
+            return Err(Error::InvalidInput {
+                input: "executor-id".into(),
+                value: "0".into(),
+                reason: "executor ids start at 1".into(),
+            });
+        }
+        let exec_conf = ExecutorConf {
+            conf: conf.clone(),
+            app_id: app_id.clone(),
+            executor_id: id.to_string(),
+            driver_pod: Some(driver_pod.clone()),
+            inputs,
+            version,
+            resource_name_prefix: prefix.clone(),
+            driver_local_dirs: driver.container_env("SPARK_LOCAL_DIRS"),
+        };
+        let (pod, step_warnings) = build_pod(&exec_conf)?;
+        for w in step_warnings {
+            if !warnings.contains(&w) {
+                warnings.push(w);
+            }
+        }
+        objects.push(Resource::Pod(pod));
+    }
+
+    if !conf
+        .get_bool(keys::EXECUTOR_DISABLE_CONFIG_MAP)?
+        .unwrap_or(false)
+    {
+        objects.push(Resource::ConfigMap(executor_config_map(
+            &conf,
+            &app_id,
+            inputs,
+            &driver_pod,
+        )));
+    }
+    let namespace = conf.get_or(keys::NAMESPACE, "default").to_owned();
+    for object in &mut objects {
+        object.metadata_mut().namespace = Some(namespace.clone());
+    }
+    Ok(ExecutorsSpec { objects, warnings })
+}
+
+fn build_pod(conf: &ExecutorConf<'_>) -> Result<(k8s_openapi::api::core::v1::Pod, Vec<String>)> {
+    let basic = BasicExecutorStep::new(conf)?;
+    let warnings = basic.warnings().to_vec();
+    let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
+    let steps: Vec<Box<dyn FeatureStep>> = vec![
+        Box::new(basic),
+        Box::new(ExecutorCredentialsStep::new(&conf.conf)),
+        Box::new(MountSecretsStep::new(
+            conf.prefixed(keys::EXECUTOR_SECRETS_PREFIX),
+        )),
+        Box::new(EnvSecretsStep::new(
+            conf.prefixed(keys::EXECUTOR_SECRET_KEY_REF_PREFIX),
+            keys::EXECUTOR_SECRET_KEY_REF_PREFIX,
+        )?),
+        Box::new(HadoopConfExecutorStep::new(&conf.conf)),
+        Box::new(LocalDirsStep::new(
+            &conf.conf,
+            conf.driver_local_dirs.as_deref(),
+            &default_dir,
+        )?),
+    ];
+    let mut spark_pod = SparkPod::initial();
+    for step in &steps {
+        step.configure_pod(&mut spark_pod)?;
+    }
+    let SparkPod {
+        pod: mut executor_pod,
+        container,
+    } = spark_pod;
+    executor_pod
+        .spec
+        .get_or_insert_with(Default::default)
+        .containers
+        .push(container);
+    Ok((executor_pod, warnings))
+}
+
+/// `spark.kubernetes.executor.podNamePrefix` must leave room for `-exec-<id>` in a DNS
+/// subdomain and be a DNS label itself.
+fn check_pod_name_prefix(prefix: &str) -> Result<()> {
+    let valid_chars = !prefix.is_empty()
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !prefix.starts_with('-')
+        && !prefix.ends_with('-');
+    if valid_chars && prefix.len() + 16 <= 253 {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            keys::EXECUTOR_POD_NAME_PREFIX,
+            prefix,
+            "must be lowercase letters, digits and '-', start and end with a letter or digit, and be at most 237 characters",
+        ))
+    }
+}
+
+fn executor_config_map(
+    conf: &SparkConf,
+    app_id: &str,
+    inputs: &RenderInputs,
+    driver_pod: &DriverPodRef,
+) -> ConfigMap {
+    let name = names::executor_conf_map_name(&inputs.unique_id);
+    let namespace = conf.get_or(keys::NAMESPACE, "default").to_owned();
+    let text = properties::store(
+        &format!("Java properties built from Kubernetes config map with name: {name}"),
+        &java::date_to_string_utc(inputs.submit_time_ms),
+        [(keys::NAMESPACE, namespace.as_str())],
+    );
+    let data = BTreeMap::from([
+        (SPARK_CONF_FILE_NAME.to_owned(), text),
+        (keys::NAMESPACE.to_owned(), namespace.clone()),
+    ]);
+    let owner_references = driver_pod
+        .uid
+        .as_ref()
+        .map(|uid| vec![pod::owner_reference_to_pod(&driver_pod.name, uid)]);
+    ConfigMap {
+        metadata: ObjectMeta {
+            name: Some(name),
+            namespace: Some(namespace),
+            labels: Some(BTreeMap::from([
+                (labels::SPARK_APP_ID.to_owned(), app_id.to_owned()),
+                (labels::SPARK_ROLE.to_owned(), "executor".to_owned()),
+            ])),
+            owner_references,
+            ..ObjectMeta::default()
+        },
+        immutable: Some(true),
+        data: Some(data),
+        ..ConfigMap::default()
+    }
+}

@@ -1,0 +1,551 @@
+//! `BasicExecutorFeatureStep`: executor N's pod — name, hostname, container (image, cpu,
+//! memory, env, block manager port, args), the executors' spark-conf volume, the
+//! decommissioning hook, labels, annotations, node selector, owner, restart policy.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    ConfigMapVolumeSource, ContainerPort, ExecAction, Lifecycle, LifecycleHandler,
+    LocalObjectReference, ResourceRequirements, Volume,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+use crate::conf::{keys, ByteUnit};
+use crate::error::{Error, Result};
+use crate::kubernetes_conf::{DriverPodRef, ExecutorConf};
+use crate::pod::{self, SparkPod};
+use crate::quantity;
+use crate::steps::basic_driver::{custom_resources, substitute_ids};
+use crate::steps::FeatureStep;
+
+/// The executor container's default name.
+pub const DEFAULT_EXECUTOR_CONTAINER_NAME: &str = "spark-kubernetes-executor";
+/// The executors' spark-conf volume.
+pub const SPARK_CONF_VOLUME_EXEC: &str = "spark-conf-volume-exec";
+
+/// How executor memory is made up (`ResourceProfile.getResourcesForClusterManager`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExecutorMemory {
+    /// `spark.executor.memory` in MiB.
+    pub heap_mib: i64,
+    /// `spark.executor.memoryOverhead`, else `max(factor × heap, 384)`.
+    pub overhead_mib: i64,
+    /// The factor: `spark.executor.memoryOverheadFactor`, else
+    /// `spark.kubernetes.memoryOverheadFactor` (which the driver always sets).
+    pub overhead_factor: f64,
+    /// `spark.memory.offHeap.size` when `spark.memory.offHeap.enabled`.
+    pub off_heap_mib: i64,
+    /// `spark.executor.pyspark.memory`, for Python apps.
+    pub pyspark_mib: i64,
+}
+
+impl ExecutorMemory {
+    /// Computes executor memory from the driver's runtime conf.
+    pub fn from_conf(conf: &crate::SparkConf, is_python: bool) -> Result<Self> {
+        let heap_mib = conf
+            .get_bytes(keys::EXECUTOR_MEMORY, ByteUnit::MiB)?
+            .unwrap_or(1024);
+        let overhead_factor = match conf.get_double(keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR)? {
+            Some(f) if f > 0.0 => f,
+            Some(_) => {
+                return Err(Error::invalid(
+                    keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR,
+                    conf.get_or(keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR, ""),
+                    "the memory overhead factor must be a number greater than 0",
+                ))
+            }
+            None => conf
+                .get_double(keys::MEMORY_OVERHEAD_FACTOR)?
+                .unwrap_or(keys::DEFAULT_MEMORY_OVERHEAD_FACTOR),
+        };
+        let overhead_mib = match conf.get_bytes(keys::EXECUTOR_MEMORY_OVERHEAD, ByteUnit::MiB)? {
+            Some(explicit) => explicit,
+            None => ((overhead_factor * heap_mib as f64) as i32 as i64)
+                .max(keys::MEMORY_OVERHEAD_MIN_MIB),
+        };
+        let off_heap_enabled = conf
+            .get_bool(keys::MEMORY_OFFHEAP_ENABLED)?
+            .unwrap_or(false);
+        let off_heap_mib = if off_heap_enabled {
+            let bytes = conf
+                .get_bytes(keys::MEMORY_OFFHEAP_SIZE, ByteUnit::Byte)?
+                .unwrap_or(0);
+            let mib = bytes / (1 << 20);
+            if mib <= 0 {
+                return Err(Error::invalid(
+                    keys::MEMORY_OFFHEAP_SIZE,
+                    conf.get_or(keys::MEMORY_OFFHEAP_SIZE, "0"),
+                    format!("must be > 0 when {} is true", keys::MEMORY_OFFHEAP_ENABLED),
+                ));
+            }
+            mib
+        } else {
+            0
+        };
+        let pyspark_mib = if is_python {
+            conf.get_bytes(keys::EXECUTOR_PYSPARK_MEMORY, ByteUnit::MiB)?
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        Ok(ExecutorMemory {
+            heap_mib,
+            overhead_mib,
+            overhead_factor,
+            off_heap_mib,
+            pyspark_mib,
+        })
+    }
+
+    /// The container's memory request and limit, in MiB.
+    pub fn total_mib(&self) -> i64 {
+        self.heap_mib + self.overhead_mib + self.off_heap_mib + self.pyspark_mib
+    }
+}
+
+/// The basic executor step.
+#[derive(Debug, Clone)]
+pub struct BasicExecutorStep {
+    pod_name: String,
+    hostname: String,
+    image: String,
+    pull_policy: String,
+    pull_secrets: Vec<String>,
+    block_manager_port: i32,
+    cores: i32,
+    cpu_request: String,
+    cpu_limit: Option<String>,
+    memory: ExecutorMemory,
+    custom_resources: Vec<(String, String)>,
+    env: Vec<(String, String)>,
+    spark_user: String,
+    labels: Vec<(String, String)>,
+    annotations: Vec<(String, String)>,
+    node_selector: Vec<(String, String)>,
+    scheduler_name: Option<String>,
+    driver_pod: Option<DriverPodRef>,
+    disable_config_map: bool,
+    config_map_name: String,
+    decommission_script: Option<String>,
+    warnings: Vec<String>,
+}
+
+impl BasicExecutorStep {
+    /// Resolves the step's values, failing on the first bad one.
+    pub fn new(conf: &ExecutorConf<'_>) -> Result<Self> {
+        let c = &conf.conf;
+        let image = c
+            .get_first(&[keys::EXECUTOR_CONTAINER_IMAGE, keys::CONTAINER_IMAGE])
+            .ok_or_else(|| Error::Missing {
+                key: keys::CONTAINER_IMAGE.into(),
+                reason: format!(
+                    "Spark needs the executor container image (set it or {})",
+                    keys::EXECUTOR_CONTAINER_IMAGE
+                ),
+            })?
+            .to_owned();
+        let block_manager_port = c
+            .get_int(keys::BLOCK_MANAGER_PORT)?
+            .unwrap_or(keys::DEFAULT_BLOCK_MANAGER_PORT);
+        if !(block_manager_port == 0 || (1024..65536).contains(&block_manager_port)) {
+            return Err(Error::invalid(
+                keys::BLOCK_MANAGER_PORT,
+                c.get_or(keys::BLOCK_MANAGER_PORT, ""),
+                "port number must be 0 or in [1024, 65535]",
+            ));
+        }
+        let driver_host = c.get(keys::DRIVER_HOST).ok_or_else(|| Error::Missing {
+            key: keys::DRIVER_HOST.into(),
+            reason: "executors need the driver's address".into(),
+        })?;
+        let driver_port = c
+            .get_int(keys::DRIVER_PORT)?
+            .unwrap_or(keys::DEFAULT_DRIVER_PORT);
+        let driver_url = format!("spark://CoarseGrainedScheduler@{driver_host}:{driver_port}");
+
+        let is_python = c.get(keys::RESOURCE_TYPE) == Some("python");
+        let memory = ExecutorMemory::from_conf(c, is_python)?;
+        if memory.total_mib() <= 0 {
+            return Err(Error::invalid(
+                keys::EXECUTOR_MEMORY_OVERHEAD,
+                c.get_or(keys::EXECUTOR_MEMORY_OVERHEAD, ""),
+                format!(
+                    "the executor's memory request would be {}Mi; the API server refuses a request that is not positive",
+                    memory.total_mib()
+                ),
+            ));
+        }
+        let cores = c.get_int(keys::EXECUTOR_CORES)?.unwrap_or(1);
+        let (cpu_request, request_key) = match c.get(keys::EXECUTOR_REQUEST_CORES) {
+            Some(r) => (r.to_owned(), keys::EXECUTOR_REQUEST_CORES),
+            None => (cores.to_string(), keys::EXECUTOR_CORES),
+        };
+        check_quantity(request_key, &cpu_request)?;
+        let cpu_limit = c.get(keys::EXECUTOR_LIMIT_CORES).map(str::to_owned);
+        if let Some(limit) = &cpu_limit {
+            check_quantity(keys::EXECUTOR_LIMIT_CORES, limit)?;
+        }
+
+        let pod_name = format!("{}-exec-{}", conf.resource_name_prefix, conf.executor_id);
+        let (environment, warnings) = conf.environment();
+        let env = executor_env(conf, &driver_url, cores, &memory, environment)?;
+
+        let mut node_selector = conf.prefixed(keys::NODE_SELECTOR_PREFIX);
+        node_selector.extend(conf.prefixed(keys::EXECUTOR_NODE_SELECTOR_PREFIX));
+        let decommission = c.get_bool(keys::DECOMMISSION_ENABLED)?.unwrap_or(false);
+        Ok(BasicExecutorStep {
+            hostname: hostname(&pod_name),
+            pod_name,
+            image,
+            pull_policy: crate::kubernetes_conf::image_pull_policy(c)?.to_owned(),
+            pull_secrets: c.get_seq(keys::IMAGE_PULL_SECRETS),
+            block_manager_port,
+            cores,
+            cpu_request,
+            cpu_limit,
+            memory,
+            custom_resources: custom_resources(c, keys::EXECUTOR_RESOURCE_PREFIX)?,
+            env,
+            spark_user: conf.inputs.spark_user.clone(),
+            labels: conf.labels()?,
+            annotations: conf.prefixed(keys::EXECUTOR_ANNOTATION_PREFIX),
+            node_selector,
+            scheduler_name: c
+                .get_first(&[keys::EXECUTOR_SCHEDULER_NAME, keys::SCHEDULER_NAME])
+                .map(str::to_owned),
+            driver_pod: conf.driver_pod.clone(),
+            disable_config_map: c
+                .get_bool(keys::EXECUTOR_DISABLE_CONFIG_MAP)?
+                .unwrap_or(false),
+            config_map_name: crate::names::executor_conf_map_name(&conf.inputs.unique_id),
+            decommission_script: decommission.then(|| {
+                c.get_or(keys::DECOMMISSION_SCRIPT, "/opt/decom.sh")
+                    .to_owned()
+            }),
+            warnings,
+        })
+    }
+
+    /// The executor pod's name.
+    pub fn pod_name(&self) -> &str {
+        &self.pod_name
+    }
+
+    /// The executor memory breakdown.
+    pub fn memory(&self) -> ExecutorMemory {
+        self.memory
+    }
+
+    /// Executor env vars Spark drops, as warnings.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Executor `SPARK_EXECUTOR_CORES`.
+    pub fn cores(&self) -> i32 {
+        self.cores
+    }
+
+    /// The executor app id and executor id substituted into annotation values.
+    fn annotation_values(&self, app_id: &str, executor_id: &str) -> Vec<(String, String)> {
+        self.annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), substitute_ids(v, app_id, executor_id)))
+            .collect()
+    }
+}
+
+fn check_quantity(key: &str, value: &str) -> Result<()> {
+    if quantity::is_valid(value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            key,
+            value,
+            "not a Kubernetes quantity (e.g. 1, 0.5, 500m); the API server would refuse the pod",
+        ))
+    }
+}
+
+/// The executor hostname: the last 63 characters of the pod name, leading non-word characters
+/// removed, other characters outside `[A-Za-z0-9_-]` replaced by `_`.
+pub fn hostname(pod_name: &str) -> String {
+    let chars: Vec<char> = pod_name.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(63)..].iter().collect();
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let trimmed = tail.trim_start_matches(|c: char| !is_word(c));
+    let mut out = String::with_capacity(trimmed.len());
+    let mut in_bad_run = false;
+    for c in trimmed.chars() {
+        if is_word(c) || c == '-' {
+            out.push(c);
+            in_bad_run = false;
+        } else if !in_bad_run {
+            out.push('_');
+            in_bad_run = true;
+        }
+    }
+    out
+}
+
+/// The env Spark builds for executors, in Spark's order (before `SPARK_USER`, which is first,
+/// and the pod IP/name field refs, which are last).
+fn executor_env(
+    conf: &ExecutorConf<'_>,
+    driver_url: &str,
+    cores: i32,
+    memory: &ExecutorMemory,
+    environment: Vec<(String, String)>,
+) -> Result<Vec<(String, String)>> {
+    let c = &conf.conf;
+    let mut env: Vec<(String, String)> = vec![
+        ("SPARK_DRIVER_URL".into(), driver_url.to_owned()),
+        ("SPARK_EXECUTOR_CORES".into(), cores.to_string()),
+        (
+            "SPARK_EXECUTOR_MEMORY".into(),
+            format!("{}m", memory.heap_mib),
+        ),
+        ("SPARK_APPLICATION_ID".into(), conf.app_id.clone()),
+        (
+            "SPARK_CONF_DIR".into(),
+            crate::driver::SPARK_CONF_DIR_INTERNAL.into(),
+        ),
+        ("SPARK_EXECUTOR_ID".into(), conf.executor_id.clone()),
+        ("SPARK_RESOURCE_PROFILE_ID".into(), "0".into()),
+    ];
+    env.extend(environment);
+    let authenticate = c.get_bool(keys::AUTHENTICATE)?.unwrap_or(false);
+    let secret_file = c.get_first(&[keys::AUTH_SECRET_FILE_EXECUTOR, keys::AUTH_SECRET_FILE]);
+    if authenticate && secret_file.is_none() {
+        env.push(("_SPARK_AUTH_SECRET".into(), conf.inputs.auth_secret.clone()));
+    }
+    if let Some(cp) = c.get(keys::EXECUTOR_CLASS_PATH) {
+        env.push(("SPARK_CLASSPATH".into(), cp.to_owned()));
+    }
+    let mut opts: Vec<String> = c
+        .get(keys::EXECUTOR_JAVA_OPTIONS)
+        .map(|o| split_command_string(&substitute_ids(o, &conf.app_id, &conf.executor_id)))
+        .unwrap_or_default();
+    opts.extend(
+        c.iter()
+            .filter(|(k, _)| is_executor_startup_conf(k))
+            .map(|(k, v)| format!("-D{k}={v}")),
+    );
+    env.extend(
+        opts.into_iter()
+            .enumerate()
+            .map(|(i, opt)| (format!("SPARK_JAVA_OPT_{i}"), opt)),
+    );
+    for (name, value) in &mut env {
+        if name == "SPARK_EXECUTOR_DIRS" {
+            *value = value
+                .replace("SPARK_APPLICATION_ID", &conf.app_id)
+                .replace("SPARK_EXECUTOR_ID", &conf.executor_id);
+        }
+    }
+    Ok(env)
+}
+
+/// `SparkConf.isExecutorStartupConf`: confs executors need at JVM start, passed as `-D` options.
+pub fn is_executor_startup_conf(key: &str) -> bool {
+    (key.starts_with("spark.auth") && key != "spark.authenticate.secret")
+        || key.starts_with("spark.rpc")
+        || key.starts_with("spark.network")
+        || (key.starts_with("spark.") && key.ends_with(".port"))
+        || key.starts_with("spark.port.")
+}
+
+/// `Utils.splitCommandString`: splits on white space, honouring single and double quotes and
+/// backslash escapes inside double quotes.
+pub fn split_command_string(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let (mut in_word, mut in_single, mut in_double) = (false, false, false);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_double {
+            match c {
+                '"' => in_double = false,
+                '\\' => {
+                    if let Some(next) = chars.next() {
+                        word.push(next);
+                    }
+                }
+                _ => word.push(c),
+            }
+        } else if in_single {
+            if c == '\'' {
+                in_single = false;
+            } else {
+                word.push(c);
+            }
+        } else if c == '"' {
+            in_word = true;
+            in_double = true;
+        } else if c == '\'' {
+            in_word = true;
+            in_single = true;
+        } else if !c.is_whitespace() {
+            word.push(c);
+            in_word = true;
+        } else if in_word {
+            words.push(std::mem::take(&mut word));
+            in_word = false;
+        }
+    }
+    if in_word || in_double || in_single {
+        words.push(word);
+    }
+    words
+}
+
+impl FeatureStep for BasicExecutorStep {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+        let c = &mut p.container;
+        if c.name.is_empty() {
+            c.name = DEFAULT_EXECUTOR_CONTAINER_NAME.into();
+        }
+        c.image = Some(self.image.clone());
+        c.image_pull_policy = Some(self.pull_policy.clone());
+        let resources = c
+            .resources
+            .get_or_insert_with(ResourceRequirements::default);
+        let memory = Quantity(format!("{}Mi", self.memory.total_mib()));
+        let requests = resources.requests.get_or_insert_with(BTreeMap::new);
+        requests.insert("memory".into(), memory.clone());
+        requests.insert("cpu".into(), Quantity(self.cpu_request.clone()));
+        let limits = resources.limits.get_or_insert_with(BTreeMap::new);
+        limits.insert("memory".into(), memory);
+        for (name, amount) in &self.custom_resources {
+            limits.insert(name.clone(), Quantity(amount.clone()));
+        }
+        if let Some(limit) = &self.cpu_limit {
+            limits.insert("cpu".into(), Quantity(limit.clone()));
+        }
+        let mut env = vec![pod::env("SPARK_USER", &self.spark_user)];
+        env.extend(self.env.iter().map(|(k, v)| pod::env(k, v)));
+        env.push(pod::env_from_field("SPARK_EXECUTOR_POD_IP", "status.podIP"));
+        env.push(pod::env_from_field(
+            "SPARK_EXECUTOR_POD_NAME",
+            "metadata.name",
+        ));
+        p.add_env(env);
+        // `withPorts`: the block manager port replaces any ports of a template (none for 0).
+        p.container.ports = (self.block_manager_port != 0).then(|| {
+            vec![ContainerPort {
+                name: Some("blockmanager".into()),
+                container_port: self.block_manager_port,
+                ..ContainerPort::default()
+            }]
+        });
+        p.container
+            .args
+            .get_or_insert_with(Vec::new)
+            .push("executor".into());
+        if !self.disable_config_map {
+            p.add_volume_mount(pod::mount(
+                SPARK_CONF_VOLUME_EXEC,
+                crate::driver::SPARK_CONF_DIR_INTERNAL,
+            ));
+        }
+        if let Some(script) = &self.decommission_script {
+            p.container.lifecycle = Some(Lifecycle {
+                pre_stop: Some(LifecycleHandler {
+                    exec: Some(ExecAction {
+                        command: Some(vec![script.clone()]),
+                    }),
+                    ..LifecycleHandler::default()
+                }),
+                ..Lifecycle::default()
+            });
+        }
+
+        let app_id = self
+            .labels
+            .iter()
+            .find(|(k, _)| k == crate::kubernetes_conf::labels::SPARK_APP_ID)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let executor_id = self
+            .labels
+            .iter()
+            .find(|(k, _)| k == crate::kubernetes_conf::labels::SPARK_EXECUTOR_ID)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let meta = &mut p.pod.metadata;
+        meta.name = Some(self.pod_name.clone());
+        pod::merge_into(&mut meta.labels, self.labels.iter().cloned());
+        pod::merge_into(
+            &mut meta.annotations,
+            self.annotation_values(&app_id, &executor_id),
+        );
+        if let Some(DriverPodRef {
+            name,
+            uid: Some(uid),
+        }) = &self.driver_pod
+        {
+            meta.owner_references
+                .get_or_insert_with(Vec::new)
+                .push(pod::owner_reference_to_pod(name, uid));
+        }
+        let spec = p.spec_mut();
+        spec.hostname = Some(self.hostname.clone());
+        spec.restart_policy = Some("Never".into());
+        pod::merge_into(&mut spec.node_selector, self.node_selector.iter().cloned());
+        if !self.pull_secrets.is_empty() {
+            spec.image_pull_secrets.get_or_insert_with(Vec::new).extend(
+                self.pull_secrets
+                    .iter()
+                    .map(|name| LocalObjectReference { name: name.clone() }),
+            );
+        }
+        if !self.disable_config_map {
+            p.add_volume(Volume {
+                name: SPARK_CONF_VOLUME_EXEC.into(),
+                config_map: Some(ConfigMapVolumeSource {
+                    name: self.config_map_name.clone(),
+                    ..ConfigMapVolumeSource::default()
+                }),
+                ..Volume::default()
+            });
+        }
+        if let Some(name) = &self.scheduler_name {
+            p.spec_mut().scheduler_name = Some(name.clone());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostnames_keep_the_last_63_characters() {
+        assert_eq!(hostname("spark-pi-abc-exec-1"), "spark-pi-abc-exec-1");
+        let long = format!("{}-exec-12", "a".repeat(70));
+        let h = hostname(&long);
+        assert_eq!(h.len(), 63);
+        assert!(h.ends_with("-exec-12"));
+        assert_eq!(hostname("--x.y-exec-1"), "x_y-exec-1");
+    }
+
+    #[test]
+    fn command_strings_split_like_spark() {
+        assert_eq!(
+            split_command_string(r#"-Da=1  -Db="two words" '-Dc=x y' -Dd=\q"#),
+            ["-Da=1", "-Db=two words", "-Dc=x y", r"-Dd=\q"]
+        );
+        assert_eq!(split_command_string(r#""a\"b""#), [r#"a"b"#]);
+        assert!(split_command_string("   ").is_empty());
+    }
+
+    #[test]
+    fn startup_confs_are_ports_rpc_network_and_auth() {
+        assert!(is_executor_startup_conf("spark.driver.port"));
+        assert!(is_executor_startup_conf("spark.authenticate"));
+        assert!(!is_executor_startup_conf("spark.authenticate.secret"));
+        assert!(is_executor_startup_conf("spark.rpc.askTimeout"));
+        assert!(!is_executor_startup_conf("spark.app.name"));
+    }
+}

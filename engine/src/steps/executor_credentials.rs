@@ -1,0 +1,42 @@
+//! `ExecutorKubernetesCredentialsFeatureStep`: unless the pod (template) names a service account,
+//! executors run as `spark.kubernetes.authenticate.executor.serviceAccountName`, else as the
+//! driver's service account.
+
+use crate::conf::{keys, SparkConf};
+use crate::error::Result;
+use crate::pod::SparkPod;
+use crate::steps::FeatureStep;
+
+/// The executor credentials step.
+#[derive(Debug, Clone)]
+pub struct ExecutorCredentialsStep {
+    service_account: Option<String>,
+}
+
+impl ExecutorCredentialsStep {
+    /// Reads the executor and driver service account names.
+    pub fn new(conf: &SparkConf) -> Self {
+        ExecutorCredentialsStep {
+            service_account: conf
+                .get_first(&[keys::EXECUTOR_SERVICE_ACCOUNT, keys::DRIVER_SERVICE_ACCOUNT])
+                .map(str::to_owned),
+        }
+    }
+}
+
+impl FeatureStep for ExecutorCredentialsStep {
+    fn configure_pod(&self, pod: &mut SparkPod) -> Result<()> {
+        // Spark checks the deprecated `serviceAccount` field, not `serviceAccountName`.
+        let unset = pod
+            .pod
+            .spec
+            .as_ref()
+            .is_none_or(|s| s.service_account.is_none());
+        if let (true, Some(account)) = (unset, &self.service_account) {
+            let spec = pod.spec_mut();
+            spec.service_account = Some(account.clone());
+            spec.service_account_name = Some(account.clone());
+        }
+        Ok(())
+    }
+}
