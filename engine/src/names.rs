@@ -60,6 +60,11 @@ pub fn driver_conf_map_name(unique_id: &str) -> String {
     format!("spark-drv-{unique_id}-conf-map")
 }
 
+/// The executors' spark-conf ConfigMap name (`KubernetesClientUtils.configMapNameExecutor`).
+pub fn executor_conf_map_name(unique_id: &str) -> String {
+    format!("spark-exec-{unique_id}-conf-map")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,9 +98,4 @@ mod tests {
         let long = "a".repeat(60);
         assert_eq!(driver_service_name(&long, "id"), "spark-id-driver-svc");
     }
-}
-
-/// The executors' spark-conf ConfigMap name (`KubernetesClientUtils.configMapNameExecutor`).
-pub fn executor_conf_map_name(unique_id: &str) -> String {
-    format!("spark-exec-{unique_id}-conf-map")
 }
