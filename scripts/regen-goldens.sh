@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Regenerate the driver golden files with the reference renderer (real Spark 3.5.3 builders).
+# Regenerate the golden files with the reference renderer (real Spark 3.5.3 builders).
 #
 #   scripts/regen-goldens.sh [CASE...]      (default: every case)
 #
-#   testdata/driver/<case>/        -> oracle.yaml       (the render must succeed)
-#   testdata/deviations/<case>/    -> oracle.yaml       (Spark renders; spark-render refuses, see README)
-#   testdata/driver-errors/<case>/ -> oracle-error.txt  (the render must fail; Spark's exception)
+#   testdata/driver/<case>/          -> oracle.yaml       (the render must succeed)
+#   testdata/deviations/<case>/      -> oracle.yaml       (Spark renders; spark-render refuses, see README)
+#   testdata/driver-errors/<case>/   -> oracle-error.txt  (the render must fail; Spark's exception)
+#   testdata/executor/<case>/        -> oracle.yaml       (driver objects, then executor N's; must succeed)
+#   testdata/executor-errors/<case>/ -> oracle-error.txt  (the driver render must succeed and the
+#                                                          full render fail; Spark's exception)
 #
 # Each case directory holds spark.properties and an optional case.json with the keys
 # main_class, main_resource, app_args, user, app_id, unique_id, submit_time, driver_uid,
-# local_dir_uuid, master, env (NAME -> VALUE) and role (default "driver").
+# local_dir_uuid, master, executor_id, driver_pod_ip, env (NAME -> VALUE) and role (default
+# "driver" for driver, deviations and driver-errors; "all" for executor and executor-errors).
+# A bare CASE name is looked up in the groups in that order; GROUP/CASE names one directly.
 # The renderer runs in the case directory, so relative paths in spark.properties resolve there.
 # Like spark-submit, it really uploads local files to spark.kubernetes.file.upload.path.
 set -euo pipefail
@@ -19,19 +24,21 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
 # Prints the render.sh arguments for a case, NUL-separated.
+# case_args DIR DEFAULT_ROLE
 case_args() {
-  python3 - "$1" <<'PY'
+  python3 - "$1" "$2" <<'PY'
 import json, os, sys
-d = sys.argv[1]
+d, default_role = sys.argv[1], sys.argv[2]
 path = os.path.join(d, "case.json")
 c = json.load(open(path, encoding="utf-8")) if os.path.exists(path) else {}
 flags = {"main_class": "--main-class", "main_resource": "--main-resource", "user": "--user",
          "app_id": "--app-id", "unique_id": "--unique-id", "submit_time": "--submit-time",
-         "driver_uid": "--driver-uid", "local_dir_uuid": "--local-dir-uuid", "master": "--master"}
+         "driver_uid": "--driver-uid", "local_dir_uuid": "--local-dir-uuid", "master": "--master",
+         "executor_id": "--executor-id", "driver_pod_ip": "--driver-pod-ip"}
 unknown = set(c) - set(flags) - {"role", "env", "app_args"}
 if unknown:
     sys.exit(f"{path}: unknown keys {sorted(unknown)}")
-args = ["--role", c.get("role", "driver")]
+args = ["--role", c.get("role", default_role)]
 for key, flag in flags.items():
     if key in c:
         args += [flag, str(c[key])]
@@ -43,51 +50,124 @@ sys.stdout.write("".join(a + "\0" for a in args))
 PY
 }
 
+# Spark shuffles the local dirs of every pod (Utils.randomize in LocalDirsFeatureStep), so with more
+# than one dir a render picks one of several orders at random. To keep golden files stable, a
+# render is accepted only when every SPARK_LOCAL_DIRS env value lists the configured dirs (case.json
+# env SPARK_LOCAL_DIRS, else spark.local.dir) in their configured order; otherwise it is repeated.
+# local_dirs_in_order DIR OUTPUT: exit 0 when OUTPUT is acceptable.
+local_dirs_in_order() {
+  python3 - "$1" "$2" <<'PY'
+import json, os, re, sys
+d, out = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
+path = os.path.join(d, "case.json")
+c = json.load(open(path, encoding="utf-8")) if os.path.exists(path) else {}
+ref = c.get("env", {}).get("SPARK_LOCAL_DIRS")
+if ref is None:
+    # spark.local.dir as the driver ConfigMap's spark.properties holds it (Properties escaping)
+    m = re.search(r"^ +spark\.local\.dir=(.*)$", out, re.M)
+    ref = re.sub(r"\\(.)", r"\1", m.group(1)) if m else None
+if ref is None or "," not in ref:
+    sys.exit(0)
+dirs = ref.split(",")
+for value in re.findall(r'- name: "SPARK_LOCAL_DIRS"\n +value: "([^"]*)"', out):
+    got = value.split(",")
+    if sorted(got) == sorted(dirs) and got != dirs:
+        sys.exit(1)
+PY
+}
+
+# The case groups, in lookup order, and the render role each defaults to.
+CASE_GROUPS=(driver deviations driver-errors executor executor-errors)
+default_role() {
+  case "$1" in
+    executor|executor-errors) echo all ;;
+    *) echo driver ;;
+  esac
+}
+
 # regen KIND DIR: renders one case and writes its golden file.
 regen() {
   local kind="$1" dir="$2" name rc=0
   name="$(basename "$dir")"
-  case_args "$dir" > "$TMP/args" || return 1
+  case_args "$dir" "$(default_role "$kind")" > "$TMP/args" || return 1
   local args=()
   mapfile -d '' args < "$TMP/args"
+  if [ "$kind" = executor-errors ]; then
+    # The refusal must come from the executor side: the driver objects alone render.
+    local dargs=() i
+    for ((i = 0; i < ${#args[@]}; i++)); do
+      if [ "${args[i]}" = --role ]; then
+        dargs+=(--role driver)
+        i=$((i + 1))
+      else
+        dargs+=("${args[i]}")
+      fi
+    done
+    if ! (cd "$dir" && "$ORACLE/render.sh" "${dargs[@]}") > /dev/null 2> "$TMP/err"; then
+      echo "$kind/$name: the driver render fails too (not an executor-side error)" >&2
+      cat "$TMP/err" >&2
+      return 1
+    fi
+  fi
   (cd "$dir" && "$ORACLE/render.sh" "${args[@]}") > "$TMP/out" 2> "$TMP/err" || rc=$?
-  if [ "$kind" != driver-errors ]; then
+  if [ "$kind" != driver-errors ] && [ "$kind" != executor-errors ]; then
     if [ "$rc" -ne 0 ]; then
       echo "$kind/$name: FAILED (exit $rc)" >&2
       cat "$TMP/err" >&2
       return 1
     fi
+    local try=1
+    while ! local_dirs_in_order "$dir" "$TMP/out"; do
+      if [ "$try" -ge 40 ]; then
+        echo "$kind/$name: warning: local dirs still shuffled after $try renders; kept the last" >&2
+        break
+      fi
+      try=$((try + 1))
+      (cd "$dir" && "$ORACLE/render.sh" "${args[@]}") > "$TMP/out" 2> "$TMP/err" || {
+        echo "$kind/$name: FAILED on render $try" >&2
+        cat "$TMP/err" >&2
+        return 1
+      }
+    done
     mv "$TMP/out" "$dir/oracle.yaml" || return 1
     echo "$kind/$name: $(grep -c '^---$' "$dir/oracle.yaml") objects"
   else
     # Spark's exception (and causes) are the last stderr lines, after any log output.
     if [ "$rc" -eq 0 ] || ! grep -q '^spark-oracle: error: ' "$TMP/err"; then
-      echo "driver-errors/$name: expected a Spark error, got exit $rc" >&2
+      echo "$kind/$name: expected a Spark error, got exit $rc" >&2
       cat "$TMP/err" >&2
       return 1
     fi
     sed -n '/^spark-oracle: error: /,$p' "$TMP/err" | sed 's/^spark-oracle: error: //' \
       > "$dir/oracle-error.txt"
-    echo "driver-errors/$name: $(head -n 1 "$dir/oracle-error.txt")"
+    echo "$kind/$name: $(head -n 1 "$dir/oracle-error.txt")"
   fi
 }
 
 cd "$REPO"
 status=0
 if [ $# -eq 0 ]; then
-  for dir in testdata/driver/*/ testdata/deviations/*/ testdata/driver-errors/*/; do
-    [ -f "$dir/spark.properties" ] || continue
-    kind="${dir#testdata/}"
-    regen "${kind%%/*}" "${dir%/}" || status=1
+  for group in "${CASE_GROUPS[@]}"; do
+    for dir in "testdata/$group"/*/; do
+      [ -f "$dir/spark.properties" ] || continue
+      regen "$group" "${dir%/}" || status=1
+    done
   done
 else
   for name in "$@"; do
-    if [ -f "testdata/driver/$name/spark.properties" ]; then
-      regen driver "testdata/driver/$name" || status=1
-    elif [ -f "testdata/deviations/$name/spark.properties" ]; then
-      regen deviations "testdata/deviations/$name" || status=1
-    elif [ -f "testdata/driver-errors/$name/spark.properties" ]; then
-      regen driver-errors "testdata/driver-errors/$name" || status=1
+    found=""
+    for group in "${CASE_GROUPS[@]}"; do
+      if [ "${name%%/*}" = "$group" ] && [ -f "testdata/$name/spark.properties" ]; then
+        found="$group"
+        name="${name#*/}"
+        break
+      elif [ -f "testdata/$group/$name/spark.properties" ]; then
+        found="$group"
+        break
+      fi
+    done
+    if [ -n "$found" ]; then
+      regen "$found" "testdata/$found/$name" || status=1
     else
       echo "$name: no such case" >&2
       status=1

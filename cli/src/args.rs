@@ -201,6 +201,11 @@ pub struct InputOptions {
     #[arg(long = "driver-uid", value_name = "UID")]
     pub driver_uid: Option<String>,
 
+    /// The submitter's conf dir, whose files Spark ships in its ConfigMaps
+    /// (default: $SPARK_CONF_DIR, else $SPARK_HOME/conf, as spark-submit's scripts set it).
+    #[arg(long = "conf-dir", value_name = "DIR")]
+    pub conf_dir: Option<PathBuf>,
+
     /// The Spark release to mirror (3.5.x).
     #[arg(
         long = "spark-version",

@@ -2,8 +2,10 @@
 //! current user and directory — to draw the render inputs the way spark-submit would.
 
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use spark_render_engine::conf_files::ConfDirFile;
 use spark_render_engine::{RenderInputs, SubmitterEnv};
 
 use crate::args::InputOptions;
@@ -33,8 +35,48 @@ pub fn render_inputs(opts: &InputOptions) -> RenderInputs {
     env.pyspark_python = var("PYSPARK_PYTHON");
     env.pyspark_driver_python = var("PYSPARK_DRIVER_PYTHON");
     env.hadoop_conf_dir = var("HADOOP_CONF_DIR");
+    env.conf_dir_files = opts
+        .conf_dir
+        .clone()
+        .or_else(spark_conf_dir)
+        .map(|dir| read_conf_dir(&dir));
     inputs.env = env;
     inputs
+}
+
+/// The submitter's conf dir, as spark-submit's launch scripts set it: `SPARK_CONF_DIR`, else
+/// `SPARK_HOME/conf`.
+pub fn spark_conf_dir() -> Option<PathBuf> {
+    var("SPARK_CONF_DIR")
+        .map(PathBuf::from)
+        .or_else(|| var("SPARK_HOME").map(|h| Path::new(&h).join("conf")))
+}
+
+/// The regular files of a conf dir (none if it is not a directory, as in Spark).
+fn read_conf_dir(dir: &Path) -> Vec<ConfDirFile> {
+    // Files larger than any ConfigMap can hold are not read; Spark skips them by size.
+    const READ_LIMIT: u64 = 16 << 20;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<ConfDirFile> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_file())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let size = e.path().metadata().ok()?.len();
+            let bytes = if size <= READ_LIMIT {
+                std::fs::read(e.path()).ok()?
+            } else {
+                Vec::new()
+            };
+            let mut file = ConfDirFile::new(name, bytes);
+            file.size_bytes = size;
+            Some(file)
+        })
+        .collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    files
 }
 
 /// A secret as Spark's `Utils.createSecret` draws it: 256 random bits, hex.

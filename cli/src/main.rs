@@ -128,10 +128,7 @@ fn render_request(args: &DriverArgs) -> Result<RenderRequest, CliError> {
 
 /// spark-submit's default: `spark-defaults.conf` in `SPARK_CONF_DIR`, else `SPARK_HOME/conf`.
 fn default_properties_file() -> Option<PathBuf> {
-    let dir = environment::var("SPARK_CONF_DIR")
-        .map(PathBuf::from)
-        .or_else(|| environment::var("SPARK_HOME").map(|h| Path::new(&h).join("conf")))?;
-    let file = dir.join("spark-defaults.conf");
+    let file = environment::spark_conf_dir()?.join("spark-defaults.conf");
     file.is_file().then_some(file)
 }
 

@@ -1,5 +1,5 @@
-//! Inputs Spark refuses (`testdata/driver-errors/`, each with Spark's own message in
-//! `oracle-error.txt`) are refused by `spark-render driver` too: exit status 1, nothing on
+//! Inputs Spark refuses (`testdata/driver-errors/`, `testdata/executor-errors/`, each with Spark's own message in
+//! `oracle-error.txt`) are refused by spark-render too: exit status 1, nothing on
 //! stdout, and a message naming the key — the fragment in the case's `expected-error.txt`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -8,10 +8,19 @@ mod common;
 
 #[test]
 fn spark_refusals_are_refused_with_the_key_named() {
-    let cases = common::cases("driver-errors");
+    check_group("driver-errors", "driver", 10);
+}
+
+#[test]
+fn executor_side_refusals_are_refused_with_the_key_named() {
+    check_group("executor-errors", "all", 4);
+}
+
+fn check_group(group: &str, subcommand: &str, at_least: usize) {
+    let cases = common::cases(group);
     assert!(
-        cases.len() >= 10,
-        "expected the error cases, found {}",
+        cases.len() >= at_least,
+        "expected the {group} cases, found {}",
         cases.len()
     );
     let mut failures = Vec::new();
@@ -27,7 +36,7 @@ fn spark_refusals_are_refused_with_the_key_named() {
         );
         let expected = std::fs::read_to_string(dir.join("expected-error.txt"))
             .unwrap_or_else(|e| panic!("{name}: no expected-error.txt: {e}"));
-        let out = common::run_case(dir, &[]);
+        let out = common::run_case_as(dir, subcommand, &[]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         if out.status.code() != Some(1) {
             failures.push(format!(

@@ -43,6 +43,10 @@ pub struct DriverSpec {
     pub spark_properties: SparkConf,
     /// The driver pod's name.
     pub pod_name: String,
+    /// The conf-dir files shipped in the spark-conf ConfigMap (executors get them too).
+    pub conf_files: BTreeMap<String, String>,
+    /// Notes for the user.
+    pub warnings: Vec<String>,
 }
 
 impl DriverSpec {
@@ -205,7 +209,12 @@ pub fn build(
         &java::date_to_string_utc(submit_time_ms(&conf.conf, inputs)),
         system_properties.iter(),
     );
-    let conf_files = BTreeMap::from([(SPARK_CONF_FILE_NAME.to_owned(), properties_text)]);
+    let (shipped_files, warnings) = match &inputs.env.conf_dir_files {
+        Some(files) => crate::conf_files::select(files, &conf.conf)?,
+        None => (BTreeMap::new(), Vec::new()),
+    };
+    let mut conf_files = shipped_files.clone();
+    conf_files.insert(SPARK_CONF_FILE_NAME.to_owned(), properties_text);
     let items = conf_files
         .keys()
         .map(|file| KeyToPath {
@@ -271,6 +280,8 @@ pub fn build(
         objects,
         spark_properties: system_properties,
         pod_name,
+        conf_files: shipped_files,
+        warnings,
     })
 }
 

@@ -101,6 +101,7 @@ pub fn build(
             version,
             resource_name_prefix: prefix.clone(),
             driver_local_dirs: driver.container_env("SPARK_LOCAL_DIRS"),
+            conf_files: driver.conf_files.clone(),
         };
         let (pod, step_warnings) = build_pod(&exec_conf)?;
         for w in step_warnings {
@@ -120,6 +121,7 @@ pub fn build(
             &app_id,
             inputs,
             &driver_pod,
+            &driver.conf_files,
         )));
     }
     let namespace = conf.get_or(keys::NAMESPACE, "default").to_owned();
@@ -166,22 +168,23 @@ fn build_pod(conf: &ExecutorConf<'_>) -> Result<(k8s_openapi::api::core::v1::Pod
     Ok((executor_pod, warnings))
 }
 
-/// `spark.kubernetes.executor.podNamePrefix` must leave room for `-exec-<id>` in a DNS
-/// subdomain and be a DNS label itself.
+/// `spark.kubernetes.executor.podNamePrefix` must be a DNS subdomain that leaves room for
+/// `-exec-<id>` (Spark's `isValidExecutorPodNamePrefix`).
 fn check_pod_name_prefix(prefix: &str) -> Result<()> {
-    let valid_chars = !prefix.is_empty()
-        && prefix
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !prefix.starts_with('-')
-        && !prefix.ends_with('-');
-    if valid_chars && prefix.len() + 16 <= 253 {
+    let is_label = |l: &str| {
+        !l.is_empty()
+            && l.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if prefix.split('.').all(is_label) && prefix.len() + 16 <= 253 {
         Ok(())
     } else {
         Err(Error::invalid(
             keys::EXECUTOR_POD_NAME_PREFIX,
             prefix,
-            "must be lowercase letters, digits and '-', start and end with a letter or digit, and be at most 237 characters",
+            "must be a DNS subdomain (lowercase letters, digits, '-' and '.') of at most 237 characters",
         ))
     }
 }
@@ -191,6 +194,7 @@ fn executor_config_map(
     app_id: &str,
     inputs: &RenderInputs,
     driver_pod: &DriverPodRef,
+    conf_files: &BTreeMap<String, String>,
 ) -> ConfigMap {
     let name = names::executor_conf_map_name(&inputs.unique_id);
     let namespace = conf.get_or(keys::NAMESPACE, "default").to_owned();
@@ -199,10 +203,9 @@ fn executor_config_map(
         &java::date_to_string_utc(inputs.submit_time_ms),
         [(keys::NAMESPACE, namespace.as_str())],
     );
-    let data = BTreeMap::from([
-        (SPARK_CONF_FILE_NAME.to_owned(), text),
-        (keys::NAMESPACE.to_owned(), namespace.clone()),
-    ]);
+    let mut data = conf_files.clone();
+    data.insert(SPARK_CONF_FILE_NAME.to_owned(), text);
+    data.insert(keys::NAMESPACE.to_owned(), namespace.clone());
     let owner_references = driver_pod
         .uid
         .as_ref()

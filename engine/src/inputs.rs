@@ -49,6 +49,9 @@ pub struct SubmitterEnv {
     pub pyspark_python: Option<String>,
     /// `PYSPARK_DRIVER_PYTHON`: the driver's Python (after the conf keys).
     pub pyspark_driver_python: Option<String>,
+    /// The regular files of the submitter's `SPARK_CONF_DIR` (Spark ships most of them to the
+    /// driver and executors); `None` when there is no conf dir.
+    pub conf_dir_files: Option<Vec<crate::conf_files::ConfDirFile>>,
     /// Whether `HADOOP_CONF_DIR` is set. spark-render does not ship its files yet, so a set
     /// `HADOOP_CONF_DIR` is refused rather than ignored.
     pub hadoop_conf_dir: Option<String>,

@@ -217,6 +217,8 @@ pub struct ExecutorConf<'a> {
     pub resource_name_prefix: String,
     /// `SPARK_LOCAL_DIRS` as the driver process sees it.
     pub driver_local_dirs: Option<String>,
+    /// The conf files in the driver's `SPARK_CONF_DIR`, which executors get too.
+    pub conf_files: std::collections::BTreeMap<String, String>,
 }
 
 impl ExecutorConf<'_> {

@@ -24,6 +24,7 @@
 
 pub mod app;
 pub mod conf;
+pub mod conf_files;
 pub mod driver;
 mod error;
 pub mod executor;
@@ -130,10 +131,12 @@ pub fn render_driver(request: &RenderRequest) -> Result<Rendered> {
     request.inputs.validate()?;
     let submission = submit::prepare(&request.submit, &request.inputs)?;
     let driver = driver::build(&submission, &request.inputs, request.spark_version)?;
+    let mut warnings = submission.warnings;
+    warnings.extend(driver.warnings.iter().cloned());
     Ok(Rendered {
         driver,
         executors: None,
-        warnings: submission.warnings,
+        warnings,
     })
 }
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    ConfigMapVolumeSource, ContainerPort, ExecAction, Lifecycle, LifecycleHandler,
+    ConfigMapVolumeSource, ContainerPort, ExecAction, KeyToPath, Lifecycle, LifecycleHandler,
     LocalObjectReference, ResourceRequirements, Volume,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -126,6 +126,7 @@ pub struct BasicExecutorStep {
     driver_pod: Option<DriverPodRef>,
     disable_config_map: bool,
     config_map_name: String,
+    conf_file_names: Vec<String>,
     decommission_script: Option<String>,
     warnings: Vec<String>,
 }
@@ -218,6 +219,7 @@ impl BasicExecutorStep {
                 .get_bool(keys::EXECUTOR_DISABLE_CONFIG_MAP)?
                 .unwrap_or(false),
             config_map_name: crate::names::executor_conf_map_name(&conf.inputs.unique_id),
+            conf_file_names: conf.conf_files.keys().cloned().collect(),
             decommission_script: decommission.then(|| {
                 c.get_or(keys::DECOMMISSION_SCRIPT, "/opt/decom.sh")
                     .to_owned()
@@ -504,6 +506,16 @@ impl FeatureStep for BasicExecutorStep {
                 name: SPARK_CONF_VOLUME_EXEC.into(),
                 config_map: Some(ConfigMapVolumeSource {
                     name: self.config_map_name.clone(),
+                    items: (!self.conf_file_names.is_empty()).then(|| {
+                        self.conf_file_names
+                            .iter()
+                            .map(|f| KeyToPath {
+                                key: f.clone(),
+                                mode: Some(420),
+                                path: f.clone(),
+                            })
+                            .collect()
+                    }),
                     ..ConfigMapVolumeSource::default()
                 }),
                 ..Volume::default()

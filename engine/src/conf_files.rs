@@ -1,0 +1,128 @@
+//! The submitter's `SPARK_CONF_DIR` files that Spark ships to the driver and executors in their
+//! spark-conf ConfigMaps (`KubernetesClientUtils.loadSparkConfDirFiles`): templates, Spark's own
+//! conf and properties files and archives are skipped, and files are taken smallest first
+//! until `spark.kubernetes.configMap.maxSize` would be exceeded.
+
+use std::collections::BTreeMap;
+
+use crate::conf::SparkConf;
+use crate::error::Result;
+
+/// `spark.kubernetes.configMap.maxSize` (default 1.5 MiB).
+pub const CONFIG_MAP_MAX_SIZE: &str = "spark.kubernetes.configMap.maxSize";
+const DEFAULT_MAX_SIZE: i64 = 1_572_864;
+
+/// One regular file of the conf dir, as the CLI read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConfDirFile {
+    /// The file name.
+    pub name: String,
+    /// Its contents, or `None` when they are not UTF-8 text (Spark skips such files).
+    pub contents: Option<String>,
+    /// Its size in bytes.
+    pub size_bytes: u64,
+}
+
+impl ConfDirFile {
+    /// A file with the given name and bytes.
+    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        let size_bytes = bytes.len() as u64;
+        ConfDirFile {
+            name: name.into(),
+            contents: String::from_utf8(bytes).ok(),
+            size_bytes,
+        }
+    }
+}
+
+/// Picks the files Spark ships; returns them by name, and warnings for skipped ones.
+pub fn select(
+    files: &[ConfDirFile],
+    conf: &SparkConf,
+) -> Result<(BTreeMap<String, String>, Vec<String>)> {
+    let max_size = conf
+        .get_long(CONFIG_MAP_MAX_SIZE)?
+        .unwrap_or(DEFAULT_MAX_SIZE);
+    let mut candidates: Vec<&ConfDirFile> = files
+        .iter()
+        .filter(|f| {
+            let too_large = f.size_bytes as i64 + f.name.chars().count() as i64 > max_size;
+            let binary = [".gz", ".zip", ".jar", ".tar"]
+                .iter()
+                .any(|ext| f.name.ends_with(ext) && f.name.len() > ext.len() - 1);
+            !too_large && !binary && !is_spark_conf_or_template(&f.name)
+        })
+        .collect();
+    candidates.sort_by(|a, b| (a.size_bytes, &a.name).cmp(&(b.size_bytes, &b.name)));
+    let mut selected = BTreeMap::new();
+    let mut warnings = Vec::new();
+    let mut total: i64 = 0;
+    for file in candidates {
+        let Some(contents) = &file.contents else {
+            warnings.push(format!(
+                "SPARK_CONF_DIR file {} is not UTF-8 text; Spark skips it",
+                file.name
+            ));
+            continue;
+        };
+        let size = file.name.encode_utf16().count() as i64 + contents.encode_utf16().count() as i64;
+        if total + size < max_size {
+            selected.insert(file.name.clone(), contents.clone());
+            total += size;
+        } else {
+            warnings.push(format!(
+                "SPARK_CONF_DIR file {} is skipped: the conf files would exceed {CONFIG_MAP_MAX_SIZE}={max_size}",
+                file.name
+            ));
+        }
+    }
+    Ok((selected, warnings))
+}
+
+/// `.*\.template` or `spark.*(conf|properties)`.
+fn is_spark_conf_or_template(name: &str) -> bool {
+    name.ends_with(".template")
+        || (name.starts_with("spark") && (name.ends_with("conf") || name.ends_with("properties")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> ConfDirFile {
+        ConfDirFile::new(name, text.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn skips_what_spark_skips() {
+        let files = [
+            file("log4j2.properties", "a"),
+            file("spark-defaults.conf", "x"),
+            file("spark-env.sh", "y"),
+            file("metrics.properties.template", "z"),
+            file("lib.jar", "j"),
+            ConfDirFile::new("blob.bin", vec![0xff, 0xfe]),
+        ];
+        let (selected, warnings) = select(&files, &SparkConf::new()).unwrap();
+        assert_eq!(
+            selected.keys().collect::<Vec<_>>(),
+            ["log4j2.properties", "spark-env.sh"]
+        );
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn stops_at_the_size_limit_smallest_first() {
+        let mut conf = SparkConf::new();
+        conf.set(CONFIG_MAP_MAX_SIZE, "20");
+        let files = [
+            file("b", "12345678"),
+            file("a", "1234"),
+            file("c", "123456789"),
+        ];
+        let (selected, warnings) = select(&files, &conf).unwrap();
+        assert_eq!(selected.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(warnings.len(), 1);
+    }
+}
