@@ -346,3 +346,131 @@ fn warnings_go_to_stderr() {
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("warning"));
 }
+
+#[test]
+fn client_mode_renders_executors_only_and_names_what_it_needs() {
+    let base = [
+        "executor",
+        "--deploy-mode",
+        "client",
+        "--conf",
+        IMAGE,
+        "--class",
+        "C",
+        "--app-id",
+        "spark-1",
+        "--unique-id",
+        "abc123",
+    ];
+    let missing_host = run(&[&base[..], &[JAR]].concat());
+    assert_eq!(missing_host.status.code(), Some(1));
+    assert!(stderr(&missing_host).contains("spark.driver.host is not set"));
+
+    let missing_port = run(&[&base[..], &["--conf", "spark.driver.host=10.0.0.5", JAR]].concat());
+    assert_eq!(missing_port.status.code(), Some(1));
+    assert!(stderr(&missing_port).contains("spark.driver.port is not set"));
+
+    let ok = run(&[
+        &base[..],
+        &[
+            "--conf",
+            "spark.driver.host=10.0.0.5",
+            "--conf",
+            "spark.driver.port=40000",
+            "--conf",
+            "spark.kubernetes.driver.pod.name=my-driver",
+            "--driver-uid",
+            "uid-9",
+            JAR,
+        ],
+    ]
+    .concat());
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let docs = common::parse_yaml_docs(&String::from_utf8(ok.stdout).unwrap());
+    let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["Pod", "ConfigMap"]);
+    let env = docs[0]["spec"]["containers"][0]["env"].as_array().unwrap();
+    let url = env
+        .iter()
+        .find(|e| e["name"] == "SPARK_DRIVER_URL")
+        .unwrap();
+    assert_eq!(
+        url["value"],
+        "spark://CoarseGrainedScheduler@10.0.0.5:40000"
+    );
+    assert!(!env.iter().any(|e| e["name"] == "SPARK_DRIVER_POD_IP"));
+    assert_eq!(
+        docs[0]["metadata"]["ownerReferences"][0]["name"],
+        "my-driver"
+    );
+    assert_eq!(docs[0]["metadata"]["ownerReferences"][0]["uid"], "uid-9");
+
+    let driver = run(&[
+        "driver",
+        "--deploy-mode",
+        "client",
+        "--conf",
+        IMAGE,
+        "--class",
+        "C",
+        JAR,
+    ]);
+    assert_eq!(driver.status.code(), Some(1));
+    assert!(stderr(&driver).contains("no driver pod"));
+}
+
+#[test]
+fn all_prints_driver_then_requested_executors() {
+    let out = run(&[
+        "all",
+        "--executor-id",
+        "3",
+        "--executor-id",
+        "5",
+        "--driver-pod-ip",
+        "10.1.2.3",
+        "--driver-uid",
+        "uid-1",
+        "--conf",
+        IMAGE,
+        "--class",
+        "C",
+        "--name",
+        "job",
+        "--unique-id",
+        "abc123",
+        JAR,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs = common::parse_yaml_docs(&String::from_utf8(out.stdout).unwrap());
+    let keys: Vec<String> = docs.iter().map(common::key_of).collect();
+    assert_eq!(
+        keys,
+        [
+            "Pod/job-abc123-driver",
+            "Service/job-abc123-driver-svc",
+            "ConfigMap/spark-drv-abc123-conf-map",
+            "Pod/job-abc123-exec-3",
+            "Pod/job-abc123-exec-5",
+            "ConfigMap/spark-exec-abc123-conf-map",
+        ]
+    );
+    let env = docs[4]["spec"]["containers"][0]["env"].as_array().unwrap();
+    assert!(env
+        .iter()
+        .any(|e| e["name"] == "SPARK_DRIVER_POD_IP" && e["value"] == "10.1.2.3"));
+    assert!(env
+        .iter()
+        .any(|e| e["name"] == "SPARK_EXECUTOR_ID" && e["value"] == "5"));
+    let zero = run(&[
+        "all",
+        "--executor-id",
+        "0",
+        "--conf",
+        IMAGE,
+        "--class",
+        "C",
+        JAR,
+    ]);
+    assert_eq!(zero.status.code(), Some(2));
+}

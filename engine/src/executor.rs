@@ -8,14 +8,14 @@ use k8s_openapi::api::core::v1::ConfigMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::conf::{keys, properties, SparkConf};
-use crate::driver::{DriverSpec, SPARK_CONF_FILE_NAME};
+use crate::driver::SPARK_CONF_FILE_NAME;
 use crate::error::{Error, Result};
 use crate::java;
 use crate::kubernetes_conf::{labels, DriverPodRef, ExecutorConf};
 use crate::manifest::Resource;
 use crate::names;
 use crate::pod::{self, SparkPod};
-use crate::runtime_conf;
+use crate::running_driver::RunningDriver;
 use crate::steps::{
     basic_executor::BasicExecutorStep, env_secrets::EnvSecretsStep,
     executor_credentials::ExecutorCredentialsStep, hadoop_conf::HadoopConfExecutorStep,
@@ -44,14 +44,14 @@ const UNSUPPORTED: &[(&str, &str)] = &[
     ),
 ];
 
-/// Builds executors `ids` as the running driver of `driver` would.
+/// Builds executors `ids` as `driver` would.
 pub fn build(
-    driver: &DriverSpec,
+    driver: &RunningDriver,
     inputs: &RenderInputs,
     version: SparkVersion,
     ids: &[u32],
 ) -> Result<ExecutorsSpec> {
-    let conf = runtime_conf::driver_runtime_conf(&driver.spark_properties, inputs);
+    let conf = driver.conf.clone();
     for (key, _) in conf.iter() {
         for (pattern, feature) in UNSUPPORTED {
             let hit = if pattern.ends_with('.') {
@@ -77,10 +77,7 @@ pub fn build(
     let prefix = conf.get_or(keys::EXECUTOR_POD_NAME_PREFIX, "").to_owned();
     check_pod_name_prefix(&prefix)?;
     let app_id = conf.get_or(keys::APP_ID, &inputs.app_id).to_owned();
-    let driver_pod = DriverPodRef {
-        name: driver.pod_name.clone(),
-        uid: inputs.driver_uid.clone(),
-    };
+    let driver_pod = driver.pod.clone();
 
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
@@ -96,11 +93,11 @@ pub fn build(
             conf: conf.clone(),
             app_id: app_id.clone(),
             executor_id: id.to_string(),
-            driver_pod: Some(driver_pod.clone()),
+            driver_pod: driver_pod.clone(),
             inputs,
             version,
             resource_name_prefix: prefix.clone(),
-            driver_local_dirs: driver.container_env("SPARK_LOCAL_DIRS"),
+            driver_local_dirs: driver.local_dirs.clone(),
             conf_files: driver.conf_files.clone(),
         };
         let (pod, step_warnings) = build_pod(&exec_conf)?;
@@ -120,7 +117,7 @@ pub fn build(
             &conf,
             &app_id,
             inputs,
-            &driver_pod,
+            driver_pod.as_ref(),
             &driver.conf_files,
         )));
     }
@@ -193,7 +190,7 @@ fn executor_config_map(
     conf: &SparkConf,
     app_id: &str,
     inputs: &RenderInputs,
-    driver_pod: &DriverPodRef,
+    driver_pod: Option<&DriverPodRef>,
     conf_files: &BTreeMap<String, String>,
 ) -> ConfigMap {
     let name = names::executor_conf_map_name(&inputs.unique_id);
@@ -206,10 +203,11 @@ fn executor_config_map(
     let mut data = conf_files.clone();
     data.insert(SPARK_CONF_FILE_NAME.to_owned(), text);
     data.insert(keys::NAMESPACE.to_owned(), namespace.clone());
-    let owner_references = driver_pod
-        .uid
-        .as_ref()
-        .map(|uid| vec![pod::owner_reference_to_pod(&driver_pod.name, uid)]);
+    let owner_references = driver_pod.and_then(|p| {
+        p.uid
+            .as_ref()
+            .map(|uid| vec![pod::owner_reference_to_pod(&p.name, uid)])
+    });
     ConfigMap {
         metadata: ObjectMeta {
             name: Some(name),

@@ -35,7 +35,7 @@ pub mod manifest;
 pub mod names;
 pub mod pod;
 pub mod quantity;
-pub mod runtime_conf;
+pub mod running_driver;
 pub mod steps;
 pub mod submit;
 pub mod uploads;
@@ -47,7 +47,8 @@ pub use error::{Error, Result};
 pub use executor::ExecutorsSpec;
 pub use inputs::{RenderInputs, SubmitterEnv};
 pub use manifest::Resource;
-pub use submit::{Submission, SubmitArgs};
+pub use running_driver::RunningDriver;
+pub use submit::{DeployMode, Submission, SubmitArgs};
 pub use version::SparkVersion;
 
 /// One render: spark-submit's arguments, the values Spark would draw itself, the Spark
@@ -90,8 +91,9 @@ impl RenderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Rendered {
-    /// The driver side: the driver pod and the objects spark-submit creates with it.
-    pub driver: DriverSpec,
+    /// The driver side: the driver pod and the objects spark-submit creates with it (`None` in
+    /// client mode, where the driver runs inside spark-submit).
+    pub driver: Option<DriverSpec>,
     /// The executor side, when asked for ([`render_all`]).
     pub executors: Option<ExecutorsSpec>,
     /// Things spark-submit or the driver would ignore or override, worth telling the user.
@@ -101,12 +103,12 @@ pub struct Rendered {
 impl Rendered {
     /// The driver pod.
     pub fn pod(&self) -> Option<&k8s_openapi::api::core::v1::Pod> {
-        self.driver.pod()
+        self.driver.as_ref().and_then(DriverSpec::pod)
     }
 
-    /// The driver's objects, in the order Spark creates them.
+    /// The driver's objects, in the order Spark creates them (empty in client mode).
     pub fn driver_objects(&self) -> &[Resource] {
-        &self.driver.objects
+        self.driver.as_ref().map_or(&[], |d| &d.objects)
     }
 
     /// The executors' objects (empty unless rendered).
@@ -116,7 +118,7 @@ impl Rendered {
 
     /// The driver's objects, then the executors'.
     pub fn objects(&self) -> Vec<Resource> {
-        let mut all = self.driver.objects.clone();
+        let mut all = self.driver_objects().to_vec();
         all.extend(self.executor_objects().iter().cloned());
         all
     }
@@ -126,31 +128,55 @@ impl Rendered {
 ///
 /// Fails with an [`Error`] naming the conf key, argument or input at fault when Spark would
 /// refuse the submission, when the cluster would refuse the objects, or when the submission
-/// uses a feature spark-render does not model.
+/// uses a feature spark-render does not model. In client mode there is no driver pod, and this
+/// fails; use [`render_all`].
 pub fn render_driver(request: &RenderRequest) -> Result<Rendered> {
     request.inputs.validate()?;
     let submission = submit::prepare(&request.submit, &request.inputs)?;
+    if submission.deploy_mode == DeployMode::Client {
+        return Err(Error::InvalidArgument {
+            argument: "--deploy-mode".into(),
+            reason: "in client mode the driver runs inside spark-submit: there is no driver pod to render (executors can be rendered)".into(),
+        });
+    }
     let driver = driver::build(&submission, &request.inputs, request.spark_version)?;
     let mut warnings = submission.warnings;
     warnings.extend(driver.warnings.iter().cloned());
     Ok(Rendered {
-        driver,
+        driver: Some(driver),
         executors: None,
         warnings,
     })
 }
 
-/// Renders the driver's objects and then the executors `request.executor_ids` the running
-/// driver would create, with their spark-conf ConfigMap.
+/// Renders the driver's objects (cluster mode) and then the executors `request.executor_ids`
+/// the running driver would create, with their spark-conf ConfigMap.
 pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
-    let mut rendered = render_driver(request)?;
+    request.inputs.validate()?;
+    let submission = submit::prepare(&request.submit, &request.inputs)?;
+    let mut warnings = submission.warnings.clone();
+    let (driver, running) = match submission.deploy_mode {
+        DeployMode::Cluster => {
+            let driver = driver::build(&submission, &request.inputs, request.spark_version)?;
+            warnings.extend(driver.warnings.iter().cloned());
+            let running = RunningDriver::in_cluster(&driver, &request.inputs);
+            (Some(driver), running)
+        }
+        DeployMode::Client => (
+            None,
+            RunningDriver::client_mode(&submission, &request.inputs)?,
+        ),
+    };
     let executors = executor::build(
-        &rendered.driver,
+        &running,
         &request.inputs,
         request.spark_version,
         &request.executor_ids,
     )?;
-    rendered.warnings.extend(executors.warnings.iter().cloned());
-    rendered.executors = Some(executors);
-    Ok(rendered)
+    warnings.extend(executors.warnings.iter().cloned());
+    Ok(Rendered {
+        driver,
+        executors: Some(executors),
+        warnings,
+    })
 }

@@ -66,6 +66,15 @@ impl SubmitArgs {
     }
 }
 
+/// Where the driver runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeployMode {
+    /// In a pod spark-submit creates (`--deploy-mode cluster`).
+    Cluster,
+    /// Inside spark-submit's own process, outside the cluster (`--deploy-mode client`).
+    Client,
+}
+
 /// A submission after spark-submit: the conf it hands to Spark's Kubernetes client and the
 /// application to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +82,8 @@ impl SubmitArgs {
 pub struct Submission {
     /// The submitted conf (`spark.*` keys only).
     pub conf: SparkConf,
+    /// Where the driver runs.
+    pub deploy_mode: DeployMode,
     /// The application.
     pub app: Application,
     /// Notes for the user about inputs spark-submit ignores (non-`spark.` keys, ...).
@@ -128,29 +139,28 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
         .unwrap_or_else(|| DEFAULT_MASTER.to_owned());
     let master = k8s_master_url(&master)?;
 
-    match args.deploy_mode.as_deref() {
-        None | Some("cluster") => {}
-        Some("client") => {
-            return Err(Error::InvalidArgument {
-                argument: "--deploy-mode".into(),
-                reason: "in client mode the driver runs inside spark-submit: there is no driver pod to render".into(),
-            })
-        }
+    let deploy_mode = match args.deploy_mode.as_deref() {
+        None | Some("cluster") => DeployMode::Cluster,
+        Some("client") => DeployMode::Client,
         Some(other) => {
             return Err(Error::InvalidArgument {
                 argument: "--deploy-mode".into(),
                 reason: format!("{other:?} is neither client nor cluster"),
             })
         }
-    }
+    };
     if let Some(mode) = conf.get(keys::DEPLOY_MODE) {
         if mode != "cluster" && args.deploy_mode.is_none() {
             warnings.push(format!(
-                "{}={mode} is overridden: the driver command renders cluster mode",
+                "{}={mode} is overridden: spark-render renders cluster mode unless given --deploy-mode client",
                 keys::DEPLOY_MODE
             ));
         }
     }
+    let mode_name = match deploy_mode {
+        DeployMode::Cluster => "cluster",
+        DeployMode::Client => "client",
+    };
 
     validate_sizes_and_counts(args, &conf)?;
 
@@ -178,7 +188,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
 
     // prepareSubmitEnvironment: options become conf keys (they win over the conf).
     conf.set(keys::MASTER, master);
-    conf.set(keys::DEPLOY_MODE, "cluster");
+    conf.set(keys::DEPLOY_MODE, mode_name);
     conf.set(keys::APP_NAME, name);
     let assigned = [
         (keys::DRIVER_MEMORY, &args.driver_memory),
@@ -205,7 +215,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     }
 
     // Cluster mode ignores a spark.driver.host given by the user.
-    if conf.remove(keys::DRIVER_HOST).is_some() {
+    if deploy_mode == DeployMode::Cluster && conf.remove(keys::DRIVER_HOST).is_some() {
         warnings.push(format!("{} is ignored in cluster mode", keys::DRIVER_HOST));
     }
 
@@ -234,6 +244,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     };
     Ok(Submission {
         conf,
+        deploy_mode,
         app,
         warnings,
     })

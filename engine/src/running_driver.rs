@@ -1,0 +1,161 @@
+//! The running driver, as executors see it: its SparkConf when it asks for executors, its pod,
+//! its `SPARK_LOCAL_DIRS` and its conf files.
+//!
+//! In cluster mode the driver pod's JVM starts from the driver's `spark.properties` and adds
+//! what the image entrypoint, spark-submit (in client mode, inside the pod), the
+//! `SparkContext` constructor and `KubernetesClusterManager` set. In client mode the driver is
+//! spark-submit's own JVM, outside the cluster, starting from the submitted conf.
+
+use std::collections::BTreeMap;
+
+use crate::conf::{keys, SparkConf};
+use crate::driver::DriverSpec;
+use crate::error::{Error, Result};
+use crate::kubernetes_conf::DriverPodRef;
+use crate::names;
+use crate::submit::Submission;
+use crate::RenderInputs;
+
+/// What executors are built from.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RunningDriver {
+    /// The driver JVM's SparkConf.
+    pub conf: SparkConf,
+    /// The driver pod, when there is one (cluster mode, or `spark.kubernetes.driver.pod.name`
+    /// in client mode).
+    pub pod: Option<DriverPodRef>,
+    /// `SPARK_LOCAL_DIRS` in the driver process's environment.
+    pub local_dirs: Option<String>,
+    /// The files of the driver's `SPARK_CONF_DIR` that executors get.
+    pub conf_files: BTreeMap<String, String>,
+}
+
+impl RunningDriver {
+    /// The driver pod of a cluster-mode submission, once running.
+    pub fn in_cluster(driver: &DriverSpec, inputs: &RenderInputs) -> Self {
+        let mut conf = driver.spark_properties.clone();
+        // The image entrypoint: --conf spark.driver.bindAddress=$POD_IP
+        //                       --conf spark.executorEnv.SPARK_DRIVER_POD_IP=$POD_IP
+        conf.set(keys::DRIVER_BIND_ADDRESS, inputs.driver_pod_ip.clone());
+        conf.set(
+            "spark.executorEnv.SPARK_DRIVER_POD_IP",
+            inputs.driver_pod_ip.clone(),
+        );
+        // spark-submit inside the pod runs the driver in client mode.
+        conf.set(keys::DEPLOY_MODE, "client");
+        if let Some(jars) = conf.get(keys::JARS).map(str::to_owned) {
+            conf.set("spark.repl.local.jars", jars);
+        }
+        spark_context_start(&mut conf, inputs);
+        RunningDriver {
+            conf,
+            pod: Some(DriverPodRef {
+                name: driver.pod_name.clone(),
+                uid: inputs.driver_uid.clone(),
+            }),
+            local_dirs: driver.container_env("SPARK_LOCAL_DIRS"),
+            conf_files: driver.conf_files.clone(),
+        }
+    }
+
+    /// spark-submit's own JVM in client mode. Executors must reach it, so `spark.driver.host`
+    /// and a fixed `spark.driver.port` are required (Spark would use the submitting machine's
+    /// address and a random port, which spark-render cannot know).
+    pub fn client_mode(submission: &Submission, inputs: &RenderInputs) -> Result<Self> {
+        let mut conf = submission.conf.clone();
+        if !conf.contains(keys::DRIVER_HOST) {
+            return Err(Error::Missing {
+                key: keys::DRIVER_HOST.into(),
+                reason: "in client mode executors connect to the driver at this address (Spark would use the submitting machine's IP)".into(),
+            });
+        }
+        match conf.get_int(keys::DRIVER_PORT)? {
+            Some(p) if p > 0 => {}
+            _ => {
+                return Err(Error::Missing {
+                    key: keys::DRIVER_PORT.into(),
+                    reason: "in client mode Spark binds a random port unless this is set, and executors' SPARK_DRIVER_URL names it".into(),
+                })
+            }
+        }
+        if !conf.contains(keys::APP_ID) {
+            conf.set(keys::APP_ID, inputs.app_id.clone());
+        }
+        spark_context_start(&mut conf, inputs);
+        let (conf_files, _) = match &inputs.env.conf_dir_files {
+            Some(files) => crate::conf_files::select(files, &conf)?,
+            None => (BTreeMap::new(), Vec::new()),
+        };
+        let pod = conf.get(keys::DRIVER_POD_NAME).map(|name| DriverPodRef {
+            name: name.to_owned(),
+            uid: inputs.driver_uid.clone(),
+        });
+        Ok(RunningDriver {
+            conf,
+            pod,
+            local_dirs: inputs.env.spark_local_dirs.clone(),
+            conf_files,
+        })
+    }
+}
+
+/// `JavaModuleOptions.defaultModuleOptions()` of Spark 3.5: the options the driver prepends to
+/// `spark.executor.extraJavaOptions` (Java 17 needs them).
+pub const JAVA_MODULE_OPTIONS: &str = "-XX:+IgnoreUnrecognizedVMOptions \
+--add-opens=java.base/java.lang=ALL-UNNAMED \
+--add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
+--add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+--add-opens=java.base/java.io=ALL-UNNAMED \
+--add-opens=java.base/java.net=ALL-UNNAMED \
+--add-opens=java.base/java.nio=ALL-UNNAMED \
+--add-opens=java.base/java.util=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
+--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.cs=ALL-UNNAMED \
+--add-opens=java.base/sun.security.action=ALL-UNNAMED \
+--add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
+--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED \
+-Djdk.reflect.useDirectMethodHandle=false";
+
+/// What the `SparkContext` constructor and `KubernetesClusterManager` add to the driver's conf.
+fn spark_context_start(conf: &mut SparkConf, inputs: &RenderInputs) {
+    // The SparkContext constructor.
+    let start = conf
+        .get(keys::APP_SUBMIT_TIME)
+        .map(str::to_owned)
+        .unwrap_or_else(|| inputs.submit_time_ms.to_string());
+    conf.set("spark.app.startTime", start);
+    let prefer_ipv6 = conf.get(keys::DRIVER_JAVA_OPTIONS).is_some_and(|o| {
+        o.split_whitespace()
+            .any(|t| t == "-Djava.net.preferIPv6Addresses=true")
+    });
+    for key in [keys::DRIVER_JAVA_OPTIONS, keys::EXECUTOR_JAVA_OPTIONS] {
+        let with_modules = match conf.get(key) {
+            Some(opts) => format!("{JAVA_MODULE_OPTIONS} {opts}"),
+            None => JAVA_MODULE_OPTIONS.to_owned(),
+        };
+        conf.set(
+            key,
+            format!("-Djava.net.preferIPv6Addresses={prefer_ipv6} {with_modules}"),
+        );
+    }
+    conf.set("spark.executor.id", "driver");
+    for (list, initial) in [
+        (keys::JARS, "spark.app.initial.jar.urls"),
+        (keys::FILES, "spark.app.initial.file.urls"),
+        (keys::ARCHIVES, "spark.app.initial.archive.urls"),
+    ] {
+        if let Some(v) = conf.get(list).filter(|v| !v.is_empty()).map(str::to_owned) {
+            conf.set(initial, v);
+        }
+    }
+    // KubernetesClusterManager: a fresh unique id names the executors (one input serves all).
+    if !conf.contains(keys::EXECUTOR_POD_NAME_PREFIX) {
+        let prefix =
+            names::resource_name_prefix(conf.get_or(keys::APP_NAME, "spark"), &inputs.unique_id);
+        conf.set(keys::EXECUTOR_POD_NAME_PREFIX, prefix);
+    }
+}
