@@ -83,6 +83,11 @@ pub struct DriverArgs {
     #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Yaml)]
     pub output: OutputFormat,
 
+    /// Refuse pod templates with fields Kubernetes does not know, instead of warning that they
+    /// are dropped.
+    #[arg(long)]
+    pub strict: bool,
+
     /// The main resource: a jar, a .py or a .R file (local://, file://, https://, or a path).
     #[arg(value_name = "APP_RESOURCE")]
     pub resource: String,

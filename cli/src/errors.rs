@@ -20,6 +20,16 @@ pub enum CliError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A file the conf names could not be read.
+    #[error("cannot read {path} (named by {key}): {reason}")]
+    ReadNamed {
+        /// The conf key naming the file.
+        key: String,
+        /// The path as the conf gives it.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// The engine refused the input.
     #[error(transparent)]
     Engine(#[from] spark_render_engine::Error),

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use spark_render_engine::conf::properties;
+use std::collections::BTreeMap;
+
+use spark_render_engine::conf::{keys, properties};
 use spark_render_engine::{manifest, render_all, render_driver, RenderRequest, SubmitArgs};
 
 use crate::args::{Cli, Command, DriverArgs, ExecutorOptions, OutputFormat};
@@ -120,10 +122,52 @@ fn render_request(args: &DriverArgs) -> Result<RenderRequest, CliError> {
         submit.properties_file = read_properties(&path)?;
     }
 
+    let files = read_named_files(&submit)?;
     let mut request = RenderRequest::new(submit);
     request.inputs = environment::render_inputs(&args.inputs);
+    request.inputs.files = files;
+    request.strict = args.strict;
     request.spark_version = args.inputs.spark_version.parse()?;
     Ok(request)
+}
+
+/// Reads the local files the conf names (pod templates, krb5.conf, keytab, credentials): the
+/// engine takes their contents as inputs. Keys are the paths as the conf gives them.
+fn read_named_files(submit: &SubmitArgs) -> Result<BTreeMap<String, Vec<u8>>, CliError> {
+    let mut files = BTreeMap::new();
+    for key in keys::FILE_KEYS {
+        // --conf wins over the properties file, as in spark-submit.
+        let Some(path) = submit
+            .conf
+            .iter()
+            .rev()
+            .chain(submit.properties_file.iter().rev())
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_owned())
+        else {
+            continue;
+        };
+        let local = if let Some(rest) = path.strip_prefix("file://") {
+            rest.to_owned()
+        } else if let Some(rest) = path.strip_prefix("file:") {
+            rest.to_owned()
+        } else if path.contains("://") {
+            return Err(CliError::ReadNamed {
+                key: (*key).to_owned(),
+                path,
+                reason: "spark-render reads local files only".into(),
+            });
+        } else {
+            path.clone()
+        };
+        let bytes = std::fs::read(&local).map_err(|e| CliError::ReadNamed {
+            key: (*key).to_owned(),
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        files.insert(path, bytes);
+    }
+    Ok(files)
 }
 
 /// spark-submit's default: `spark-defaults.conf` in `SPARK_CONF_DIR`, else `SPARK_HOME/conf`.

@@ -272,12 +272,25 @@ fn refusals_exit_1_with_nothing_on_stdout() {
                 "--conf",
                 IMAGE,
                 "--conf",
-                "spark.kubernetes.driver.podTemplateFile=t.yaml",
+                "spark.kubernetes.driver.podTemplateFile=/nonexistent/t.yaml",
                 "--class",
                 "C",
                 JAR,
             ],
-            "spark.kubernetes.driver.podTemplateFile is set, but spark-render does not model",
+            "cannot read /nonexistent/t.yaml (named by spark.kubernetes.driver.podTemplateFile)",
+        ),
+        (
+            &[
+                "driver",
+                "--conf",
+                IMAGE,
+                "--conf",
+                "spark.kubernetes.driver.volumes.hostPath.a.mount.path=/a",
+                "--class",
+                "C",
+                JAR,
+            ],
+            "is set, but spark-render does not model",
         ),
     ];
     for (args, fragment) in cases {

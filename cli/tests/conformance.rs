@@ -72,7 +72,10 @@ fn driver_objects_equal_spark() {
 
 #[test]
 fn driver_and_executor_objects_equal_spark() {
-    let cases = common::cases("executor");
+    let cases: Vec<_> = ["executor", "templates", "volumes", "security"]
+        .iter()
+        .flat_map(|g| common::cases_if_any(g))
+        .collect();
     let mut failures = Vec::new();
     let mut compared = 0;
     for dir in &cases {

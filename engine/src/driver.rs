@@ -19,7 +19,8 @@ use crate::steps::{
     basic_driver::BasicDriverStep, driver_command::DriverCommandStep,
     driver_credentials::DriverCredentialsStep, driver_service::DriverServiceStep,
     env_secrets::EnvSecretsStep, hadoop_conf::HadoopConfStep, kerberos_conf::KerberosConfStep,
-    local_dirs::LocalDirsStep, mount_secrets::MountSecretsStep, FeatureStep,
+    local_dirs::LocalDirsStep, mount_secrets::MountSecretsStep,
+    pod_template_config_map::PodTemplateConfigMapStep, FeatureStep,
 };
 use crate::submit::Submission;
 use crate::version::SparkVersion;
@@ -43,6 +44,8 @@ pub struct DriverSpec {
     pub spark_properties: SparkConf,
     /// The driver pod's name.
     pub pod_name: String,
+    /// The executor pod template the driver carries: the path the user gave, and its text.
+    pub executor_template: Option<(String, String)>,
     /// The conf-dir files shipped in the spark-conf ConfigMap (executors get them too).
     pub conf_files: BTreeMap<String, String>,
     /// Notes for the user.
@@ -75,14 +78,6 @@ impl DriverSpec {
 
 /// Conf keys whose features spark-render does not model yet: refused, never ignored.
 const UNSUPPORTED: &[(&str, &str)] = &[
-    (
-        "spark.kubernetes.driver.podTemplateFile",
-        "driver pod templates",
-    ),
-    (
-        "spark.kubernetes.executor.podTemplateFile",
-        "the executor pod template ConfigMap",
-    ),
     ("spark.kubernetes.driver.volumes.", "driver volumes"),
     (
         "spark.kubernetes.authenticate.driver.oauthToken",
@@ -157,11 +152,67 @@ fn refuse_unsupported(conf: &SparkConf, inputs: &RenderInputs) -> Result<()> {
     Ok(())
 }
 
+/// The pod a role starts from: its pod template (`template`: the path as the conf names it and
+/// the text; conf key `template_key`) with the Spark container picked out (named by
+/// `container_name`), or an empty pod. Template fields Kubernetes does not know are warnings,
+/// or errors when `strict`.
+pub(crate) fn initial_pod(
+    template: Option<(&str, &str)>,
+    template_key: &str,
+    container_name: Option<&str>,
+    namespace: &str,
+    strict: bool,
+    warnings: &mut Vec<String>,
+) -> Result<SparkPod> {
+    let Some((path, text)) = template else {
+        return Ok(SparkPod::initial());
+    };
+    let template = crate::template::parse(text, template_key, path)?;
+    if let Some(ns) = template.pod.metadata.namespace.as_deref() {
+        if !ns.is_empty() && ns != namespace {
+            return Err(Error::InvalidValue {
+                key: template_key.into(),
+                value: path.into(),
+                reason: format!(
+                    "the template sets metadata.namespace={ns}, but Spark creates the pod in {}={namespace}; the API server refuses a pod whose namespace differs from the request's",
+                    keys::NAMESPACE
+                ),
+            });
+        }
+    }
+    if let Some(field) = template.unknown_fields.first() {
+        if strict {
+            return Err(Error::InvalidValue {
+                key: template_key.into(),
+                value: path.into(),
+                reason: format!("field {field} is not a field of a Kubernetes Pod"),
+            });
+        }
+    }
+    for field in &template.unknown_fields {
+        let w = format!(
+            "pod template {path} ({template_key}): field {field} is not a field of a Kubernetes Pod; it is dropped"
+        );
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
+    }
+    let (pod, warning) = crate::template::select_spark_container(&template, container_name);
+    if let Some(w) = warning {
+        let w = format!("pod template {path}: {w}");
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
+    }
+    Ok(pod)
+}
+
 /// Builds the driver pod and its objects for a prepared submission.
 pub fn build(
     submission: &Submission,
     inputs: &RenderInputs,
     version: SparkVersion,
+    strict: bool,
 ) -> Result<DriverSpec> {
     refuse_unsupported(&submission.conf, inputs)?;
     let conf = DriverConf::new(
@@ -187,10 +238,23 @@ pub fn build(
         Box::new(DriverCommandStep::new(&conf)?),
         Box::new(HadoopConfStep::new(&conf)),
         Box::new(KerberosConfStep::new(&conf)),
+        Box::new(PodTemplateConfigMapStep::new(&conf)?),
         Box::new(LocalDirsStep::for_driver(&conf)?),
     ];
 
-    let mut spark_pod = SparkPod::initial();
+    let mut warnings = Vec::new();
+    let template = match conf.conf.get(keys::DRIVER_POD_TEMPLATE_FILE) {
+        Some(path) => Some((path, inputs.file_text(keys::DRIVER_POD_TEMPLATE_FILE, path)?)),
+        None => None,
+    };
+    let mut spark_pod = initial_pod(
+        template,
+        keys::DRIVER_POD_TEMPLATE_FILE,
+        conf.conf.get(keys::DRIVER_POD_TEMPLATE_CONTAINER_NAME),
+        conf.namespace(),
+        strict,
+        &mut warnings,
+    )?;
     let mut system_properties = conf.conf.clone();
     let mut resources = Vec::new();
     for step in &steps {
@@ -201,6 +265,16 @@ pub fn build(
         resources.extend(step.additional_resources());
     }
 
+    let executor_template = match submission.conf.get(keys::EXECUTOR_POD_TEMPLATE_FILE) {
+        Some(path) => Some((
+            path.to_owned(),
+            inputs
+                .file_text(keys::EXECUTOR_POD_TEMPLATE_FILE, path)?
+                .to_owned(),
+        )),
+        None => None,
+    };
+
     // Client.run: the spark-conf ConfigMap and its volume.
     let namespace = conf.namespace().to_owned();
     let conf_map_name = names::driver_conf_map_name(&inputs.unique_id);
@@ -209,10 +283,11 @@ pub fn build(
         &java::date_to_string_utc(submit_time_ms(&conf.conf, inputs)),
         system_properties.iter(),
     );
-    let (shipped_files, warnings) = match &inputs.env.conf_dir_files {
+    let (shipped_files, file_warnings) = match &inputs.env.conf_dir_files {
         Some(files) => crate::conf_files::select(files, &conf.conf)?,
         None => (BTreeMap::new(), Vec::new()),
     };
+    warnings.extend(file_warnings);
     let mut conf_files = shipped_files.clone();
     conf_files.insert(SPARK_CONF_FILE_NAME.to_owned(), properties_text);
     let items = conf_files
@@ -281,6 +356,7 @@ pub fn build(
         spark_properties: system_properties,
         pod_name,
         conf_files: shipped_files,
+        executor_template,
         warnings,
     })
 }

@@ -50,6 +50,7 @@ pub fn build(
     inputs: &RenderInputs,
     version: SparkVersion,
     ids: &[u32],
+    strict: bool,
 ) -> Result<ExecutorsSpec> {
     let conf = driver.conf.clone();
     for (key, _) in conf.iter() {
@@ -100,7 +101,11 @@ pub fn build(
             driver_local_dirs: driver.local_dirs.clone(),
             conf_files: driver.conf_files.clone(),
         };
-        let (pod, step_warnings) = build_pod(&exec_conf)?;
+        let template = driver
+            .executor_template
+            .as_ref()
+            .map(|(path, text)| (path.as_str(), text.as_str()));
+        let (pod, step_warnings) = build_pod(&exec_conf, template, strict)?;
         for w in step_warnings {
             if !warnings.contains(&w) {
                 warnings.push(w);
@@ -128,9 +133,21 @@ pub fn build(
     Ok(ExecutorsSpec { objects, warnings })
 }
 
-fn build_pod(conf: &ExecutorConf<'_>) -> Result<(k8s_openapi::api::core::v1::Pod, Vec<String>)> {
+fn build_pod(
+    conf: &ExecutorConf<'_>,
+    template: Option<(&str, &str)>,
+    strict: bool,
+) -> Result<(k8s_openapi::api::core::v1::Pod, Vec<String>)> {
     let basic = BasicExecutorStep::new(conf)?;
-    let warnings = basic.warnings().to_vec();
+    let mut warnings = basic.warnings().to_vec();
+    let mut spark_pod = crate::driver::initial_pod(
+        template,
+        keys::EXECUTOR_POD_TEMPLATE_FILE,
+        conf.conf.get(keys::EXECUTOR_POD_TEMPLATE_CONTAINER_NAME),
+        conf.namespace(),
+        strict,
+        &mut warnings,
+    )?;
     let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
     let steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
@@ -149,7 +166,6 @@ fn build_pod(conf: &ExecutorConf<'_>) -> Result<(k8s_openapi::api::core::v1::Pod
             &default_dir,
         )?),
     ];
-    let mut spark_pod = SparkPod::initial();
     for step in &steps {
         step.configure_pod(&mut spark_pod)?;
     }

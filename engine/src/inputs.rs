@@ -32,6 +32,10 @@ pub struct RenderInputs {
     /// The secret the driver generates when `spark.authenticate=true`; Spark hands it to
     /// executors in the `_SPARK_AUTH_SECRET` env var.
     pub auth_secret: String,
+    /// The contents of the local files the conf names (pod templates, krb5.conf, keytab,
+    /// credential files), keyed by the path exactly as the conf gives it. See
+    /// [`crate::conf::keys::FILE_KEYS`].
+    pub files: std::collections::BTreeMap<String, Vec<u8>>,
     /// The submitter's working directory, against which spark-submit resolves relative paths
     /// in `spark.jars`, `spark.files`, ... (absolute, no trailing `/`).
     pub working_dir: String,
@@ -69,6 +73,7 @@ impl Default for RenderInputs {
             driver_uid: Some("00000000-0000-0000-0000-00000000d001".into()),
             driver_pod_ip: "DRIVER_POD_IP".into(),
             auth_secret: "SPARK_AUTH_SECRET_PLACEHOLDER".into(),
+            files: std::collections::BTreeMap::new(),
             working_dir: "/".into(),
             env: SubmitterEnv::default(),
         }
@@ -76,6 +81,27 @@ impl Default for RenderInputs {
 }
 
 impl RenderInputs {
+    /// The contents of the file `path`, which conf key `key` names, as text.
+    pub fn file_text(&self, key: &str, path: &str) -> crate::Result<&str> {
+        let bytes = self.file_bytes(key, path)?;
+        std::str::from_utf8(bytes).map_err(|_| crate::Error::InvalidValue {
+            key: key.into(),
+            value: path.into(),
+            reason: "the file is not UTF-8 text".into(),
+        })
+    }
+
+    /// The contents of the file `path`, which conf key `key` names.
+    pub fn file_bytes(&self, key: &str, path: &str) -> crate::Result<&[u8]> {
+        self.files
+            .get(path)
+            .map(Vec::as_slice)
+            .ok_or_else(|| crate::Error::Missing {
+                key: key.into(),
+                reason: format!("the contents of {path} were not provided"),
+            })
+    }
+
     /// Checks the shape of each input, naming the one that is malformed.
     pub fn validate(&self) -> crate::Result<()> {
         let bad = |input: &str, value: &str, reason: &str| crate::Error::InvalidInput {

@@ -38,6 +38,7 @@ pub mod quantity;
 pub mod running_driver;
 pub mod steps;
 pub mod submit;
+pub mod template;
 pub mod uploads;
 pub mod version;
 
@@ -64,6 +65,9 @@ pub struct RenderRequest {
     pub spark_version: SparkVersion,
     /// The executors to render (by id, from 1), for [`render_all`].
     pub executor_ids: Vec<u32>,
+    /// Refuse pod templates with fields Kubernetes does not know (instead of warning that
+    /// they are dropped).
+    pub strict: bool,
 }
 
 impl Default for RenderRequest {
@@ -73,6 +77,7 @@ impl Default for RenderRequest {
             inputs: RenderInputs::default(),
             spark_version: SparkVersion::default(),
             executor_ids: vec![1],
+            strict: false,
         }
     }
 }
@@ -139,7 +144,7 @@ pub fn render_driver(request: &RenderRequest) -> Result<Rendered> {
             reason: "in client mode the driver runs inside spark-submit: there is no driver pod to render (executors can be rendered)".into(),
         });
     }
-    let driver = driver::build(&submission, &request.inputs, request.spark_version)?;
+    let driver = driver::build(&submission, &request.inputs, request.spark_version, request.strict)?;
     let mut warnings = submission.warnings;
     warnings.extend(driver.warnings.iter().cloned());
     Ok(Rendered {
@@ -157,7 +162,7 @@ pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
     let mut warnings = submission.warnings.clone();
     let (driver, running) = match submission.deploy_mode {
         DeployMode::Cluster => {
-            let driver = driver::build(&submission, &request.inputs, request.spark_version)?;
+            let driver = driver::build(&submission, &request.inputs, request.spark_version, request.strict)?;
             warnings.extend(driver.warnings.iter().cloned());
             let running = RunningDriver::in_cluster(&driver, &request.inputs);
             (Some(driver), running)
@@ -172,6 +177,7 @@ pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
         &request.inputs,
         request.spark_version,
         &request.executor_ids,
+        request.strict,
     )?;
     warnings.extend(executors.warnings.iter().cloned());
     Ok(Rendered {

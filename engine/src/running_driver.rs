@@ -29,6 +29,8 @@ pub struct RunningDriver {
     pub local_dirs: Option<String>,
     /// The files of the driver's `SPARK_CONF_DIR` that executors get.
     pub conf_files: BTreeMap<String, String>,
+    /// The executor pod template: the path the user gave, and its text.
+    pub executor_template: Option<(String, String)>,
 }
 
 impl RunningDriver {
@@ -56,6 +58,7 @@ impl RunningDriver {
             }),
             local_dirs: driver.container_env("SPARK_LOCAL_DIRS"),
             conf_files: driver.conf_files.clone(),
+            executor_template: driver.executor_template.clone(),
         }
     }
 
@@ -91,11 +94,21 @@ impl RunningDriver {
             name: name.to_owned(),
             uid: inputs.driver_uid.clone(),
         });
+        let executor_template = match conf.get(keys::EXECUTOR_POD_TEMPLATE_FILE) {
+            Some(path) => Some((
+                path.to_owned(),
+                inputs
+                    .file_text(keys::EXECUTOR_POD_TEMPLATE_FILE, path)?
+                    .to_owned(),
+            )),
+            None => None,
+        };
         Ok(RunningDriver {
             conf,
             pod,
             local_dirs: inputs.env.spark_local_dirs.clone(),
             conf_files,
+            executor_template,
         })
     }
 }

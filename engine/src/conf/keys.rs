@@ -188,3 +188,39 @@ pub const EXECUTOR_SERVICE_ACCOUNT: &str =
 pub const EXECUTOR_SECRETS_PREFIX: &str = "spark.kubernetes.executor.secrets.";
 /// `spark.kubernetes.executor.secretKeyRef.` prefix
 pub const EXECUTOR_SECRET_KEY_REF_PREFIX: &str = "spark.kubernetes.executor.secretKeyRef.";
+
+/// `spark.kubernetes.driver.podTemplateFile`
+pub const DRIVER_POD_TEMPLATE_FILE: &str = "spark.kubernetes.driver.podTemplateFile";
+/// `spark.kubernetes.driver.podTemplateContainerName`
+pub const DRIVER_POD_TEMPLATE_CONTAINER_NAME: &str =
+    "spark.kubernetes.driver.podTemplateContainerName";
+/// `spark.kubernetes.executor.podTemplateFile`
+pub const EXECUTOR_POD_TEMPLATE_FILE: &str = "spark.kubernetes.executor.podTemplateFile";
+/// `spark.kubernetes.executor.podTemplateContainerName`
+pub const EXECUTOR_POD_TEMPLATE_CONTAINER_NAME: &str =
+    "spark.kubernetes.executor.podTemplateContainerName";
+/// `spark.kerberos.keytab`
+pub const KEYTAB: &str = "spark.kerberos.keytab";
+/// `spark.kerberos.principal`
+pub const PRINCIPAL: &str = "spark.kerberos.principal";
+/// `spark.kubernetes.authenticate.driver.oauthTokenFile`
+pub const OAUTH_TOKEN_FILE: &str = "spark.kubernetes.authenticate.driver.oauthTokenFile";
+/// `spark.kubernetes.authenticate.driver.caCertFile`
+pub const CA_CERT_FILE: &str = "spark.kubernetes.authenticate.driver.caCertFile";
+/// `spark.kubernetes.authenticate.driver.clientKeyFile`
+pub const CLIENT_KEY_FILE: &str = "spark.kubernetes.authenticate.driver.clientKeyFile";
+/// `spark.kubernetes.authenticate.driver.clientCertFile`
+pub const CLIENT_CERT_FILE: &str = "spark.kubernetes.authenticate.driver.clientCertFile";
+
+/// Conf keys whose values are local files Spark reads while it builds objects. Their contents
+/// are render inputs ([`crate::RenderInputs::files`]).
+pub const FILE_KEYS: &[&str] = &[
+    DRIVER_POD_TEMPLATE_FILE,
+    EXECUTOR_POD_TEMPLATE_FILE,
+    KRB5_PATH,
+    KEYTAB,
+    OAUTH_TOKEN_FILE,
+    CA_CERT_FILE,
+    CLIENT_KEY_FILE,
+    CLIENT_CERT_FILE,
+];

@@ -432,14 +432,14 @@ impl FeatureStep for BasicExecutorStep {
             "metadata.name",
         ));
         p.add_env(env);
-        // `withPorts`: the block manager port replaces any ports of a template (none for 0).
-        p.container.ports = (self.block_manager_port != 0).then(|| {
-            vec![ContainerPort {
+        // The block manager port is appended to a template's ports (none for port 0).
+        if self.block_manager_port != 0 {
+            p.container.ports.get_or_insert_with(Vec::new).push(ContainerPort {
                 name: Some("blockmanager".into()),
                 container_port: self.block_manager_port,
                 ..ContainerPort::default()
-            }]
-        });
+            });
+        }
         p.container
             .args
             .get_or_insert_with(Vec::new)

@@ -1,0 +1,99 @@
+//! `PodTemplateConfigMapStep`: the executor pod template travels with the driver — in the
+//! `<prefix>-driver-podspec-conf-map` ConfigMap, mounted at `/opt/spark/pod-template` — and the
+//! driver's `spark.kubernetes.executor.podTemplateFile` points at that copy.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Volume};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::conf::keys;
+use crate::error::Result;
+use crate::kubernetes_conf::DriverConf;
+use crate::manifest::Resource;
+use crate::pod::{self, SparkPod};
+use crate::steps::FeatureStep;
+
+/// The volume holding the executor pod template in the driver.
+pub const POD_TEMPLATE_VOLUME: &str = "pod-template-volume";
+/// The ConfigMap key holding the template text.
+pub const POD_TEMPLATE_KEY: &str = "podspec-configmap-key";
+/// Where the template is mounted in the driver.
+pub const EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH: &str = "/opt/spark/pod-template";
+/// The template's file name in the driver.
+pub const EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME: &str = "pod-spec-template.yml";
+
+/// The pod template ConfigMap step.
+#[derive(Debug, Clone)]
+pub struct PodTemplateConfigMapStep {
+    config_map_name: String,
+    template_text: Option<String>,
+}
+
+impl PodTemplateConfigMapStep {
+    /// Reads the executor pod template, if the conf names one.
+    pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
+        let template_text = match conf.conf.get(keys::EXECUTOR_POD_TEMPLATE_FILE) {
+            Some(path) => Some(
+                conf.inputs
+                    .file_text(keys::EXECUTOR_POD_TEMPLATE_FILE, path)?
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        Ok(PodTemplateConfigMapStep {
+            config_map_name: format!("{}-driver-podspec-conf-map", conf.resource_name_prefix),
+            template_text,
+        })
+    }
+}
+
+impl FeatureStep for PodTemplateConfigMapStep {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+        if self.template_text.is_some() {
+            p.add_volume(Volume {
+                name: POD_TEMPLATE_VOLUME.into(),
+                config_map: Some(ConfigMapVolumeSource {
+                    name: self.config_map_name.clone(),
+                    items: Some(vec![KeyToPath {
+                        key: POD_TEMPLATE_KEY.into(),
+                        path: EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME.into(),
+                        mode: None,
+                    }]),
+                    ..ConfigMapVolumeSource::default()
+                }),
+                ..Volume::default()
+            });
+            p.add_volume_mount(pod::mount(
+                POD_TEMPLATE_VOLUME,
+                EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH,
+            ));
+        }
+        Ok(())
+    }
+
+    fn system_properties(&self) -> Vec<(String, String)> {
+        match self.template_text {
+            Some(_) => vec![(
+                keys::EXECUTOR_POD_TEMPLATE_FILE.to_owned(),
+                format!("{EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH}/{EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME}"),
+            )],
+            None => Vec::new(),
+        }
+    }
+
+    fn additional_resources(&self) -> Vec<Resource> {
+        match &self.template_text {
+            Some(text) => vec![Resource::ConfigMap(ConfigMap {
+                metadata: ObjectMeta {
+                    name: Some(self.config_map_name.clone()),
+                    ..ObjectMeta::default()
+                },
+                immutable: Some(true),
+                data: Some(BTreeMap::from([(POD_TEMPLATE_KEY.to_owned(), text.clone())])),
+                ..ConfigMap::default()
+            })],
+            None => Vec::new(),
+        }
+    }
+}
