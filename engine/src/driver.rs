@@ -244,7 +244,10 @@ pub fn build(
 
     let mut warnings = Vec::new();
     let template = match conf.conf.get(keys::DRIVER_POD_TEMPLATE_FILE) {
-        Some(path) => Some((path, inputs.file_text(keys::DRIVER_POD_TEMPLATE_FILE, path)?)),
+        Some(path) => Some((
+            path,
+            inputs.file_text(keys::DRIVER_POD_TEMPLATE_FILE, path)?,
+        )),
         None => None,
     };
     let mut spark_pod = initial_pod(

@@ -80,6 +80,7 @@ pub fn build(
     let app_id = conf.get_or(keys::APP_ID, &inputs.app_id).to_owned();
     let driver_pod = driver.pod.clone();
 
+    let get_all = crate::hash_order::get_all(&conf);
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
     for id in ids {
@@ -100,6 +101,7 @@ pub fn build(
             resource_name_prefix: prefix.clone(),
             driver_local_dirs: driver.local_dirs.clone(),
             conf_files: driver.conf_files.clone(),
+            get_all: get_all.clone(),
         };
         let template = driver
             .executor_template

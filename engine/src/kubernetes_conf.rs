@@ -38,6 +38,8 @@ pub struct DriverConf<'a> {
     pub version: SparkVersion,
     /// `<app name>-<unique id>`, sanitised: the stem of every object name.
     pub resource_name_prefix: String,
+    /// The conf in the order `SparkConf.getAll` returns it.
+    get_all: Vec<(String, String)>,
 }
 
 impl<'a> DriverConf<'a> {
@@ -50,12 +52,14 @@ impl<'a> DriverConf<'a> {
     ) -> Self {
         let resource_name_prefix =
             names::resource_name_prefix(conf.get_or(keys::APP_NAME, "spark"), &inputs.unique_id);
+        let get_all = crate::hash_order::get_all(&conf);
         DriverConf {
             conf,
             app,
             inputs,
             version,
             resource_name_prefix,
+            get_all,
         }
     }
 
@@ -74,9 +78,10 @@ impl<'a> DriverConf<'a> {
         self.conf.get_or(keys::NAMESPACE, "default")
     }
 
-    /// Entries under `prefix`, keys without it, in conf order (`parsePrefixedKeyValuePairs`).
+    /// Entries under `prefix`, keys without it (`parsePrefixedKeyValuePairs`), in the order
+    /// Spark iterates them.
     pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
-        prefixed(&self.conf, prefix)
+        crate::hash_order::prefixed_map_order(&self.get_all, prefix)
     }
 
     /// The driver's labels: the user's `spark.kubernetes.driver.label.*` and Spark's preset
@@ -91,18 +96,7 @@ impl<'a> DriverConf<'a> {
             ),
             (labels::SPARK_ROLE, "driver".to_owned()),
         ];
-        let custom = self.prefixed(keys::DRIVER_LABEL_PREFIX);
-        for (key, _) in &preset {
-            if custom.iter().any(|(k, _)| k == key) {
-                return Err(Error::NotAllowed {
-                    key: format!("{}{key}", keys::DRIVER_LABEL_PREFIX),
-                    reason: format!("label key {key} is reserved for Spark bookkeeping operations"),
-                });
-            }
-        }
-        let mut all = custom;
-        all.extend(preset.into_iter().map(|(k, v)| (k.to_owned(), v)));
-        Ok(all)
+        with_preset_labels(&self.conf, keys::DRIVER_LABEL_PREFIX, &preset)
     }
 
     /// The driver pod's annotations (`spark.kubernetes.driver.annotation.*`), raw.
@@ -219,6 +213,8 @@ pub struct ExecutorConf<'a> {
     pub driver_local_dirs: Option<String>,
     /// The conf files in the driver's `SPARK_CONF_DIR`, which executors get too.
     pub conf_files: std::collections::BTreeMap<String, String>,
+    /// The conf in the order `SparkConf.getAll` returns it.
+    pub get_all: Vec<(String, String)>,
 }
 
 impl ExecutorConf<'_> {
@@ -232,9 +228,9 @@ impl ExecutorConf<'_> {
         self.conf.get_or(keys::NAMESPACE, "default")
     }
 
-    /// Entries under `prefix`, keys without it, in conf order.
+    /// Entries under `prefix`, keys without it, in the order Spark iterates them.
     pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
-        prefixed(&self.conf, prefix)
+        crate::hash_order::prefixed_map_order(&self.get_all, prefix)
     }
 
     /// The executor's labels: `spark.kubernetes.executor.label.*` and Spark's preset ones.

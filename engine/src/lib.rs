@@ -28,6 +28,7 @@ pub mod conf_files;
 pub mod driver;
 mod error;
 pub mod executor;
+pub mod hash_order;
 pub mod inputs;
 pub mod java;
 pub mod kubernetes_conf;
@@ -144,7 +145,12 @@ pub fn render_driver(request: &RenderRequest) -> Result<Rendered> {
             reason: "in client mode the driver runs inside spark-submit: there is no driver pod to render (executors can be rendered)".into(),
         });
     }
-    let driver = driver::build(&submission, &request.inputs, request.spark_version, request.strict)?;
+    let driver = driver::build(
+        &submission,
+        &request.inputs,
+        request.spark_version,
+        request.strict,
+    )?;
     let mut warnings = submission.warnings;
     warnings.extend(driver.warnings.iter().cloned());
     Ok(Rendered {
@@ -162,7 +168,12 @@ pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
     let mut warnings = submission.warnings.clone();
     let (driver, running) = match submission.deploy_mode {
         DeployMode::Cluster => {
-            let driver = driver::build(&submission, &request.inputs, request.spark_version, request.strict)?;
+            let driver = driver::build(
+                &submission,
+                &request.inputs,
+                request.spark_version,
+                request.strict,
+            )?;
             warnings.extend(driver.warnings.iter().cloned());
             let running = RunningDriver::in_cluster(&driver, &request.inputs);
             (Some(driver), running)

@@ -37,10 +37,16 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
             MAX_TEMPLATE_BYTES >> 20
         )));
     }
-    let mut value: Value = serde_saphyr::from_str(text)
-        .map_err(|e| bad(format!("not a valid YAML pod template: {}", first_line(&e.to_string()))))?;
+    let mut value: Value = serde_saphyr::from_str(text).map_err(|e| {
+        bad(format!(
+            "not a valid YAML pod template: {}",
+            first_line(&e.to_string())
+        ))
+    })?;
     if depth(&value) > MAX_DEPTH {
-        return Err(bad(format!("the pod template nests deeper than {MAX_DEPTH} levels")));
+        return Err(bad(format!(
+            "the pod template nests deeper than {MAX_DEPTH} levels"
+        )));
     }
     let Value::Object(map) = &value else {
         return Err(bad("the pod template is not a YAML mapping (a Pod)".into()));
@@ -58,7 +64,8 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
     {
         for c in containers.iter_mut() {
             if let Value::Object(c) = c {
-                c.entry("name").or_insert_with(|| Value::String(String::new()));
+                c.entry("name")
+                    .or_insert_with(|| Value::String(String::new()));
             }
         }
     }
@@ -224,8 +231,16 @@ spec:
         assert!(err.to_string().contains("is a Service, not a Pod"), "{err}");
         let err = parse("- a\n- b\n", "k", "t.yaml").unwrap_err();
         assert!(err.to_string().contains("not a YAML mapping"), "{err}");
-        let err = parse("spec: {containers: [{name: 1, ports: [{containerPort: x}]}]}", "k", "t.yaml").unwrap_err();
-        assert!(err.to_string().contains("field spec.containers[0]"), "{err}");
+        let err = parse(
+            "spec: {containers: [{name: 1, ports: [{containerPort: x}]}]}",
+            "k",
+            "t.yaml",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("field spec.containers[0]"),
+            "{err}"
+        );
         let err = parse("a: [\n", "k", "t.yaml").unwrap_err();
         assert!(err.to_string().contains("not a valid YAML"), "{err}");
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// The repository root.
 pub fn repo() -> PathBuf {
@@ -108,6 +108,12 @@ pub fn run_case_as(dir: &Path, subcommand: &str, extra: &[&str]) -> Output {
             &get("main_class", "org.apache.spark.examples.SparkPi"),
         ])
         .args(extra);
+    if let Some(dir) = case.get("conf_dir").and_then(Value::as_str) {
+        cmd.args(["--conf-dir", dir]);
+    }
+    if let Some(dir) = case.get("hadoop_conf_dir").and_then(Value::as_str) {
+        cmd.env("HADOOP_CONF_DIR", dir);
+    }
     if let Some(master) = case.get("master").and_then(Value::as_str) {
         cmd.args(["--master", master]);
     }
@@ -139,11 +145,15 @@ pub fn key_of(obj: &Value) -> String {
     )
 }
 
-/// Applies the normalisation both sides get before comparison:
-/// * `spark.properties` files are compared as properties (order and comment lines ignored);
-/// * env entries from Spark hash maps (`spark.kubernetes.driverEnv.*`, secret key refs) are
-///   compared as sets within their run;
-/// * secret volumes/mounts from `spark.kubernetes.*.secrets.*` likewise.
+/// Applies the normalisation both sides get before comparison (see the oracle's README):
+/// * the date line of `spark.properties` files is dropped (the oracle writes 1970, spark-render
+///   the submit time);
+/// * `SPARK_LOCAL_DIRS` lists are compared as sets (Spark shuffles several local dirs);
+/// * secret volumes/mounts are compared as sets within their run (with more than four
+///   secrets Spark orders them by the hash codes of fabric8 objects).
+///
+/// Everything else, including the order of env vars and of `spark.properties` lines, must be
+/// exactly Spark's.
 pub fn normalize(obj: &mut Value) {
     if obj["kind"] == "ConfigMap" {
         // Spark's YAML writer marks every literal block as ending in a newline; the JSON form
@@ -153,13 +163,13 @@ pub fn normalize(obj: &mut Value) {
             obj["data"]["podspec-configmap-key"] = Value::String(trimmed);
         }
         if let Some(text) = obj["data"]["spark.properties"].as_str() {
-            let entries = spark_render_engine::conf::properties::parse_sorted(text)
-                .expect("spark.properties parses");
-            let map: Map<String, Value> = entries
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
+            let without_date: Vec<&str> = text
+                .lines()
+                .enumerate()
+                .filter(|(i, _)| *i != 1)
+                .map(|(_, l)| l)
                 .collect();
-            obj["data"]["spark.properties"] = Value::Object(map);
+            obj["data"]["spark.properties"] = Value::String(without_date.join("\n"));
         }
     }
     if obj["kind"] == "Pod" {
@@ -177,20 +187,6 @@ pub fn normalize(obj: &mut Value) {
             if let Some(containers) = obj["spec"][field].as_array_mut() {
                 for c in containers {
                     if let Some(env) = c["env"].as_array_mut() {
-                        // spark.kubernetes.driverEnv.* (driver), spark.executorEnv.* (executor)
-                        sort_between(env, "SPARK_APPLICATION_ID", &["SPARK_DRIVER_BIND_ADDRESS"]);
-                        sort_between(
-                            env,
-                            "SPARK_RESOURCE_PROFILE_ID",
-                            &[
-                                "_SPARK_AUTH_SECRET",
-                                "SPARK_CLASSPATH",
-                                "SPARK_JAVA_OPT_",
-                                "SPARK_EXECUTOR_POD_IP",
-                            ],
-                        );
-                        sort_runs(env, |e| e["valueFrom"].get("secretKeyRef").is_some());
-                        normalize_java_opts(env);
                         // Spark shuffles several local dirs at random (Utils.randomize).
                         for e in env.iter_mut() {
                             if e["name"] == "SPARK_LOCAL_DIRS" {
@@ -235,43 +231,6 @@ fn sort_runs(items: &mut [Value], pred: impl Fn(&Value) -> bool) {
     }
 }
 
-/// Sorts the items strictly between the first env var named `after` and the next one whose name
-/// starts with one of `before`.
-fn sort_between(env: &mut [Value], after: &str, before: &[&str]) {
-    let Some(start) = env.iter().position(|e| e["name"] == after) else {
-        return;
-    };
-    let Some(len) = env[start + 1..].iter().position(|e| {
-        e["name"]
-            .as_str()
-            .is_some_and(|n| before.iter().any(|b| n.starts_with(b)))
-    }) else {
-        return;
-    };
-    env[start + 1..start + 1 + len].sort_by_key(sort_key);
-}
-
-/// `SPARK_JAVA_OPT_<n>`: the entries come out of a Scala hash map, and the `-Dspark.*` options
-/// (startup confs) are numbered in hash-set order. Options from `extraJavaOptions` keep their
-/// numbers; `-Dspark.*` options are compared as a set.
-fn normalize_java_opts(env: &mut [Value]) {
-    let is_opt = |e: &Value| {
-        e["name"]
-            .as_str()
-            .is_some_and(|n| n.starts_with("SPARK_JAVA_OPT_"))
-    };
-    for e in env.iter_mut() {
-        if is_opt(e)
-            && e["value"]
-                .as_str()
-                .is_some_and(|v| v.starts_with("-Dspark."))
-        {
-            e["name"] = Value::String("SPARK_JAVA_OPT_*".into());
-        }
-    }
-    sort_runs(env, is_opt);
-}
-
 /// Spark sends fields of a pod template that Kubernetes does not know (fabric8 keeps them);
 /// spark-render drops them with a warning (README). Drop them from Spark's pods too, by
 /// passing them through the Kubernetes types.
@@ -289,7 +248,11 @@ pub fn drop_unknown_fields(obj: &mut Value) {
 pub fn add_namespace(objects: &mut [Value]) {
     let ns = objects
         .iter()
-        .find_map(|o| o["data"]["spark.kubernetes.namespace"].as_str().map(str::to_owned))
+        .find_map(|o| {
+            o["data"]["spark.kubernetes.namespace"]
+                .as_str()
+                .map(str::to_owned)
+        })
         .unwrap_or_else(|| "default".into());
     for o in objects {
         if o["metadata"].get("namespace").is_none() {

@@ -197,18 +197,20 @@ fn flush_surrogate(out: &mut String, pending: &mut Option<u16>) {
 }
 
 /// Writes entries in the format of `java.util.Properties.store(Writer, comments)`: the comment
-/// line, a date line, then `key=value` lines with Java's escaping (`\:`, `\=`, `\ `...).
-///
-/// Spark 3.5 on Java 17 writes entries in hash-table order; spark-render writes them sorted by
-/// key (as Java 18+ does), which is deterministic and reads better. The date line is the
-/// submit time, in UTC.
+/// line, a date line, then `key=value` lines with Java's escaping (`\:`, `\=`, `\ `...),
+/// in the order Spark 3.5 on Java 17 writes them (the hash order of the maps involved). The
+/// date line is given (spark-render uses the submit time, in UTC).
 pub fn store<'a>(
     comment: &str,
     date_line: &str,
     entries: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> String {
-    let mut sorted: Vec<(&str, &str)> = entries.into_iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let entries: Vec<(&str, &str)> = entries.into_iter().collect();
+    let keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
+    let sorted: Vec<(&str, &str)> = crate::hash_order::properties_store_order(&keys)
+        .into_iter()
+        .map(|i| entries[i])
+        .collect();
     let mut out = String::new();
     out.push('#');
     out.push_str(comment);
@@ -303,15 +305,10 @@ mod tests {
 
     #[test]
     fn store_escapes_like_java() {
-        let text = store(
-            "c",
-            "d",
-            [("spark.master", "k8s://https://h:443"), ("a b", " x=y#")],
-        );
-        assert_eq!(
-            text,
-            "#c\n#d\na\\ b=\\ x\\=y\\#\nspark.master=k8s\\://https\\://h\\:443\n"
-        );
+        let text = store("c", "d", [("spark.master", "k8s://https://h:443")]);
+        assert_eq!(text, "#c\n#d\nspark.master=k8s\\://https\\://h\\:443\n");
+        let text = store("c", "d", [("a b", " x=y#")]);
+        assert_eq!(text, "#c\n#d\na\\ b=\\ x\\=y\\#\n");
     }
 
     #[test]

@@ -329,15 +329,20 @@ fn executor_env(
         .map(|o| split_command_string(&substitute_ids(o, &conf.app_id, &conf.executor_id)))
         .unwrap_or_default();
     opts.extend(
-        c.iter()
+        conf.get_all
+            .iter()
             .filter(|(k, _)| is_executor_startup_conf(k))
             .map(|(k, v)| format!("-D{k}={v}")),
     );
-    env.extend(
-        opts.into_iter()
-            .enumerate()
-            .map(|(i, opt)| (format!("SPARK_JAVA_OPT_{i}"), opt)),
-    );
+    // Spark numbers the options, then puts them in a map: the env vars follow its hash order.
+    let numbered: Vec<(String, String)> = opts
+        .into_iter()
+        .enumerate()
+        .map(|(i, opt)| (format!("SPARK_JAVA_OPT_{i}"), opt))
+        .collect();
+    env.extend(crate::hash_order::immutable_order(numbered, |(name, _)| {
+        crate::hash_order::java_string_hash(name)
+    }));
     for (name, value) in &mut env {
         if name == "SPARK_EXECUTOR_DIRS" {
             *value = value
@@ -434,11 +439,14 @@ impl FeatureStep for BasicExecutorStep {
         p.add_env(env);
         // The block manager port is appended to a template's ports (none for port 0).
         if self.block_manager_port != 0 {
-            p.container.ports.get_or_insert_with(Vec::new).push(ContainerPort {
-                name: Some("blockmanager".into()),
-                container_port: self.block_manager_port,
-                ..ContainerPort::default()
-            });
+            p.container
+                .ports
+                .get_or_insert_with(Vec::new)
+                .push(ContainerPort {
+                    name: Some("blockmanager".into()),
+                    container_port: self.block_manager_port,
+                    ..ContainerPort::default()
+                });
         }
         p.container
             .args

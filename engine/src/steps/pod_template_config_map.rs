@@ -76,7 +76,9 @@ impl FeatureStep for PodTemplateConfigMapStep {
         match self.template_text {
             Some(_) => vec![(
                 keys::EXECUTOR_POD_TEMPLATE_FILE.to_owned(),
-                format!("{EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH}/{EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME}"),
+                format!(
+                    "{EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH}/{EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME}"
+                ),
             )],
             None => Vec::new(),
         }
@@ -90,7 +92,10 @@ impl FeatureStep for PodTemplateConfigMapStep {
                     ..ObjectMeta::default()
                 },
                 immutable: Some(true),
-                data: Some(BTreeMap::from([(POD_TEMPLATE_KEY.to_owned(), text.clone())])),
+                data: Some(BTreeMap::from([(
+                    POD_TEMPLATE_KEY.to_owned(),
+                    text.clone(),
+                )])),
                 ..ConfigMap::default()
             })],
             None => Vec::new(),
