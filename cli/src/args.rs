@@ -56,6 +56,11 @@ pub struct ExecutorOptions {
     #[arg(long = "driver-pod-ip", value_name = "IP")]
     pub driver_pod_ip: Option<String>,
 
+    /// An executor pod's UID as N=UID (repeatable), for the ownerReferences of what is created
+    /// with it (on-demand claims when spark.kubernetes.driver.ownPersistentVolumeClaim=false).
+    #[arg(long = "executor-uid", value_name = "N=UID", value_parser = parse_executor_uid)]
+    pub executor_uid: Vec<(u32, String)>,
+
     /// The secret executors get with spark.authenticate=true (default: random, as Spark draws it).
     #[arg(long = "auth-secret", value_name = "HEX")]
     pub auth_secret: Option<String>,
@@ -218,6 +223,14 @@ pub struct InputOptions {
         default_value = "3.5.3"
     )]
     pub spark_version: String,
+}
+
+fn parse_executor_uid(s: &str) -> Result<(u32, String), String> {
+    let (id, uid) = s.split_once('=').ok_or("expected N=UID")?;
+    let id: u32 = id
+        .parse()
+        .map_err(|_| format!("{id:?} is not an executor id"))?;
+    Ok((id, uid.to_owned()))
 }
 
 /// Output formats.

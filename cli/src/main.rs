@@ -61,6 +61,7 @@ fn run(args: &DriverArgs, executors: Option<&ExecutorOptions>, role: Role) -> Re
         if !opts.executor_id.is_empty() {
             request.executor_ids = opts.executor_id.clone();
         }
+        request.inputs.executor_uids = opts.executor_uid.iter().cloned().collect();
         if let Some(ip) = &opts.driver_pod_ip {
             request.inputs.driver_pod_ip = ip.clone();
         }

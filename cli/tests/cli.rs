@@ -285,7 +285,7 @@ fn refusals_exit_1_with_nothing_on_stdout() {
                 "--conf",
                 IMAGE,
                 "--conf",
-                "spark.kubernetes.driver.volumes.hostPath.a.mount.path=/a",
+                "spark.kubernetes.driver.pod.featureSteps=com.example.Step",
                 "--class",
                 "C",
                 JAR,

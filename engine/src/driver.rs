@@ -16,11 +16,18 @@ use crate::manifest::Resource;
 use crate::names;
 use crate::pod::{self, SparkPod};
 use crate::steps::{
-    basic_driver::BasicDriverStep, driver_command::DriverCommandStep,
-    driver_credentials::DriverCredentialsStep, driver_service::DriverServiceStep,
-    env_secrets::EnvSecretsStep, hadoop_conf::HadoopConfStep, kerberos_conf::KerberosConfStep,
-    local_dirs::LocalDirsStep, mount_secrets::MountSecretsStep,
-    pod_template_config_map::PodTemplateConfigMapStep, FeatureStep,
+    basic_driver::BasicDriverStep,
+    driver_command::DriverCommandStep,
+    driver_credentials::DriverCredentialsStep,
+    driver_service::DriverServiceStep,
+    env_secrets::EnvSecretsStep,
+    hadoop_conf::HadoopConfStep,
+    kerberos_conf::KerberosConfStep,
+    local_dirs::LocalDirsStep,
+    mount_secrets::MountSecretsStep,
+    mount_volumes::{parse_volumes, MountVolumesStep, VolumeOwner, USE_LEGACY_PVC_ACCESS_MODE},
+    pod_template_config_map::PodTemplateConfigMapStep,
+    FeatureStep,
 };
 use crate::submit::Submission;
 use crate::version::SparkVersion;
@@ -78,7 +85,6 @@ impl DriverSpec {
 
 /// Conf keys whose features spark-render does not model yet: refused, never ignored.
 const UNSUPPORTED: &[(&str, &str)] = &[
-    ("spark.kubernetes.driver.volumes.", "driver volumes"),
     (
         "spark.kubernetes.authenticate.driver.oauthToken",
         "submission credentials",
@@ -222,6 +228,11 @@ pub fn build(
         version,
     );
 
+    // Spark parses the executors' volumes here too, to refuse a bad conf before submitting.
+    parse_volumes(
+        &conf.prefixed(keys::EXECUTOR_VOLUMES_PREFIX),
+        keys::EXECUTOR_VOLUMES_PREFIX,
+    )?;
     let basic = BasicDriverStep::new(&conf)?;
     let pod_name = basic.pod_name().to_owned();
     let steps: Vec<Box<dyn FeatureStep>> = vec![
@@ -235,6 +246,18 @@ pub fn build(
             conf.prefixed(keys::DRIVER_SECRET_KEY_REF_PREFIX),
             keys::DRIVER_SECRET_KEY_REF_PREFIX,
         )?),
+        Box::new(MountVolumesStep::new(
+            &parse_volumes(
+                &conf.prefixed(keys::DRIVER_VOLUMES_PREFIX),
+                keys::DRIVER_VOLUMES_PREFIX,
+            )?,
+            &VolumeOwner::Driver,
+            &conf.resource_name_prefix,
+            conf.app_id(),
+            conf.conf
+                .get_bool(USE_LEGACY_PVC_ACCESS_MODE)?
+                .unwrap_or(true),
+        )),
         Box::new(DriverCommandStep::new(&conf)?),
         Box::new(HadoopConfStep::new(&conf)),
         Box::new(KerberosConfStep::new(&conf)),

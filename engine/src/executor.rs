@@ -17,9 +17,14 @@ use crate::names;
 use crate::pod::{self, SparkPod};
 use crate::running_driver::RunningDriver;
 use crate::steps::{
-    basic_executor::BasicExecutorStep, env_secrets::EnvSecretsStep,
-    executor_credentials::ExecutorCredentialsStep, hadoop_conf::HadoopConfExecutorStep,
-    local_dirs::LocalDirsStep, mount_secrets::MountSecretsStep, FeatureStep,
+    basic_executor::BasicExecutorStep,
+    env_secrets::EnvSecretsStep,
+    executor_credentials::ExecutorCredentialsStep,
+    hadoop_conf::HadoopConfExecutorStep,
+    local_dirs::LocalDirsStep,
+    mount_secrets::MountSecretsStep,
+    mount_volumes::{parse_volumes, MountVolumesStep, VolumeOwner, USE_LEGACY_PVC_ACCESS_MODE},
+    FeatureStep,
 };
 use crate::version::SparkVersion;
 use crate::RenderInputs;
@@ -36,13 +41,10 @@ pub struct ExecutorsSpec {
 }
 
 /// Conf keys whose executor-side features spark-render does not model yet.
-const UNSUPPORTED: &[(&str, &str)] = &[
-    ("spark.kubernetes.executor.volumes.", "executor volumes"),
-    (
-        "spark.kubernetes.executor.pod.featureSteps",
-        "user feature steps (they are JVM classes)",
-    ),
-];
+const UNSUPPORTED: &[(&str, &str)] = &[(
+    "spark.kubernetes.executor.pod.featureSteps",
+    "user feature steps (they are JVM classes)",
+)];
 
 /// Builds executors `ids` as `driver` would.
 pub fn build(
@@ -81,6 +83,7 @@ pub fn build(
     let driver_pod = driver.pod.clone();
 
     let get_all = crate::hash_order::get_all(&conf);
+    let own_claims = conf.get_bool(keys::DRIVER_OWN_PVC)?.unwrap_or(true);
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
     for id in ids {
@@ -107,13 +110,41 @@ pub fn build(
             .executor_template
             .as_ref()
             .map(|(path, text)| (path.as_str(), text.as_str()));
-        let (pod, step_warnings) = build_pod(&exec_conf, template, strict)?;
+        let (pod, resources, step_warnings) = build_pod(&exec_conf, template, strict)?;
         for w in step_warnings {
             if !warnings.contains(&w) {
                 warnings.push(w);
             }
         }
+        let pod_name = pod.metadata.name.clone().unwrap_or_default();
         objects.push(Resource::Pod(pod));
+        // The executor pod owns what was created with it; on-demand claims belong to the
+        // driver pod instead when spark.kubernetes.driver.ownPersistentVolumeClaim (default).
+        let executor_owner = inputs
+            .executor_uids
+            .get(id)
+            .map(|uid| pod::owner_reference_to_pod(&pod_name, uid));
+        let driver_owner = driver_pod.as_ref().and_then(|p| {
+            p.uid
+                .as_ref()
+                .map(|uid| pod::owner_reference_to_pod(&p.name, uid))
+        });
+        let (claims, others): (Vec<Resource>, Vec<Resource>) = resources
+            .into_iter()
+            .partition(|r| matches!(r, Resource::PersistentVolumeClaim(_)));
+        for mut claim in claims {
+            let owner = if own_claims {
+                driver_owner.clone()
+            } else {
+                executor_owner.clone()
+            };
+            claim.metadata_mut().owner_references = owner.map(|o| vec![o]);
+            objects.push(claim);
+        }
+        for mut other in others {
+            other.metadata_mut().owner_references = executor_owner.clone().map(|o| vec![o]);
+            objects.push(other);
+        }
     }
 
     if !conf
@@ -139,7 +170,7 @@ fn build_pod(
     conf: &ExecutorConf<'_>,
     template: Option<(&str, &str)>,
     strict: bool,
-) -> Result<(k8s_openapi::api::core::v1::Pod, Vec<String>)> {
+) -> Result<(k8s_openapi::api::core::v1::Pod, Vec<Resource>, Vec<String>)> {
     let basic = BasicExecutorStep::new(conf)?;
     let mut warnings = basic.warnings().to_vec();
     let mut spark_pod = crate::driver::initial_pod(
@@ -161,6 +192,18 @@ fn build_pod(
             conf.prefixed(keys::EXECUTOR_SECRET_KEY_REF_PREFIX),
             keys::EXECUTOR_SECRET_KEY_REF_PREFIX,
         )?),
+        Box::new(MountVolumesStep::new(
+            &parse_volumes(
+                &conf.prefixed(keys::EXECUTOR_VOLUMES_PREFIX),
+                keys::EXECUTOR_VOLUMES_PREFIX,
+            )?,
+            &VolumeOwner::Executor(conf.executor_id.clone()),
+            &conf.resource_name_prefix,
+            &conf.app_id,
+            conf.conf
+                .get_bool(USE_LEGACY_PVC_ACCESS_MODE)?
+                .unwrap_or(true),
+        )),
         Box::new(HadoopConfExecutorStep::new(&conf.conf)),
         Box::new(LocalDirsStep::new(
             &conf.conf,
@@ -168,8 +211,10 @@ fn build_pod(
             &default_dir,
         )?),
     ];
+    let mut resources = Vec::new();
     for step in &steps {
         step.configure_pod(&mut spark_pod)?;
+        resources.extend(step.additional_resources());
     }
     let SparkPod {
         pod: mut executor_pod,
@@ -180,7 +225,7 @@ fn build_pod(
         .get_or_insert_with(Default::default)
         .containers
         .push(container);
-    Ok((executor_pod, warnings))
+    Ok((executor_pod, resources, warnings))
 }
 
 /// `spark.kubernetes.executor.podNamePrefix` must be a DNS subdomain that leaves room for

@@ -29,6 +29,10 @@ pub struct RenderInputs {
     /// `spark.driver.bindAddress` and `spark.executorEnv.SPARK_DRIVER_POD_IP`, so it reaches
     /// every executor's env.
     pub driver_pod_ip: String,
+    /// Executor pods' UIDs, by executor id, for the ownerReferences of what is created with
+    /// them (on-demand claims when the driver does not own them). Unknown UIDs leave
+    /// ownerReferences out.
+    pub executor_uids: std::collections::BTreeMap<u32, String>,
     /// The secret the driver generates when `spark.authenticate=true`; Spark hands it to
     /// executors in the `_SPARK_AUTH_SECRET` env var.
     pub auth_secret: String,
@@ -73,6 +77,7 @@ impl Default for RenderInputs {
             driver_uid: Some("00000000-0000-0000-0000-00000000d001".into()),
             driver_pod_ip: "DRIVER_POD_IP".into(),
             auth_secret: "SPARK_AUTH_SECRET_PLACEHOLDER".into(),
+            executor_uids: std::collections::BTreeMap::new(),
             files: std::collections::BTreeMap::new(),
             working_dir: "/".into(),
             env: SubmitterEnv::default(),

@@ -84,7 +84,11 @@ pub fn run_case_as(dir: &Path, subcommand: &str, extra: &[&str]) -> Output {
         };
         cmd.args(["--executor-id", &id])
             .args(["--driver-pod-ip", &get("driver_pod_ip", "DRIVER_POD_IP")])
-            .args(["--auth-secret", "SPARK_AUTH_SECRET_PLACEHOLDER"]);
+            .args(["--auth-secret", "SPARK_AUTH_SECRET_PLACEHOLDER"])
+            .arg(format!(
+                "--executor-uid={id}=00000000-0000-0000-0000-00000000e{:03}",
+                id.parse::<u32>().unwrap_or(0)
+            ));
     }
     cmd.args(["--properties-file", "spark.properties"])
         .args([

@@ -111,6 +111,12 @@ pub const EXECUTOR_HADOOP_CONFIG_MAP: &str = "spark.kubernetes.executor.hadoopCo
 pub const KRB5_CONFIG_MAP: &str = "spark.kubernetes.kerberos.krb5.configMapName";
 /// `spark.kubernetes.kerberos.krb5.path`
 pub const KRB5_PATH: &str = "spark.kubernetes.kerberos.krb5.path";
+/// `spark.kubernetes.driver.volumes.` prefix
+pub const DRIVER_VOLUMES_PREFIX: &str = "spark.kubernetes.driver.volumes.";
+/// `spark.kubernetes.executor.volumes.` prefix
+pub const EXECUTOR_VOLUMES_PREFIX: &str = "spark.kubernetes.executor.volumes.";
+/// `spark.kubernetes.driver.ownPersistentVolumeClaim` (default true)
+pub const DRIVER_OWN_PVC: &str = "spark.kubernetes.driver.ownPersistentVolumeClaim";
 /// `spark.kubernetes.driver.secrets.` prefix
 pub const DRIVER_SECRETS_PREFIX: &str = "spark.kubernetes.driver.secrets.";
 /// `spark.kubernetes.driver.secretKeyRef.` prefix

@@ -14,6 +14,7 @@ pub mod hadoop_conf;
 pub mod kerberos_conf;
 pub mod local_dirs;
 pub mod mount_secrets;
+pub mod mount_volumes;
 pub mod pod_template_config_map;
 
 use crate::error::Result;

@@ -1,0 +1,366 @@
+//! `MountVolumesFeatureStep`: `spark.kubernetes.{driver,executor}.volumes.TYPE.NAME.*` become
+//! volumes and mounts — `hostPath`, `emptyDir`, `nfs`, `persistentVolumeClaim` — and
+//! `OnDemand` claims with a storage class and size become PersistentVolumeClaim objects.
+//!
+//! Spark collects the volumes into Scala sets, so their order (and the index `i` in on-demand
+//! claim names `...-pvc-<i>`) follows Scala's hash order; [`crate::hash_order`] reproduces it.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    EmptyDirVolumeSource, HostPathVolumeSource, NFSVolumeSource, PersistentVolumeClaim,
+    PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, Volume, VolumeMount,
+    VolumeResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::error::{Error, Result};
+use crate::hash_order::{bool_hash, immutable_order, java_string_hash, option_hash, product_hash};
+use crate::kubernetes_conf::labels;
+use crate::manifest::Resource;
+use crate::pod::SparkPod;
+use crate::quantity;
+use crate::steps::FeatureStep;
+
+/// `spark.kubernetes.legacy.useReadWriteOnceAccessMode` (default true in 3.5).
+pub const USE_LEGACY_PVC_ACCESS_MODE: &str = "spark.kubernetes.legacy.useReadWriteOnceAccessMode";
+
+/// What kind of volume (Spark's `KubernetesVolumeSpecificConf`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeConf {
+    /// `hostPath` with `options.path`.
+    HostPath {
+        /// The host path.
+        path: String,
+    },
+    /// `persistentVolumeClaim` with `options.claimName` (`OnDemand` for a new claim),
+    /// `options.storageClass`, `options.sizeLimit`.
+    PersistentVolumeClaim {
+        /// The claim name (template).
+        claim_name: String,
+        /// The storage class.
+        storage_class: Option<String>,
+        /// The requested size.
+        size: Option<String>,
+    },
+    /// `emptyDir` with `options.medium`, `options.sizeLimit`.
+    EmptyDir {
+        /// The medium (`Memory`).
+        medium: Option<String>,
+        /// The size limit.
+        size_limit: Option<String>,
+    },
+    /// `nfs` with `options.path`, `options.server`.
+    Nfs {
+        /// The exported path.
+        path: String,
+        /// The server.
+        server: String,
+    },
+}
+
+/// One configured volume (Spark's `KubernetesVolumeSpec`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeSpec {
+    /// The volume's name.
+    pub name: String,
+    /// `mount.path`.
+    pub mount_path: String,
+    /// `mount.subPath` (empty when absent).
+    pub mount_sub_path: String,
+    /// `mount.readOnly`.
+    pub mount_read_only: bool,
+    /// The volume itself.
+    pub conf: VolumeConf,
+}
+
+impl VolumeSpec {
+    /// The Scala `hashCode` of the case class, which orders Spark's set of volumes.
+    fn scala_hash(&self) -> i32 {
+        let s = |v: &str| java_string_hash(v);
+        let o = |v: &Option<String>| option_hash(v.as_deref().map(java_string_hash));
+        let conf_hash = match &self.conf {
+            VolumeConf::HostPath { path } => product_hash(&[s(path)]),
+            VolumeConf::PersistentVolumeClaim {
+                claim_name,
+                storage_class,
+                size,
+            } => product_hash(&[s(claim_name), o(storage_class), o(size)]),
+            VolumeConf::EmptyDir { medium, size_limit } => {
+                product_hash(&[o(medium), o(size_limit)])
+            }
+            VolumeConf::Nfs { path, server } => product_hash(&[s(path), s(server)]),
+        };
+        product_hash(&[
+            s(&self.name),
+            s(&self.mount_path),
+            s(&self.mount_sub_path),
+            bool_hash(self.mount_read_only),
+            conf_hash,
+        ])
+    }
+}
+
+/// `KubernetesVolumeUtils.parseVolumesWithPrefix`: the volumes under `prefix`, in Spark's
+/// order. `properties` are the entries under the prefix (prefix removed) in the order Spark's
+/// map iterates them.
+pub fn parse_volumes(properties: &[(String, String)], prefix: &str) -> Result<Vec<VolumeSpec>> {
+    let get = |key: &str| {
+        properties
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (key, _) in properties {
+        let mut parts = key.split('.');
+        if let (Some(t), Some(n)) = (parts.next(), parts.next()) {
+            let pair = (t.to_owned(), n.to_owned());
+            if !pairs.contains(&pair) {
+                pairs.push(pair);
+            }
+        }
+    }
+    let pairs = immutable_order(pairs, |(t, n)| {
+        product_hash(&[java_string_hash(t), java_string_hash(n)])
+    });
+    let mut specs = Vec::with_capacity(pairs.len());
+    for (vtype, name) in pairs {
+        let key = |suffix: &str| format!("{vtype}.{name}.{suffix}");
+        let full = |suffix: &str| format!("{prefix}{vtype}.{name}.{suffix}");
+        let required = |suffix: &str| {
+            get(&key(suffix))
+                .map(str::to_owned)
+                .ok_or_else(|| Error::Missing {
+                    key: full(suffix),
+                    reason: format!("it is required for a {vtype} volume"),
+                })
+        };
+        let mount_path =
+            get(&key("mount.path"))
+                .map(str::to_owned)
+                .ok_or_else(|| Error::Missing {
+                    key: full("mount.path"),
+                    reason: format!("volume {name} needs a mount path"),
+                })?;
+        let mount_read_only = match get(&key("mount.readOnly")) {
+            None => false,
+            Some(v) => match v.to_ascii_lowercase().as_str() {
+                "true" => true,
+                "false" => false,
+                _ => {
+                    return Err(Error::invalid(
+                        &full("mount.readOnly"),
+                        v,
+                        "expected true or false",
+                    ))
+                }
+            },
+        };
+        let conf = match vtype.as_str() {
+            "hostPath" => VolumeConf::HostPath {
+                path: required("options.path")?,
+            },
+            "persistentVolumeClaim" => VolumeConf::PersistentVolumeClaim {
+                claim_name: required("options.claimName")?,
+                storage_class: get(&key("options.storageClass")).map(str::to_owned),
+                size: get(&key("options.sizeLimit")).map(str::to_owned),
+            },
+            "emptyDir" => VolumeConf::EmptyDir {
+                medium: get(&key("options.medium")).map(str::to_owned),
+                size_limit: get(&key("options.sizeLimit")).map(str::to_owned),
+            },
+            "nfs" => VolumeConf::Nfs {
+                path: required("options.path")?,
+                server: required("options.server")?,
+            },
+            other => {
+                return Err(Error::invalid(
+                    &full("mount.path"),
+                    &mount_path,
+                    format!("volume type {other:?} is not supported (hostPath, emptyDir, nfs, persistentVolumeClaim)"),
+                ))
+            }
+        };
+        for (suffix, value) in [("options.sizeLimit", get(&key("options.sizeLimit")))] {
+            if let Some(v) = value {
+                if !quantity::is_valid(v) {
+                    return Err(Error::invalid(
+                        &full(suffix),
+                        v,
+                        "not a Kubernetes quantity (e.g. 10Gi); the API server would refuse it",
+                    ));
+                }
+            }
+        }
+        specs.push(VolumeSpec {
+            name: name.clone(),
+            mount_path,
+            mount_sub_path: get(&key("mount.subPath")).unwrap_or_default().to_owned(),
+            mount_read_only,
+            conf,
+        });
+    }
+    let specs = immutable_order(specs, VolumeSpec::scala_hash);
+    let mut seen: Vec<&str> = Vec::new();
+    let mut duplicates: Vec<String> = Vec::new();
+    for spec in &specs {
+        if seen.contains(&spec.mount_path.as_str()) {
+            duplicates.push(format!("'{}'", spec.mount_path));
+        }
+        seen.push(&spec.mount_path);
+    }
+    if !duplicates.is_empty() {
+        return Err(Error::NotAllowed {
+            key: format!("{prefix}*.mount.path"),
+            reason: format!("found duplicated mountPath: {}", duplicates.join(", ")),
+        });
+    }
+    Ok(specs)
+}
+
+/// Whose volumes these are: the driver's, or executor N's (claim names differ).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeOwner {
+    /// The driver.
+    Driver,
+    /// Executor with this id.
+    Executor(String),
+}
+
+/// The mount-volumes step.
+#[derive(Debug, Clone)]
+pub struct MountVolumesStep {
+    mounts: Vec<VolumeMount>,
+    volumes: Vec<Volume>,
+    claims: Vec<PersistentVolumeClaim>,
+}
+
+impl MountVolumesStep {
+    /// Builds the volumes of `specs` for `owner`; `resource_name_prefix` names on-demand
+    /// claims, `app_id` labels them, `legacy_access_mode` picks `ReadWriteOnce` (else
+    /// `ReadWriteOncePod`).
+    pub fn new(
+        specs: &[VolumeSpec],
+        owner: &VolumeOwner,
+        resource_name_prefix: &str,
+        app_id: &str,
+        legacy_access_mode: bool,
+    ) -> Self {
+        let mut mounts = Vec::new();
+        let mut volumes = Vec::new();
+        let mut claims = Vec::new();
+        for (i, spec) in specs.iter().enumerate() {
+            mounts.push(VolumeMount {
+                name: spec.name.clone(),
+                mount_path: spec.mount_path.clone(),
+                read_only: Some(spec.mount_read_only),
+                sub_path: Some(spec.mount_sub_path.clone()),
+                ..VolumeMount::default()
+            });
+            let mut volume = Volume {
+                name: spec.name.clone(),
+                ..Volume::default()
+            };
+            match &spec.conf {
+                VolumeConf::HostPath { path } => {
+                    volume.host_path = Some(HostPathVolumeSource {
+                        path: path.clone(),
+                        type_: Some(String::new()),
+                    });
+                }
+                VolumeConf::PersistentVolumeClaim {
+                    claim_name,
+                    storage_class,
+                    size,
+                } => {
+                    let claim_name = match owner {
+                        VolumeOwner::Driver => claim_name.replace(
+                            "OnDemand",
+                            &format!("{resource_name_prefix}-driver-pvc-{i}"),
+                        ),
+                        VolumeOwner::Executor(id) => claim_name
+                            .replace(
+                                "OnDemand",
+                                &format!("{resource_name_prefix}-exec-{id}-pvc-{i}"),
+                            )
+                            .replace("SPARK_EXECUTOR_ID", id),
+                    };
+                    if let (Some(class), Some(size)) = (storage_class, size) {
+                        claims.push(PersistentVolumeClaim {
+                            metadata: ObjectMeta {
+                                name: Some(claim_name.clone()),
+                                labels: Some(BTreeMap::from([(
+                                    labels::SPARK_APP_ID.to_owned(),
+                                    app_id.to_owned(),
+                                )])),
+                                ..ObjectMeta::default()
+                            },
+                            spec: Some(PersistentVolumeClaimSpec {
+                                storage_class_name: Some(class.clone()),
+                                access_modes: Some(vec![if legacy_access_mode {
+                                    "ReadWriteOnce".into()
+                                } else {
+                                    "ReadWriteOncePod".into()
+                                }]),
+                                resources: Some(VolumeResourceRequirements {
+                                    requests: Some(BTreeMap::from([(
+                                        "storage".to_owned(),
+                                        Quantity(size.clone()),
+                                    )])),
+                                    ..VolumeResourceRequirements::default()
+                                }),
+                                ..PersistentVolumeClaimSpec::default()
+                            }),
+                            status: None,
+                        });
+                    }
+                    volume.persistent_volume_claim = Some(PersistentVolumeClaimVolumeSource {
+                        claim_name,
+                        read_only: Some(spec.mount_read_only),
+                    });
+                }
+                VolumeConf::EmptyDir { medium, size_limit } => {
+                    volume.empty_dir = Some(EmptyDirVolumeSource {
+                        medium: Some(medium.clone().unwrap_or_default()),
+                        size_limit: size_limit.clone().map(Quantity),
+                    });
+                }
+                VolumeConf::Nfs { path, server } => {
+                    volume.nfs = Some(NFSVolumeSource {
+                        path: path.clone(),
+                        server: server.clone(),
+                        read_only: None,
+                    });
+                }
+            }
+            volumes.push(volume);
+        }
+        MountVolumesStep {
+            mounts,
+            volumes,
+            claims,
+        }
+    }
+}
+
+impl FeatureStep for MountVolumesStep {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+        for volume in &self.volumes {
+            p.add_volume(volume.clone());
+        }
+        for mount in &self.mounts {
+            p.add_volume_mount(mount.clone());
+        }
+        Ok(())
+    }
+
+    fn additional_resources(&self) -> Vec<Resource> {
+        self.claims
+            .iter()
+            .cloned()
+            .map(Resource::PersistentVolumeClaim)
+            .collect()
+    }
+}
