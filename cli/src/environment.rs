@@ -34,12 +34,16 @@ pub fn render_inputs(opts: &InputOptions) -> RenderInputs {
     env.spark_local_dirs = var("SPARK_LOCAL_DIRS");
     env.pyspark_python = var("PYSPARK_PYTHON");
     env.pyspark_driver_python = var("PYSPARK_DRIVER_PYTHON");
-    env.hadoop_conf_dir = var("HADOOP_CONF_DIR");
+    env.hadoop_conf_dir = var("HADOOP_CONF_DIR").map(|dir| {
+        read_dir_files(Path::new(&dir), |name, bytes| {
+            ConfDirFile::lossy(name, &bytes)
+        })
+    });
     env.conf_dir_files = opts
         .conf_dir
         .clone()
         .or_else(spark_conf_dir)
-        .map(|dir| read_conf_dir(&dir));
+        .map(|dir| read_dir_files(&dir, ConfDirFile::new));
     inputs.env = env;
     inputs
 }
@@ -52,8 +56,14 @@ pub fn spark_conf_dir() -> Option<PathBuf> {
         .or_else(|| var("SPARK_HOME").map(|h| Path::new(&h).join("conf")))
 }
 
-/// The regular files of a conf dir (none if it is not a directory, as in Spark).
-fn read_conf_dir(dir: &Path) -> Vec<ConfDirFile> {
+/// The regular files of a Spark conf dir.
+pub fn read_conf_files(dir: &Path) -> Vec<ConfDirFile> {
+    read_dir_files(dir, ConfDirFile::new)
+}
+
+/// The regular files of a conf dir (none if it is not a directory, as in Spark), made into
+/// [`ConfDirFile`]s by `make`.
+fn read_dir_files(dir: &Path, make: impl Fn(String, Vec<u8>) -> ConfDirFile) -> Vec<ConfDirFile> {
     // Files larger than any ConfigMap can hold are not read; Spark skips them by size.
     const READ_LIMIT: u64 = 16 << 20;
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -70,7 +80,7 @@ fn read_conf_dir(dir: &Path) -> Vec<ConfDirFile> {
             } else {
                 Vec::new()
             };
-            let mut file = ConfDirFile::new(name, bytes);
+            let mut file = make(name, bytes);
             file.size_bytes = size;
             Some(file)
         })

@@ -127,6 +127,21 @@ fn render_request(args: &DriverArgs) -> Result<RenderRequest, CliError> {
     let mut request = RenderRequest::new(submit);
     request.inputs = environment::render_inputs(&args.inputs);
     request.inputs.files = files;
+    if request.inputs.env.conf_dir_files.is_none() {
+        // Spark's last resort: `<spark.home>/conf`.
+        let spark_home = request
+            .submit
+            .conf
+            .iter()
+            .rev()
+            .chain(request.submit.properties_file.iter().rev())
+            .find(|(k, _)| k == "spark.home")
+            .map(|(_, v)| v.trim().to_owned());
+        if let Some(home) = spark_home {
+            request.inputs.env.conf_dir_files =
+                Some(environment::read_conf_files(&Path::new(&home).join("conf")));
+        }
+    }
     request.strict = args.strict;
     request.spark_version = args.inputs.spark_version.parse()?;
     Ok(request)

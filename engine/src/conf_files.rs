@@ -25,6 +25,16 @@ pub struct ConfDirFile {
 }
 
 impl ConfDirFile {
+    /// A file whose bytes are decoded as UTF-8 with replacement characters, as Java's
+    /// `new String(bytes, UTF_8)` does (Spark reads `HADOOP_CONF_DIR` files this way).
+    pub fn lossy(name: impl Into<String>, bytes: &[u8]) -> Self {
+        ConfDirFile {
+            name: name.into(),
+            contents: Some(String::from_utf8_lossy(bytes).into_owned()),
+            size_bytes: bytes.len() as u64,
+        }
+    }
+
     /// A file with the given name and bytes.
     pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Self {
         let size_bytes = bytes.len() as u64;

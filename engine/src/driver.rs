@@ -84,44 +84,12 @@ impl DriverSpec {
 }
 
 /// Conf keys whose features spark-render does not model yet: refused, never ignored.
-const UNSUPPORTED: &[(&str, &str)] = &[
-    (
-        "spark.kubernetes.authenticate.driver.oauthToken",
-        "submission credentials",
-    ),
-    (
-        "spark.kubernetes.authenticate.driver.oauthTokenFile",
-        "submission credentials",
-    ),
-    (
-        "spark.kubernetes.authenticate.driver.caCertFile",
-        "submission credentials",
-    ),
-    (
-        "spark.kubernetes.authenticate.driver.clientKeyFile",
-        "submission credentials",
-    ),
-    (
-        "spark.kubernetes.authenticate.driver.clientCertFile",
-        "submission credentials",
-    ),
-    (
-        "spark.kubernetes.kerberos.krb5.path",
-        "shipping a local krb5.conf",
-    ),
-    (
-        "spark.kubernetes.kerberos.tokenSecret.",
-        "Hadoop delegation-token secrets",
-    ),
-    ("spark.kerberos.keytab", "Kerberos keytabs"),
-    ("spark.kerberos.principal", "Kerberos logins"),
-    (
-        "spark.kubernetes.driver.pod.featureSteps",
-        "user feature steps (they are JVM classes)",
-    ),
-];
+const UNSUPPORTED: &[(&str, &str)] = &[(
+    "spark.kubernetes.driver.pod.featureSteps",
+    "user feature steps (they are JVM classes)",
+)];
 
-fn refuse_unsupported(conf: &SparkConf, inputs: &RenderInputs) -> Result<()> {
+fn refuse_unsupported(conf: &SparkConf) -> Result<()> {
     for (key, _) in conf.iter() {
         for (pattern, feature) in UNSUPPORTED {
             let hit = if pattern.ends_with('.') {
@@ -137,22 +105,14 @@ fn refuse_unsupported(conf: &SparkConf, inputs: &RenderInputs) -> Result<()> {
             }
         }
     }
-    if conf.get("spark.hadoop.hadoop.security.authentication") == Some("kerberos") {
+    let has_credentials = conf.contains(keys::KEYTAB)
+        || conf.contains(crate::steps::kerberos_conf::TOKEN_SECRET_NAME);
+    if conf.get("spark.hadoop.hadoop.security.authentication") == Some("kerberos")
+        && !has_credentials
+    {
         return Err(Error::Unsupported {
             key: "spark.hadoop.hadoop.security.authentication".into(),
-            feature: "Kerberos delegation tokens".into(),
-        });
-    }
-    if inputs.env.hadoop_conf_dir.is_some() {
-        if conf.contains(keys::HADOOP_CONFIG_MAP) {
-            return Err(Error::NotAllowed {
-                key: keys::HADOOP_CONFIG_MAP.into(),
-                reason: "do not set both HADOOP_CONF_DIR and a Hadoop ConfigMap: Spark would create an extraneous ConfigMap".into(),
-            });
-        }
-        return Err(Error::Unsupported {
-            key: "HADOOP_CONF_DIR".into(),
-            feature: "shipping the submitter's Hadoop configuration files".into(),
+            feature: "delegation tokens obtained from the submitter's Kerberos login".into(),
         });
     }
     Ok(())
@@ -220,7 +180,7 @@ pub fn build(
     version: SparkVersion,
     strict: bool,
 ) -> Result<DriverSpec> {
-    refuse_unsupported(&submission.conf, inputs)?;
+    refuse_unsupported(&submission.conf)?;
     let conf = DriverConf::new(
         submission.conf.clone(),
         submission.app.clone(),
@@ -237,7 +197,7 @@ pub fn build(
     let pod_name = basic.pod_name().to_owned();
     let steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
-        Box::new(DriverCredentialsStep::new(&conf)),
+        Box::new(DriverCredentialsStep::new(&conf)?),
         Box::new(DriverServiceStep::new(&conf)?),
         Box::new(MountSecretsStep::new(
             conf.prefixed(keys::DRIVER_SECRETS_PREFIX),
@@ -259,8 +219,8 @@ pub fn build(
                 .unwrap_or(true),
         )),
         Box::new(DriverCommandStep::new(&conf)?),
-        Box::new(HadoopConfStep::new(&conf)),
-        Box::new(KerberosConfStep::new(&conf)),
+        Box::new(HadoopConfStep::new(&conf)?),
+        Box::new(KerberosConfStep::new(&conf)?),
         Box::new(PodTemplateConfigMapStep::new(&conf)?),
         Box::new(LocalDirsStep::for_driver(&conf)?),
     ];

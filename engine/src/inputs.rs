@@ -60,9 +60,9 @@ pub struct SubmitterEnv {
     /// The regular files of the submitter's `SPARK_CONF_DIR` (Spark ships most of them to the
     /// driver and executors); `None` when there is no conf dir.
     pub conf_dir_files: Option<Vec<crate::conf_files::ConfDirFile>>,
-    /// Whether `HADOOP_CONF_DIR` is set. spark-render does not ship its files yet, so a set
-    /// `HADOOP_CONF_DIR` is refused rather than ignored.
-    pub hadoop_conf_dir: Option<String>,
+    /// The regular files of the submitter's `HADOOP_CONF_DIR` when it is set (empty when it is
+    /// not a directory): Spark ships them in a ConfigMap.
+    pub hadoop_conf_dir: Option<Vec<crate::conf_files::ConfDirFile>>,
 }
 
 impl Default for RenderInputs {

@@ -177,6 +177,16 @@ pub fn normalize(obj: &mut Value) {
         }
     }
     if obj["kind"] == "Pod" {
+        // Spark lists HADOOP_CONF_DIR in directory order, which depends on the file system.
+        if let Some(volumes) = obj["spec"]["volumes"].as_array_mut() {
+            for v in volumes.iter_mut() {
+                if v["name"] == "hadoop-properties" {
+                    if let Some(items) = v["configMap"]["items"].as_array_mut() {
+                        items.sort_by_key(sort_key);
+                    }
+                }
+            }
+        }
         let secret_volumes: Vec<String> = obj["spec"]["volumes"]
             .as_array()
             .into_iter()

@@ -1,40 +1,162 @@
-//! `DriverKubernetesCredentialsFeatureStep`, service-account half: the driver pod runs as
-//! `spark.kubernetes.authenticate.driver.serviceAccountName` when it is set. (Submitting
-//! credentials — OAuth token, client certificates — are refused before the steps run; see
-//! [`crate::driver`].)
+//! `DriverKubernetesCredentialsFeatureStep`: the credentials the driver uses to talk to the
+//! API server. An OAuth token (`spark.kubernetes.authenticate.driver.oauthToken`) or client
+//! certificate files (`caCertFile`, `clientKeyFile`, `clientCertFile`) go into a Secret
+//! `<prefix>-kubernetes-credentials`, mounted at `/mnt/secrets/spark-kubernetes-credentials`,
+//! and the token is redacted from `spark.properties`. Otherwise the driver runs as
+//! `spark.kubernetes.authenticate.driver.serviceAccountName`, when set.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Secret, SecretVolumeSource, Volume};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::ByteString;
 
 use crate::conf::keys;
 use crate::error::Result;
 use crate::kubernetes_conf::DriverConf;
-use crate::pod::SparkPod;
+use crate::manifest::Resource;
+use crate::pod::{self, SparkPod};
 use crate::steps::FeatureStep;
+
+const AUTH_PREFIX: &str = "spark.kubernetes.authenticate.driver";
+const MOUNTED_PREFIX: &str = "spark.kubernetes.authenticate.driver.mounted";
+/// Where the credentials Secret is mounted.
+pub const CREDENTIALS_BASE_DIR: &str = "/mnt/secrets/spark-kubernetes-credentials";
+/// The credentials volume.
+pub const CREDENTIALS_VOLUME: &str = "kubernetes-credentials";
+
+/// One credential: its Secret key, the conf suffix naming its mounted path, and its bytes.
+#[derive(Debug, Clone)]
+struct Credential {
+    secret_key: &'static str,
+    mounted_suffix: &'static str,
+    data: Vec<u8>,
+}
 
 /// The driver credentials step.
 #[derive(Debug, Clone)]
 pub struct DriverCredentialsStep {
     service_account: Option<String>,
+    secret_name: String,
+    credentials: Vec<Credential>,
+    mounted: BTreeMap<&'static str, Option<String>>,
+    redacted: Vec<String>,
 }
 
 impl DriverCredentialsStep {
-    /// Reads the service account name.
-    pub fn new(conf: &DriverConf<'_>) -> Self {
-        DriverCredentialsStep {
-            service_account: conf
-                .conf
-                .get(keys::DRIVER_SERVICE_ACCOUNT)
-                .map(str::to_owned),
+    /// Reads the credentials (file contents are render inputs) and the service account.
+    pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
+        let c = &conf.conf;
+        let mut credentials = Vec::new();
+        for (suffix, secret_key, mounted_suffix) in [
+            ("clientKeyFile", "client-key", "clientKeyFile"),
+            ("clientCertFile", "client-cert", "clientCertFile"),
+            ("caCertFile", "ca-cert", "caCertFile"),
+        ] {
+            let key = format!("{AUTH_PREFIX}.{suffix}");
+            if let Some(path) = c.get(&key) {
+                credentials.push(Credential {
+                    secret_key,
+                    mounted_suffix,
+                    data: conf.inputs.file_bytes(&key, path)?.to_vec(),
+                });
+            }
         }
+        if let Some(token) = c.get(&format!("{AUTH_PREFIX}.oauthToken")) {
+            credentials.push(Credential {
+                secret_key: "oauth-token",
+                mounted_suffix: "oauthTokenFile",
+                data: token.as_bytes().to_vec(),
+            });
+        }
+        let mounted = [
+            "oauthTokenFile",
+            "clientKeyFile",
+            "clientCertFile",
+            "caCertFile",
+        ]
+        .into_iter()
+        .map(|s| {
+            (
+                s,
+                c.get(&format!("{MOUNTED_PREFIX}.{s}")).map(str::to_owned),
+            )
+        })
+        .collect();
+        let redacted = c
+            .iter()
+            .filter(|(k, _)| k.ends_with("oauthToken"))
+            .map(|(k, _)| k.to_owned())
+            .collect();
+        Ok(DriverCredentialsStep {
+            service_account: c.get(keys::DRIVER_SERVICE_ACCOUNT).map(str::to_owned),
+            secret_name: format!("{}-kubernetes-credentials", conf.resource_name_prefix),
+            credentials,
+            mounted,
+            redacted,
+        })
     }
 }
 
 impl FeatureStep for DriverCredentialsStep {
-    fn configure_pod(&self, pod: &mut SparkPod) -> Result<()> {
-        if let Some(account) = &self.service_account {
-            let spec = pod.spec_mut();
-            // Spark sets the deprecated field too.
-            spec.service_account = Some(account.clone());
-            spec.service_account_name = Some(account.clone());
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+        if self.credentials.is_empty() {
+            if let Some(account) = &self.service_account {
+                let spec = p.spec_mut();
+                // Spark sets the deprecated field too.
+                spec.service_account = Some(account.clone());
+                spec.service_account_name = Some(account.clone());
+            }
+        } else {
+            p.add_volume(Volume {
+                name: CREDENTIALS_VOLUME.into(),
+                secret: Some(SecretVolumeSource {
+                    secret_name: Some(self.secret_name.clone()),
+                    ..SecretVolumeSource::default()
+                }),
+                ..Volume::default()
+            });
+            p.add_volume_mount(pod::mount(CREDENTIALS_VOLUME, CREDENTIALS_BASE_DIR));
         }
         Ok(())
+    }
+
+    fn system_properties(&self) -> Vec<(String, String)> {
+        let mut props: Vec<(String, String)> = self
+            .redacted
+            .iter()
+            .map(|k| (k.clone(), "<present_but_redacted>".to_owned()))
+            .collect();
+        for (suffix, user_path) in &self.mounted {
+            let from_submitter = self
+                .credentials
+                .iter()
+                .find(|c| c.mounted_suffix == *suffix)
+                .map(|c| format!("{CREDENTIALS_BASE_DIR}/{}", c.secret_key));
+            if let Some(path) = user_path.clone().or(from_submitter) {
+                props.push((format!("{MOUNTED_PREFIX}.{suffix}"), path));
+            }
+        }
+        props
+    }
+
+    fn additional_resources(&self) -> Vec<Resource> {
+        if self.credentials.is_empty() {
+            return Vec::new();
+        }
+        let data = self
+            .credentials
+            .iter()
+            .map(|c| (c.secret_key.to_owned(), ByteString(c.data.clone())))
+            .collect();
+        vec![Resource::Secret(Secret {
+            metadata: ObjectMeta {
+                name: Some(self.secret_name.clone()),
+                ..ObjectMeta::default()
+            },
+            data: Some(data),
+            immutable: Some(true),
+            ..Secret::default()
+        })]
     }
 }

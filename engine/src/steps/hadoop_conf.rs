@@ -1,13 +1,18 @@
-//! `HadoopConfDriverFeatureStep`, for an existing ConfigMap
-//! (`spark.kubernetes.hadoop.configMapName`): mounted at `/opt/hadoop/conf` with
-//! `HADOOP_CONF_DIR` pointing there, and handed on to executors. (Shipping the submitter's
-//! `HADOOP_CONF_DIR` files is refused before the steps run.)
+//! `HadoopConfDriverFeatureStep` and `HadoopConfExecutorFeatureStep`: the Hadoop
+//! configuration — the submitter's `HADOOP_CONF_DIR` files, shipped in a ConfigMap
+//! `<prefix>-hadoop-config`, or an existing ConfigMap (`spark.kubernetes.hadoop.configMapName`)
+//! — mounted at `/opt/hadoop/conf` with `HADOOP_CONF_DIR` pointing there, for the driver and,
+//! through `spark.kubernetes.executor.hadoopConfigMapName`, for executors.
 
-use k8s_openapi::api::core::v1::{ConfigMapVolumeSource, Volume};
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Volume};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::conf::keys;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverConf;
+use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
 use crate::steps::FeatureStep;
 
@@ -16,25 +21,54 @@ pub const HADOOP_CONF_VOLUME: &str = "hadoop-properties";
 /// Where the Hadoop configuration is mounted.
 pub const HADOOP_CONF_DIR_PATH: &str = "/opt/hadoop/conf";
 
-/// The Hadoop configuration step.
+/// The driver's Hadoop configuration step.
 #[derive(Debug, Clone)]
 pub struct HadoopConfStep {
-    config_map: Option<String>,
+    /// The ConfigMap to mount, and the files to create it from (none for an existing one).
+    config_map: Option<(String, Option<BTreeMap<String, String>>)>,
 }
 
 impl HadoopConfStep {
-    /// Reads `spark.kubernetes.hadoop.configMapName`.
-    pub fn new(conf: &DriverConf<'_>) -> Self {
-        HadoopConfStep {
-            config_map: conf.conf.get(keys::HADOOP_CONFIG_MAP).map(str::to_owned),
-        }
+    /// Reads `spark.kubernetes.hadoop.configMapName` and the submitter's `HADOOP_CONF_DIR`;
+    /// both at once are refused, as Spark does.
+    pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
+        let existing = conf.conf.get(keys::HADOOP_CONFIG_MAP);
+        let dir = conf.inputs.env.hadoop_conf_dir.as_ref();
+        let config_map = match (dir, existing) {
+            (Some(_), Some(_)) => {
+                return Err(Error::NotAllowed {
+                    key: keys::HADOOP_CONFIG_MAP.into(),
+                    reason: "do not set both HADOOP_CONF_DIR in the environment and a Hadoop ConfigMap: creating another ConfigMap when one is given is extraneous".into(),
+                })
+            }
+            (Some(files), None) => {
+                let data = files
+                    .iter()
+                    .map(|f| (f.name.clone(), f.contents.clone().unwrap_or_default()))
+                    .collect();
+                Some((format!("{}-hadoop-config", conf.resource_name_prefix), Some(data)))
+            }
+            (None, Some(name)) => Some((name.to_owned(), None)),
+            (None, None) => None,
+        };
+        Ok(HadoopConfStep { config_map })
     }
 }
 
 impl FeatureStep for HadoopConfStep {
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
-        if let Some(name) = &self.config_map {
-            mount_hadoop_config_map(p, name);
+        if let Some((name, files)) = &self.config_map {
+            let items = files.as_ref().map(|files| {
+                files
+                    .keys()
+                    .map(|f| KeyToPath {
+                        key: f.clone(),
+                        path: f.clone(),
+                        mode: None,
+                    })
+                    .collect()
+            });
+            mount_hadoop_config_map(p, name, items);
         }
         Ok(())
     }
@@ -42,18 +76,34 @@ impl FeatureStep for HadoopConfStep {
     fn system_properties(&self) -> Vec<(String, String)> {
         self.config_map
             .iter()
-            .map(|name| (keys::EXECUTOR_HADOOP_CONFIG_MAP.to_owned(), name.clone()))
+            .map(|(name, _)| (keys::EXECUTOR_HADOOP_CONFIG_MAP.to_owned(), name.clone()))
             .collect()
+    }
+
+    fn additional_resources(&self) -> Vec<Resource> {
+        match &self.config_map {
+            Some((name, Some(files))) => vec![Resource::ConfigMap(ConfigMap {
+                metadata: ObjectMeta {
+                    name: Some(name.clone()),
+                    ..ObjectMeta::default()
+                },
+                immutable: Some(true),
+                data: Some(files.clone()),
+                ..ConfigMap::default()
+            })],
+            _ => Vec::new(),
+        }
     }
 }
 
 /// Mounts a Hadoop configuration ConfigMap at `/opt/hadoop/conf` and points `HADOOP_CONF_DIR`
-/// there (`HadoopBootstrapUtil.bootstrapHadoopConfDir` for an existing ConfigMap).
-fn mount_hadoop_config_map(p: &mut SparkPod, name: &str) {
+/// there (`HadoopBootstrapUtil.bootstrapHadoopConfDir`).
+fn mount_hadoop_config_map(p: &mut SparkPod, name: &str, items: Option<Vec<KeyToPath>>) {
     p.add_volume(Volume {
         name: HADOOP_CONF_VOLUME.into(),
         config_map: Some(ConfigMapVolumeSource {
             name: name.to_owned(),
+            items: items.filter(|i| !i.is_empty()),
             ..ConfigMapVolumeSource::default()
         }),
         ..Volume::default()
@@ -83,7 +133,7 @@ impl HadoopConfExecutorStep {
 impl FeatureStep for HadoopConfExecutorStep {
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if let Some(name) = &self.config_map {
-            mount_hadoop_config_map(p, name);
+            mount_hadoop_config_map(p, name, None);
         }
         Ok(())
     }
