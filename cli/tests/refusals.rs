@@ -16,6 +16,11 @@ fn executor_side_refusals_are_refused_with_the_key_named() {
     check_group("executor-errors", "all", 4);
 }
 
+#[test]
+fn volume_template_and_security_refusals_are_refused_with_the_key_or_file_named() {
+    check_group("feature-errors", "all", 8);
+}
+
 fn check_group(group: &str, subcommand: &str, at_least: usize) {
     let cases = common::cases(group);
     assert!(

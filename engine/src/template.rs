@@ -56,6 +56,11 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
             return Err(bad(format!("the pod template is a {kind}, not a Pod")));
         }
     }
+    if map.get("spec").is_none_or(Value::is_null) {
+        return Err(bad(
+            "the pod template has no spec (Spark fails to load it)".into()
+        ));
+    }
     // fabric8 accepts a container without a name; Spark then names the Spark container itself
     // (an empty name here; the basic steps replace it).
     if let Some(containers) = value
@@ -227,6 +232,8 @@ spec:
 
     #[test]
     fn refuses_what_is_not_a_pod() {
+        let err = parse("metadata: {name: x}\n", "k", "t.yaml").unwrap_err();
+        assert!(err.to_string().contains("has no spec"), "{err}");
         let err = parse("kind: Service\n", "k", "t.yaml").unwrap_err();
         assert!(err.to_string().contains("is a Service, not a Pod"), "{err}");
         let err = parse("- a\n- b\n", "k", "t.yaml").unwrap_err();
