@@ -9,11 +9,18 @@
 #   testdata/executor/<case>/        -> oracle.yaml       (driver objects, then executor N's; must succeed)
 #   testdata/executor-errors/<case>/ -> oracle-error.txt  (the driver render must succeed and the
 #                                                          full render fail; Spark's exception)
+#   testdata/templates/<case>/       -> oracle.yaml       (pod templates; driver and executor objects)
+#   testdata/volumes/<case>/         -> oracle.yaml       (volumes, PVCs, local dirs; driver and executor)
+#   testdata/security/<case>/        -> oracle.yaml       (secrets, Hadoop/Kerberos, credentials, conf dir)
+#   testdata/feature-errors/<case>/  -> oracle-error.txt  (the full render must fail, on the driver
+#                                                          or the executor side; Spark's exception)
 #
 # Each case directory holds spark.properties and an optional case.json with the keys
 # main_class, main_resource, app_args, user, app_id, unique_id, submit_time, driver_uid,
-# local_dir_uuid, master, executor_id, driver_pod_ip, env (NAME -> VALUE) and role (default
-# "driver" for driver, deviations and driver-errors; "all" for executor and executor-errors).
+# local_dir_uuid, master, executor_id, driver_pod_ip, env (NAME -> VALUE), conf_dir and
+# hadoop_conf_dir (the submitter's SPARK_CONF_DIR / HADOOP_CONF_DIR, paths relative to the case
+# directory) and role (default "driver" for driver, deviations and driver-errors; "all" for
+# executor, executor-errors, templates, volumes, security and feature-errors).
 # A bare CASE name is looked up in the groups in that order; GROUP/CASE names one directly.
 # The renderer runs in the case directory, so relative paths in spark.properties resolve there.
 # Like spark-submit, it really uploads local files to spark.kubernetes.file.upload.path.
@@ -34,7 +41,8 @@ c = json.load(open(path, encoding="utf-8")) if os.path.exists(path) else {}
 flags = {"main_class": "--main-class", "main_resource": "--main-resource", "user": "--user",
          "app_id": "--app-id", "unique_id": "--unique-id", "submit_time": "--submit-time",
          "driver_uid": "--driver-uid", "local_dir_uuid": "--local-dir-uuid", "master": "--master",
-         "executor_id": "--executor-id", "driver_pod_ip": "--driver-pod-ip"}
+         "executor_id": "--executor-id", "driver_pod_ip": "--driver-pod-ip",
+         "conf_dir": "--conf-dir", "hadoop_conf_dir": "--hadoop-conf-dir"}
 unknown = set(c) - set(flags) - {"role", "env", "app_args"}
 if unknown:
     sys.exit(f"{path}: unknown keys {sorted(unknown)}")
@@ -54,6 +62,8 @@ PY
 # than one dir a render picks one of several orders at random. To keep golden files stable, a
 # render is accepted only when every SPARK_LOCAL_DIRS env value lists the configured dirs (case.json
 # env SPARK_LOCAL_DIRS, else spark.local.dir) in their configured order; otherwise it is repeated.
+# Dirs taken from existing spark-local-dir-* mounts of the Spark container (pod templates, conf
+# volumes) are shuffled too: there the configured order is the container's mount order.
 # local_dirs_in_order DIR OUTPUT: exit 0 when OUTPUT is acceptable.
 local_dirs_in_order() {
   python3 - "$1" "$2" <<'PY'
@@ -66,21 +76,55 @@ if ref is None:
     # spark.local.dir as the driver ConfigMap's spark.properties holds it (Properties escaping)
     m = re.search(r"^ +spark\.local\.dir=(.*)$", out, re.M)
     ref = re.sub(r"\\(.)", r"\1", m.group(1)) if m else None
-if ref is None or "," not in ref:
-    sys.exit(0)
-dirs = ref.split(",")
-for value in re.findall(r'- name: "SPARK_LOCAL_DIRS"\n +value: "([^"]*)"', out):
-    got = value.split(",")
-    if sorted(got) == sorted(dirs) and got != dirs:
+if ref is not None and "," in ref:
+    dirs = ref.split(",")
+    for value in re.findall(r'- name: "SPARK_LOCAL_DIRS"\n +value: "([^"]*)"', out):
+        got = value.split(",")
+        if sorted(got) == sorted(dirs) and got != dirs:
+            sys.exit(1)
+# Containers are the "  - " items of a pod spec (fabric8 YAML layout); their mounts the "    - "
+# items after "    volumeMounts:".
+chunks, cur = [], None
+for line in out.split("\n"):
+    if line.startswith("  - "):
+        cur = [line]
+        chunks.append(cur)
+    elif cur is not None and line.startswith("   "):
+        cur.append(line)
+    else:
+        cur = None
+for chunk in chunks:
+    text = "\n".join(chunk)
+    m = re.search(r'- name: "SPARK_LOCAL_DIRS"\n +value: "([^"]*)"', text)
+    if not m or "," not in m.group(1):
+        continue
+    mounts, item, inside = [], None, False
+    for line in chunk[1:]:
+        if line == "    volumeMounts:":
+            inside = True
+        elif inside and line.startswith("    - "):
+            item = {}
+            mounts.append(item)
+            line = "      " + line[6:]
+        elif inside and not line.startswith("      "):
+            inside = False
+        if inside and item is not None:
+            km = re.match(r'^      (mountPath|name): "([^"]*)"$', line)
+            if km:
+                item[km.group(1)] = km.group(2)
+    paths = [i.get("mountPath") for i in mounts if i.get("name", "").startswith("spark-local-dir-")]
+    got = m.group(1).split(",")
+    if sorted(got) == sorted(paths) and got != paths:
         sys.exit(1)
 PY
 }
 
 # The case groups, in lookup order, and the render role each defaults to.
-CASE_GROUPS=(driver deviations driver-errors executor executor-errors)
+CASE_GROUPS=(driver deviations driver-errors executor executor-errors
+  templates volumes security feature-errors)
 default_role() {
   case "$1" in
-    executor|executor-errors) echo all ;;
+    executor|executor-errors|templates|volumes|security|feature-errors) echo all ;;
     *) echo driver ;;
   esac
 }
@@ -110,7 +154,8 @@ regen() {
     fi
   fi
   (cd "$dir" && "$ORACLE/render.sh" "${args[@]}") > "$TMP/out" 2> "$TMP/err" || rc=$?
-  if [ "$kind" != driver-errors ] && [ "$kind" != executor-errors ]; then
+  if [ "$kind" != driver-errors ] && [ "$kind" != executor-errors ] \
+      && [ "$kind" != feature-errors ]; then
     if [ "$rc" -ne 0 ]; then
       echo "$kind/$name: FAILED (exit $rc)" >&2
       cat "$TMP/err" >&2

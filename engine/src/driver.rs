@@ -84,10 +84,16 @@ impl DriverSpec {
 }
 
 /// Conf keys whose features spark-render does not model yet: refused, never ignored.
-const UNSUPPORTED: &[(&str, &str)] = &[(
-    "spark.kubernetes.driver.pod.featureSteps",
-    "user feature steps (they are JVM classes)",
-)];
+const UNSUPPORTED: &[(&str, &str)] = &[
+    (
+        "spark.kubernetes.driver.pod.featureSteps",
+        "user feature steps (they are JVM classes)",
+    ),
+    (
+        "spark.jars.packages",
+        "resolving Maven packages (spark-submit downloads them and adds the jars to spark.jars)",
+    ),
+];
 
 fn refuse_unsupported(conf: &SparkConf) -> Result<()> {
     for (key, _) in conf.iter() {
