@@ -96,7 +96,8 @@ const UNSUPPORTED: &[(&str, &str)] = &[
 ];
 
 fn refuse_unsupported(conf: &SparkConf) -> Result<()> {
-    for (key, _) in conf.iter() {
+    // An empty value leaves the feature off in Spark too.
+    for (key, _) in conf.iter().filter(|(_, v)| !v.trim().is_empty()) {
         for (pattern, feature) in UNSUPPORTED {
             let hit = if pattern.ends_with('.') {
                 key.starts_with(pattern)
