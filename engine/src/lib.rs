@@ -1,26 +1,65 @@
 //! # spark-render-engine
 //!
 //! Renders, without a JVM or a cluster, the Kubernetes objects Apache Spark 3.5 creates for a
-//! `spark-submit` to Kubernetes: the driver Pod with its Service and ConfigMaps, exactly as
-//! Spark's own feature steps build them.
+//! `spark-submit` to Kubernetes: the driver Pod with its Service, ConfigMaps, Secrets and
+//! claims, and the executor Pods the driver creates later — exactly as Spark's own feature
+//! steps build them, down to the order of env vars and `spark.properties` lines.
 //!
-//! The engine is a pure function: no file I/O, no clock, no randomness, no environment. What
-//! Spark would draw from those is an input ([`RenderInputs`]).
+//! The engine is a pure function: no file I/O, no clock, no randomness, no environment.
+//! Everything Spark would draw from those is an input ([`RenderInputs`]): ids, times, the
+//! submitting user, the contents of the files the conf names, the submitter's `SPARK_CONF_DIR`
+//! and `HADOOP_CONF_DIR` files. [`RenderInputs::default`] holds fixed values, which is what a
+//! test wants.
+//!
+//! Render a job from its properties:
 //!
 //! ```
-//! use spark_render_engine::{render_driver, RenderRequest, SubmitArgs, conf::properties};
+//! use spark_render_engine::{render_all, conf::properties, RenderRequest, Resource, SubmitArgs};
 //!
 //! let mut submit = SubmitArgs::new("local:///opt/spark/examples/jars/spark-examples.jar");
 //! submit.main_class = Some("org.apache.spark.examples.SparkPi".into());
 //! submit.properties_file = properties::parse(
-//!     "spark.app.name=spark-pi\nspark.kubernetes.container.image=apache/spark:3.5.3\n",
+//!     "spark.app.name=spark-pi\n\
+//!      spark.kubernetes.container.image=apache/spark:3.5.3\n\
+//!      spark.executor.memory=4g\n",
 //!     "spark.properties",
 //! )?;
-//! let rendered = render_driver(&RenderRequest::new(submit))?;
-//! let pod = rendered.pod().expect("a driver pod");
-//! assert_eq!(pod.metadata.name.as_deref(), Some("spark-pi-0123456789abcdef-driver"));
+//! let rendered = render_all(&RenderRequest::new(submit))?;
+//!
+//! let driver = rendered.pod().expect("a driver pod");
+//! assert_eq!(driver.metadata.name.as_deref(), Some("spark-pi-0123456789abcdef-driver"));
+//! let Resource::Pod(executor) = &rendered.executor_objects()[0] else { unreachable!() };
+//! let limits = executor.spec.as_ref().unwrap().containers[0]
+//!     .resources.as_ref().unwrap().limits.as_ref().unwrap();
+//! assert_eq!(limits["memory"].0, "4505Mi"); // 4096 + max(409, 384)
 //! # Ok::<(), spark_render_engine::Error>(())
 //! ```
+//!
+//! With a pod template: the conf names the file, and its contents are an input.
+//!
+//! ```
+//! use spark_render_engine::{render_driver, RenderRequest, SubmitArgs};
+//!
+//! let mut submit = SubmitArgs::new("local:///opt/app/job.py");
+//! submit.conf = vec![
+//!     ("spark.kubernetes.container.image".into(), "apache/spark-py:3.5.3".into()),
+//!     ("spark.kubernetes.driver.podTemplateFile".into(), "driver.yaml".into()),
+//! ];
+//! let mut request = RenderRequest::new(submit);
+//! request.inputs.files.insert(
+//!     "driver.yaml".into(),
+//!     b"spec:\n  tolerations: [{key: spot, operator: Exists}]\n  containers: [{name: main}]\n".to_vec(),
+//! );
+//! let rendered = render_driver(&request)?;
+//! let spec = rendered.pod().unwrap().spec.as_ref().unwrap();
+//! assert_eq!(spec.tolerations.as_ref().unwrap()[0].key.as_deref(), Some("spot"));
+//! assert_eq!(spec.containers[0].name, "main");
+//! # Ok::<(), spark_render_engine::Error>(())
+//! ```
+//!
+//! [`manifest::to_yaml`] and [`manifest::to_json_list`] print the objects as `spark-render`
+//! does. The engine enables no `k8s-openapi` version feature: enable one (`v1_33` or later)
+//! in your own `Cargo.toml`, as with kube-rs.
 
 pub mod app;
 pub mod conf;
