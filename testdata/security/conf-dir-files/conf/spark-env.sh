@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+export SPARK_WORKER_CORES=2
