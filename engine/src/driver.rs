@@ -95,10 +95,11 @@ const UNSUPPORTED: &[(&str, &str)] = &[
     ),
 ];
 
-fn refuse_unsupported(conf: &SparkConf) -> Result<()> {
-    // An empty value leaves the feature off in Spark too.
+/// Refuses a conf that sets one of `unsupported`'s keys (`(key or prefix ending in '.',
+/// feature)`) to a non-empty value (an empty value leaves the feature off in Spark too).
+pub(crate) fn refuse_keys(conf: &SparkConf, unsupported: &[(&str, &str)]) -> Result<()> {
     for (key, _) in conf.iter().filter(|(_, v)| !v.trim().is_empty()) {
-        for (pattern, feature) in UNSUPPORTED {
+        for (pattern, feature) in unsupported {
             let hit = if pattern.ends_with('.') {
                 key.starts_with(pattern)
             } else {
@@ -112,6 +113,24 @@ fn refuse_unsupported(conf: &SparkConf) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+/// The executor pod template the conf names: the path as given, and its text.
+pub(crate) fn executor_template(
+    conf: &SparkConf,
+    inputs: &RenderInputs,
+) -> Result<Option<(String, String)>> {
+    conf.get(keys::EXECUTOR_POD_TEMPLATE_FILE)
+        .map(|path| {
+            let text = inputs.file_text(keys::EXECUTOR_POD_TEMPLATE_FILE, path)?;
+            Ok((path.to_owned(), text.to_owned()))
+        })
+        .transpose()
+}
+
+fn refuse_unsupported(conf: &SparkConf) -> Result<()> {
+    refuse_keys(conf, UNSUPPORTED)?;
     let has_credentials = conf.contains(keys::KEYTAB)
         || conf.contains(crate::steps::kerberos_conf::TOKEN_SECRET_NAME);
     if conf.get("spark.hadoop.hadoop.security.authentication") == Some("kerberos")
@@ -258,15 +277,7 @@ pub fn build(
         resources.extend(step.additional_resources());
     }
 
-    let executor_template = match submission.conf.get(keys::EXECUTOR_POD_TEMPLATE_FILE) {
-        Some(path) => Some((
-            path.to_owned(),
-            inputs
-                .file_text(keys::EXECUTOR_POD_TEMPLATE_FILE, path)?
-                .to_owned(),
-        )),
-        None => None,
-    };
+    let executor_template = executor_template(&submission.conf, inputs)?;
 
     // Client.run: the spark-conf ConfigMap and its volume.
     let namespace = conf.namespace().to_owned();

@@ -55,21 +55,7 @@ pub fn build(
     strict: bool,
 ) -> Result<ExecutorsSpec> {
     let conf = driver.conf.clone();
-    for (key, _) in conf.iter() {
-        for (pattern, feature) in UNSUPPORTED {
-            let hit = if pattern.ends_with('.') {
-                key.starts_with(pattern)
-            } else {
-                key == *pattern
-            };
-            if hit {
-                return Err(Error::Unsupported {
-                    key: key.to_owned(),
-                    feature: (*feature).to_owned(),
-                });
-            }
-        }
-    }
+    crate::driver::refuse_keys(&conf, UNSUPPORTED)?;
     let allocator = conf.get_or(keys::PODS_ALLOCATOR, "direct");
     if allocator != "direct" {
         return Err(Error::Unsupported {

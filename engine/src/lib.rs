@@ -176,22 +176,15 @@ impl Rendered {
 /// uses a feature spark-render does not model. In client mode there is no driver pod, and this
 /// fails; use [`render_all`].
 pub fn render_driver(request: &RenderRequest) -> Result<Rendered> {
-    request.inputs.validate()?;
-    let submission = submit::prepare(&request.submit, &request.inputs)?;
+    let submission = prepare(request)?;
     if submission.deploy_mode == DeployMode::Client {
         return Err(Error::InvalidArgument {
             argument: "--deploy-mode".into(),
             reason: "in client mode the driver runs inside spark-submit: there is no driver pod to render (executors can be rendered)".into(),
         });
     }
-    let driver = driver::build(
-        &submission,
-        &request.inputs,
-        request.spark_version,
-        request.strict,
-    )?;
-    let mut warnings = submission.warnings;
-    warnings.extend(driver.warnings.iter().cloned());
+    let mut warnings = submission.warnings.clone();
+    let driver = build_driver(request, &submission, &mut warnings)?;
     Ok(Rendered {
         driver: Some(driver),
         executors: None,
@@ -199,21 +192,34 @@ pub fn render_driver(request: &RenderRequest) -> Result<Rendered> {
     })
 }
 
+fn prepare(request: &RenderRequest) -> Result<Submission> {
+    request.inputs.validate()?;
+    submit::prepare(&request.submit, &request.inputs)
+}
+
+fn build_driver(
+    request: &RenderRequest,
+    submission: &Submission,
+    warnings: &mut Vec<String>,
+) -> Result<DriverSpec> {
+    let driver = driver::build(
+        submission,
+        &request.inputs,
+        request.spark_version,
+        request.strict,
+    )?;
+    warnings.extend(driver.warnings.iter().cloned());
+    Ok(driver)
+}
+
 /// Renders the driver's objects (cluster mode) and then the executors `request.executor_ids`
 /// the running driver would create, with their spark-conf ConfigMap.
 pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
-    request.inputs.validate()?;
-    let submission = submit::prepare(&request.submit, &request.inputs)?;
+    let submission = prepare(request)?;
     let mut warnings = submission.warnings.clone();
     let (driver, running) = match submission.deploy_mode {
         DeployMode::Cluster => {
-            let driver = driver::build(
-                &submission,
-                &request.inputs,
-                request.spark_version,
-                request.strict,
-            )?;
-            warnings.extend(driver.warnings.iter().cloned());
+            let driver = build_driver(request, &submission, &mut warnings)?;
             let running = RunningDriver::in_cluster(&driver, &request.inputs);
             (Some(driver), running)
         }

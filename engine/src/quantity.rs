@@ -18,6 +18,22 @@ pub fn is_valid(s: &str) -> bool {
     }
 }
 
+/// Refuses a value of conf key `key` that is not a quantity (Spark would pass it on and the API
+/// server refuse the object).
+pub fn check(key: &str, value: &str) -> crate::Result<()> {
+    if is_valid(value) {
+        Ok(())
+    } else {
+        Err(crate::Error::InvalidValue {
+            key: key.into(),
+            value: value.into(),
+            reason:
+                "not a Kubernetes quantity (e.g. 1, 0.5, 500m); the API server would refuse the pod"
+                    .into(),
+        })
+    }
+}
+
 fn split_number(s: &str) -> (&str, &str) {
     let end = s
         .char_indices()

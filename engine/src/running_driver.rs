@@ -94,15 +94,7 @@ impl RunningDriver {
             name: name.to_owned(),
             uid: inputs.driver_uid.clone(),
         });
-        let executor_template = match conf.get(keys::EXECUTOR_POD_TEMPLATE_FILE) {
-            Some(path) => Some((
-                path.to_owned(),
-                inputs
-                    .file_text(keys::EXECUTOR_POD_TEMPLATE_FILE, path)?
-                    .to_owned(),
-            )),
-            None => None,
-        };
+        let executor_template = crate::driver::executor_template(&conf, inputs)?;
         Ok(RunningDriver {
             conf,
             pod,

@@ -14,7 +14,10 @@ fn nightly_etl_manifests() {
     submit.properties_file = properties::parse(&conf, "job.properties").unwrap();
     let mut request = RenderRequest::new(submit);
     let template = std::fs::read(format!("{dir}/executor-template.yaml")).unwrap();
-    request.inputs.files.insert("executor-template.yaml".into(), template);
+    request
+        .inputs
+        .files
+        .insert("executor-template.yaml".into(), template);
     let yaml = manifest::to_yaml(&render_all(&request).unwrap().objects()).unwrap();
     insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("nightly-etl", yaml);

@@ -131,10 +131,10 @@ impl BasicDriverStep {
         } else {
             keys::DRIVER_CORES
         };
-        check_quantity(cpu_request_key, &cpu_request)?;
+        quantity::check(cpu_request_key, &cpu_request)?;
         let cpu_limit = c.get(keys::DRIVER_LIMIT_CORES).map(str::to_owned);
         if let Some(limit) = &cpu_limit {
-            check_quantity(keys::DRIVER_LIMIT_CORES, limit)?;
+            quantity::check(keys::DRIVER_LIMIT_CORES, limit)?;
         }
 
         let memory = DriverMemory::from_conf(conf)?;
@@ -232,18 +232,6 @@ fn uploaded_file_lists(conf: &DriverConf<'_>) -> Result<Vec<(String, String)>> {
         props.push((key.to_owned(), resolved.join(",")));
     }
     Ok(props)
-}
-
-fn check_quantity(key: &str, value: &str) -> Result<()> {
-    if quantity::is_valid(value) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            key,
-            value,
-            "not a Kubernetes quantity (e.g. 1, 0.5, 500m); the API server would refuse the pod",
-        ))
-    }
 }
 
 /// `KubernetesUtils.buildResourcesQuantities`: `<prefix><name>.amount` with

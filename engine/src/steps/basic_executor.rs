@@ -181,10 +181,10 @@ impl BasicExecutorStep {
             Some(r) => (r.to_owned(), keys::EXECUTOR_REQUEST_CORES),
             None => (cores.to_string(), keys::EXECUTOR_CORES),
         };
-        check_quantity(request_key, &cpu_request)?;
+        quantity::check(request_key, &cpu_request)?;
         let cpu_limit = c.get(keys::EXECUTOR_LIMIT_CORES).map(str::to_owned);
         if let Some(limit) = &cpu_limit {
-            check_quantity(keys::EXECUTOR_LIMIT_CORES, limit)?;
+            quantity::check(keys::EXECUTOR_LIMIT_CORES, limit)?;
         }
 
         let pod_name = format!("{}-exec-{}", conf.resource_name_prefix, conf.executor_id);
@@ -254,18 +254,6 @@ impl BasicExecutorStep {
             .iter()
             .map(|(k, v)| (k.clone(), substitute_ids(v, app_id, executor_id)))
             .collect()
-    }
-}
-
-fn check_quantity(key: &str, value: &str) -> Result<()> {
-    if quantity::is_valid(value) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            key,
-            value,
-            "not a Kubernetes quantity (e.g. 1, 0.5, 500m); the API server would refuse the pod",
-        ))
     }
 }
 
