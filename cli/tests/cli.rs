@@ -487,3 +487,67 @@ fn all_prints_driver_then_requested_executors() {
     ]);
     assert_eq!(zero.status.code(), Some(2));
 }
+
+#[test]
+fn statefulset_allocator_renders_one_stateful_set() {
+    let out = run(&[
+        "executor",
+        "--conf",
+        IMAGE,
+        "--conf",
+        "spark.kubernetes.allocation.pods.allocator=statefulset",
+        "--conf",
+        "spark.executor.instances=5",
+        "--conf",
+        "spark.kubernetes.executor.volumes.persistentVolumeClaim.spill.mount.path=/spill",
+        "--conf",
+        "spark.kubernetes.executor.volumes.persistentVolumeClaim.spill.options.claimName=OnDemand",
+        "--conf",
+        "spark.kubernetes.executor.volumes.persistentVolumeClaim.spill.options.storageClass=gp3",
+        "--conf",
+        "spark.kubernetes.executor.volumes.persistentVolumeClaim.spill.options.sizeLimit=10Gi",
+        "--driver-uid",
+        "uid-1",
+        "--app-id",
+        "spark-7",
+        "--unique-id",
+        "abc123",
+        "--name",
+        "job",
+        "--class",
+        "C",
+        JAR,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs = common::parse_yaml_docs(&String::from_utf8(out.stdout).unwrap());
+    let keys: Vec<String> = docs.iter().map(common::key_of).collect();
+    assert_eq!(
+        keys,
+        [
+            "StatefulSet/spark-s-spark-7-0",
+            "ConfigMap/spark-exec-abc123-conf-map"
+        ]
+    );
+    let set = &docs[0];
+    assert_eq!(set["spec"]["replicas"], 5);
+    assert_eq!(set["spec"]["podManagementPolicy"], "Parallel");
+    assert_eq!(
+        set["spec"]["selector"]["matchLabels"]["spark-role"],
+        "executor"
+    );
+    assert_eq!(set["metadata"]["ownerReferences"][0]["uid"], "uid-1");
+    let template = &set["spec"]["template"];
+    assert_eq!(template["spec"]["restartPolicy"], "Always");
+    assert_eq!(template["metadata"]["labels"]["spark-exec-id"], "EXECID");
+    let volumes: Vec<&str> = template["spec"]["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert!(!volumes.contains(&"spill"), "{volumes:?}");
+    assert_eq!(
+        set["spec"]["volumeClaimTemplates"][0]["metadata"]["name"],
+        "spill"
+    );
+}

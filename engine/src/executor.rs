@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
+use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, PodTemplateSpec, Volume};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::conf::{keys, properties, SparkConf};
@@ -56,13 +58,21 @@ pub fn build(
 ) -> Result<ExecutorsSpec> {
     let conf = driver.conf.clone();
     crate::driver::refuse_keys(&conf, UNSUPPORTED)?;
-    let allocator = conf.get_or(keys::PODS_ALLOCATOR, "direct");
-    if allocator != "direct" {
+    let allocator = conf.get_or(keys::PODS_ALLOCATOR, "direct").to_owned();
+    if allocator != "direct" && allocator != "statefulset" {
         return Err(Error::Unsupported {
             key: keys::PODS_ALLOCATOR.into(),
-            feature: format!("the {allocator:?} executor allocator (only \"direct\" is rendered)"),
+            feature: format!("the custom executor allocator {allocator:?} (a JVM class)"),
         });
     }
+    let stateful = allocator == "statefulset";
+    // The statefulset allocator builds one pod, for the placeholder id EXECID, as the
+    // StatefulSet's template.
+    let ids: Vec<String> = if stateful {
+        vec!["EXECID".to_owned()]
+    } else {
+        ids.iter().map(u32::to_string).collect()
+    };
     let prefix = conf.get_or(keys::EXECUTOR_POD_NAME_PREFIX, "").to_owned();
     check_pod_name_prefix(&prefix)?;
     let app_id = conf.get_or(keys::APP_ID, &inputs.app_id).to_owned();
@@ -72,8 +82,8 @@ pub fn build(
     let own_claims = conf.get_bool(keys::DRIVER_OWN_PVC)?.unwrap_or(true);
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
-    for id in ids {
-        if *id == 0 {
+    for id in &ids {
+        if id == "0" {
             return Err(Error::InvalidInput {
                 input: "executor-id".into(),
                 value: "0".into(),
@@ -83,7 +93,7 @@ pub fn build(
         let exec_conf = ExecutorConf {
             conf: conf.clone(),
             app_id: app_id.clone(),
-            executor_id: id.to_string(),
+            executor_id: id.clone(),
             driver_pod: driver_pod.clone(),
             inputs,
             version,
@@ -102,13 +112,24 @@ pub fn build(
                 warnings.push(w);
             }
         }
+        if stateful {
+            objects.push(Resource::StatefulSet(stateful_set(
+                pod,
+                resources,
+                &conf,
+                &app_id,
+                driver_pod.as_ref(),
+            )?));
+            continue;
+        }
         let pod_name = pod.metadata.name.clone().unwrap_or_default();
         objects.push(Resource::Pod(pod));
         // The executor pod owns what was created with it; on-demand claims belong to the
         // driver pod instead when spark.kubernetes.driver.ownPersistentVolumeClaim (default).
-        let executor_owner = inputs
-            .executor_uids
-            .get(id)
+        let executor_owner = id
+            .parse::<u32>()
+            .ok()
+            .and_then(|n| inputs.executor_uids.get(&n))
             .map(|uid| pod::owner_reference_to_pod(&pod_name, uid));
         let driver_owner = driver_pod.as_ref().and_then(|p| {
             p.uid
@@ -150,6 +171,111 @@ pub fn build(
         object.metadata_mut().namespace = Some(namespace.clone());
     }
     Ok(ExecutorsSpec { objects, warnings })
+}
+
+/// `StatefulSetPodsAllocator`: one StatefulSet `spark-s-<app id>-0` whose template is the
+/// executor pod built for `EXECID`, with the on-demand claims turned into volume claim
+/// templates, sized to the initial number of executors.
+fn stateful_set(
+    mut executor_pod: k8s_openapi::api::core::v1::Pod,
+    resources: Vec<Resource>,
+    conf: &SparkConf,
+    app_id: &str,
+    driver_pod: Option<&DriverPodRef>,
+) -> Result<StatefulSet> {
+    let claims: Vec<PersistentVolumeClaim> = resources
+        .into_iter()
+        .filter_map(|r| match r {
+            Resource::PersistentVolumeClaim(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let claim_names: Vec<String> = claims
+        .iter()
+        .filter_map(|c| c.metadata.name.clone())
+        .collect();
+    let spec = executor_pod.spec.take().unwrap_or_default();
+    let (dynamic, static_volumes): (Vec<Volume>, Vec<Volume>) = spec
+        .volumes
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .partition(|v| {
+            v.persistent_volume_claim
+                .as_ref()
+                .is_some_and(|c| claim_names.contains(&c.claim_name))
+        });
+    let volume_for_claim: BTreeMap<String, String> = dynamic
+        .iter()
+        .filter_map(|v| {
+            v.persistent_volume_claim
+                .as_ref()
+                .map(|c| (c.claim_name.clone(), v.name.clone()))
+        })
+        .collect();
+    let templates: Vec<PersistentVolumeClaim> = claims
+        .into_iter()
+        .map(|mut c| {
+            let claim = c.metadata.name.clone().unwrap_or_default();
+            c.metadata.name = volume_for_claim.get(&claim).cloned();
+            c
+        })
+        .collect();
+    let mut spec = spec;
+    spec.volumes = Some(static_volumes);
+    let replicas = initial_executors(conf)?;
+    let owner_references = driver_pod.and_then(|p| {
+        p.uid
+            .as_ref()
+            .map(|uid| vec![pod::owner_reference_to_pod(&p.name, uid)])
+    });
+    Ok(StatefulSet {
+        metadata: ObjectMeta {
+            name: Some(format!("spark-s-{app_id}-0")),
+            owner_references,
+            ..ObjectMeta::default()
+        },
+        spec: Some(StatefulSetSpec {
+            pod_management_policy: Some("Parallel".into()),
+            replicas: Some(replicas),
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    (labels::SPARK_APP_ID.to_owned(), app_id.to_owned()),
+                    (labels::SPARK_ROLE.to_owned(), "executor".to_owned()),
+                    (labels::SPARK_RESOURCE_PROFILE_ID.to_owned(), "0".to_owned()),
+                ])),
+                ..LabelSelector::default()
+            },
+            template: PodTemplateSpec {
+                metadata: Some(executor_pod.metadata),
+                spec: Some(spec),
+            },
+            volume_claim_templates: (!templates.is_empty()).then_some(templates),
+            ..StatefulSetSpec::default()
+        }),
+        status: None,
+    })
+}
+
+/// `SchedulerBackendUtils.getInitialTargetExecutorNumber`: with dynamic allocation, the
+/// largest of `minExecutors`, `initialExecutors` and `spark.executor.instances`; else
+/// `spark.executor.instances` (2 when unset).
+fn initial_executors(conf: &SparkConf) -> Result<i32> {
+    if conf
+        .get_bool("spark.dynamicAllocation.enabled")?
+        .unwrap_or(false)
+    {
+        let min = conf
+            .get_int("spark.dynamicAllocation.minExecutors")?
+            .unwrap_or(0);
+        let initial = conf
+            .get_int("spark.dynamicAllocation.initialExecutors")?
+            .unwrap_or(min);
+        let instances = conf.get_int(keys::EXECUTOR_INSTANCES)?.unwrap_or(0);
+        Ok(min.max(initial).max(instances))
+    } else {
+        Ok(conf.get_int(keys::EXECUTOR_INSTANCES)?.unwrap_or(2))
+    }
 }
 
 fn build_pod(

@@ -1,5 +1,6 @@
 //! The Kubernetes objects a submission creates, and their YAML and JSON forms.
 
+use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, Pod, Secret, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
@@ -21,6 +22,8 @@ pub enum Resource {
     Secret(Secret),
     /// A PersistentVolumeClaim (on-demand claims).
     PersistentVolumeClaim(PersistentVolumeClaim),
+    /// A StatefulSet (executors with `spark.kubernetes.allocation.pods.allocator=statefulset`).
+    StatefulSet(StatefulSet),
 }
 
 impl Resource {
@@ -32,6 +35,7 @@ impl Resource {
             Resource::ConfigMap(_) => "ConfigMap",
             Resource::Secret(_) => "Secret",
             Resource::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
+            Resource::StatefulSet(_) => "StatefulSet",
         }
     }
 
@@ -43,6 +47,7 @@ impl Resource {
             Resource::ConfigMap(o) => &o.metadata,
             Resource::Secret(o) => &o.metadata,
             Resource::PersistentVolumeClaim(o) => &o.metadata,
+            Resource::StatefulSet(o) => &o.metadata,
         }
     }
 
@@ -54,6 +59,7 @@ impl Resource {
             Resource::ConfigMap(o) => &mut o.metadata,
             Resource::Secret(o) => &mut o.metadata,
             Resource::PersistentVolumeClaim(o) => &mut o.metadata,
+            Resource::StatefulSet(o) => &mut o.metadata,
         }
     }
 

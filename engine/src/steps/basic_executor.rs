@@ -128,6 +128,7 @@ pub struct BasicExecutorStep {
     config_map_name: String,
     conf_file_names: Vec<String>,
     decommission_script: Option<String>,
+    restart_policy: &'static str,
     warnings: Vec<String>,
 }
 
@@ -220,6 +221,10 @@ impl BasicExecutorStep {
                 .unwrap_or(false),
             config_map_name: crate::names::executor_conf_map_name(&conf.inputs.unique_id),
             conf_file_names: conf.conf_files.keys().cloned().collect(),
+            restart_policy: match c.get_or(keys::PODS_ALLOCATOR, "direct") {
+                "statefulset" => "Always",
+                _ => "Never",
+            },
             decommission_script: decommission.then(|| {
                 c.get_or(keys::DECOMMISSION_SCRIPT, "/opt/decom.sh")
                     .to_owned()
@@ -488,7 +493,7 @@ impl FeatureStep for BasicExecutorStep {
         }
         let spec = p.spec_mut();
         spec.hostname = Some(self.hostname.clone());
-        spec.restart_policy = Some("Never".into());
+        spec.restart_policy = Some(self.restart_policy.into());
         pod::merge_into(&mut spec.node_selector, self.node_selector.iter().cloned());
         if !self.pull_secrets.is_empty() {
             spec.image_pull_secrets.get_or_insert_with(Vec::new).extend(
