@@ -31,6 +31,14 @@ pub enum Command {
     Executor(ExecutorArgs),
     /// The driver's objects, then the executors'.
     All(ExecutorArgs),
+    /// Prints a shell completion script (e.g. `spark-render completions bash > /etc/bash_completion.d/spark-render`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Prints the manual page (roff), e.g. `spark-render man | man -l -`.
+    Man,
 }
 
 /// Arguments of `spark-render executor` and `spark-render all`.
@@ -92,6 +100,9 @@ pub struct DriverArgs {
     /// are dropped.
     #[arg(long)]
     pub strict: bool,
+
+    #[command(flatten)]
+    pub apply: ApplyOptions,
 
     /// The main resource: a jar, a .py or a .R file (local://, file://, https://, or a path).
     #[arg(value_name = "APP_RESOURCE")]
@@ -231,6 +242,32 @@ fn parse_executor_uid(s: &str) -> Result<(u32, String), String> {
         .parse()
         .map_err(|_| format!("{id:?} is not an executor id"))?;
     Ok((id, uid.to_owned()))
+}
+
+/// `--apply` and what is passed through to kubectl.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Apply through kubectl")]
+pub struct ApplyOptions {
+    /// Create the driver pod, then its other objects owned by it, as spark-submit does
+    /// (executors are created later by the running driver).
+    #[arg(long)]
+    pub apply: bool,
+
+    /// The namespace (sets spark.kubernetes.namespace; must agree with it when both are given).
+    #[arg(short = 'n', long = "namespace", value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// The kubeconfig context to use.
+    #[arg(long, value_name = "CONTEXT", requires = "apply")]
+    pub context: Option<String>,
+
+    /// The kubeconfig file to use.
+    #[arg(long, value_name = "FILE", requires = "apply")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubectl to run (default: $KUBECTL, else kubectl from PATH).
+    #[arg(long, value_name = "PATH", requires = "apply")]
+    pub kubectl: Option<PathBuf>,
 }
 
 /// Output formats.

@@ -33,6 +33,14 @@ pub enum CliError {
     /// The engine refused the input.
     #[error(transparent)]
     Engine(#[from] spark_render_engine::Error),
+    /// kubectl failed (its own message is on standard error).
+    #[error("kubectl failed to {step} (exit status {status})")]
+    Kubectl {
+        /// What it was asked to do.
+        step: String,
+        /// Its exit status, which spark-render exits with.
+        status: i32,
+    },
     /// The output could not be produced or written.
     #[error("{0}")]
     Output(String),

@@ -2,6 +2,7 @@
 //! The binary reads files and the environment, calls the engine, and prints; every rule lives
 //! in `spark-render-engine`.
 
+mod apply;
 mod args;
 mod environment;
 mod errors;
@@ -37,9 +38,21 @@ fn main() -> ExitCode {
         Command::Driver(args) => run(&args, None, Role::Driver),
         Command::Executor(args) => run(&args.driver, Some(&args.executors), Role::Executor),
         Command::All(args) => run(&args.driver, Some(&args.executors), Role::All),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "spark-render", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+            .render(&mut std::io::stdout())
+            .map_err(|e| CliError::Output(format!("cannot write the manual page: {e}"))),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK as u8),
+        Err(CliError::Kubectl { step, status }) => {
+            eprintln!("spark-render: error: kubectl failed to {step}");
+            ExitCode::from(u8::try_from(status).unwrap_or(1).max(1))
+        }
         Err(err) => {
             eprintln!("spark-render: error: {err}");
             ExitCode::from(EXIT_REFUSED as u8)
@@ -76,6 +89,15 @@ fn run(args: &DriverArgs, executors: Option<&ExecutorOptions>, role: Role) -> Re
     };
     for warning in &rendered.warnings {
         eprintln!("spark-render: warning: {warning}");
+    }
+    if args.apply.apply {
+        if role == Role::Executor {
+            return Err(CliError::Output(
+                "--apply creates the driver's objects; the running driver creates its executors"
+                    .into(),
+            ));
+        }
+        return apply::apply_driver(&apply::Kubectl::new(&args.apply), rendered.driver_objects());
     }
     let objects = match role {
         Role::Driver => rendered.driver_objects().to_vec(),
@@ -123,6 +145,25 @@ fn render_request(args: &DriverArgs) -> Result<RenderRequest, CliError> {
         submit.properties_file = read_properties(&path)?;
     }
 
+    if let Some(ns) = &args.apply.namespace {
+        let conf_ns = submit
+            .conf
+            .iter()
+            .rev()
+            .chain(submit.properties_file.iter().rev())
+            .find(|(k, _)| k == keys::NAMESPACE)
+            .map(|(_, v)| v.trim().to_owned());
+        match conf_ns {
+            Some(conf_ns) if &conf_ns != ns => {
+                return Err(CliError::Output(format!(
+                    "--namespace {ns} disagrees with {}={conf_ns}",
+                    keys::NAMESPACE
+                )))
+            }
+            Some(_) => {}
+            None => submit.conf.push((keys::NAMESPACE.to_owned(), ns.clone())),
+        }
+    }
     let files = read_named_files(&submit)?;
     let mut request = RenderRequest::new(submit);
     request.inputs = environment::render_inputs(&args.inputs);

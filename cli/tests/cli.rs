@@ -551,3 +551,17 @@ fn statefulset_allocator_renders_one_stateful_set() {
         "spill"
     );
 }
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(&["completions", shell]);
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("spark-render"));
+    }
+    let man = run(&["man"]);
+    assert!(man.status.success());
+    let text = String::from_utf8_lossy(&man.stdout);
+    assert!(text.contains(".TH spark-render 1"), "{text}");
+    assert!(text.contains("mirrors Apache Spark 3.5.3"));
+}

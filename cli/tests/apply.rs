@@ -1,0 +1,216 @@
+//! `--apply` against a stand-in kubectl that records its arguments and standard input, and
+//! answers `create` with a pod carrying a UID, as the API server would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const IMAGE: &str = "spark.kubernetes.container.image=apache/spark:3.5.3";
+const JAR: &str = "local:///opt/spark/examples/jars/spark-examples.jar";
+
+const STAND_IN: &str = r#"#!/usr/bin/env bash
+# Records each call (arguments, one per line, then stdin) and plays kubectl.
+n=$(ls "$KUBECTL_LOG" | grep -c '^call-' || true)
+dir="$KUBECTL_LOG/call-$n"
+mkdir -p "$dir"
+printf '%s\n' "$@" > "$dir/args"
+cat > "$dir/stdin"
+for a in "$@"; do
+  case "$a" in
+    create)
+      name=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["name"])' < "$dir/stdin")
+      printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s","namespace":"default","uid":"uid-from-api-server"}}\n' "$name"
+      exit 0 ;;
+    apply)
+      if [ -n "${FAIL_APPLY:-}" ]; then echo "error: admission webhook denied the request" >&2; exit 3; fi
+      echo "service/x created"
+      exit 0 ;;
+    delete) exit 0 ;;
+  esac
+done
+exit 9
+"#;
+
+struct Fixture {
+    dir: PathBuf,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("spark-render-apply-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("log")).unwrap();
+        let script = dir.join("kubectl");
+        std::fs::write(&script, STAND_IN).unwrap();
+        let mut perms = std::fs::metadata(&script).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&script, perms).unwrap();
+        Fixture { dir }
+    }
+
+    fn run(&self, args: &[&str], fail_apply: bool) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_spark-render"));
+        cmd.env("KUBECTL", self.dir.join("kubectl"))
+            .env("KUBECTL_LOG", self.dir.join("log"))
+            .env_remove("SPARK_CONF_DIR")
+            .env_remove("SPARK_HOME")
+            .args(args);
+        if fail_apply {
+            cmd.env("FAIL_APPLY", "1");
+        }
+        cmd.output().unwrap()
+    }
+
+    fn calls(&self) -> Vec<(Vec<String>, String)> {
+        let log = self.dir.join("log");
+        let mut calls = Vec::new();
+        for n in 0.. {
+            let dir = log.join(format!("call-{n}"));
+            if !dir.is_dir() {
+                break;
+            }
+            let args = std::fs::read_to_string(dir.join("args")).unwrap();
+            let stdin = std::fs::read_to_string(dir.join("stdin")).unwrap();
+            calls.push((args.lines().map(str::to_owned).collect(), stdin));
+        }
+        calls
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn driver_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "driver",
+        "--apply",
+        "--conf",
+        IMAGE,
+        "--class",
+        "C",
+        "--name",
+        "job",
+        "--unique-id",
+        "abc123",
+    ];
+    args.extend_from_slice(extra);
+    args.push(JAR);
+    args
+}
+
+fn has_args(call: &[String], expected: &[&str]) -> bool {
+    call.windows(expected.len())
+        .any(|w| w.iter().map(String::as_str).eq(expected.iter().copied()))
+}
+
+#[test]
+fn creates_the_pod_then_applies_the_rest_owned_by_it() {
+    let fx = Fixture::new("ok");
+    let out = fx.run(
+        &driver_args(&["--context", "prod", "--kubeconfig", "/tmp/kc"]),
+        false,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls = fx.calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    let (create, pod) = &calls[0];
+    assert!(
+        has_args(create, &["create", "-f", "-", "-o", "json"]),
+        "{create:?}"
+    );
+    assert!(
+        has_args(create, &["--context", "prod"]) && has_args(create, &["--kubeconfig", "/tmp/kc"])
+    );
+    let pod: Value = serde_json::from_str(pod).unwrap();
+    assert_eq!(pod["kind"], "Pod");
+    assert_eq!(pod["metadata"]["name"], "job-abc123-driver");
+    assert!(pod["metadata"].get("ownerReferences").is_none());
+
+    let (apply, rest) = &calls[1];
+    assert!(has_args(apply, &["apply", "-f", "-"]), "{apply:?}");
+    assert!(has_args(apply, &["--context", "prod"]));
+    let list: Value = serde_json::from_str(rest).unwrap();
+    let items = list["items"].as_array().unwrap();
+    let kinds: Vec<&str> = items.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["Service", "ConfigMap"]);
+    for item in items {
+        let owner = &item["metadata"]["ownerReferences"][0];
+        assert_eq!(owner["uid"], "uid-from-api-server");
+        assert_eq!(owner["name"], "job-abc123-driver");
+        assert_eq!(owner["kind"], "Pod");
+    }
+}
+
+#[test]
+fn a_failed_apply_deletes_the_pod_and_passes_the_status_on() {
+    let fx = Fixture::new("fail");
+    let out = fx.run(&driver_args(&["-n", "default"]), true);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("admission webhook denied"), "{stderr}");
+    let calls = fx.calls();
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert!(has_args(&calls[0].0, &["create"]));
+    assert!(has_args(&calls[1].0, &["apply"]));
+    assert!(
+        has_args(
+            &calls[2].0,
+            &[
+                "delete",
+                "pod",
+                "job-abc123-driver",
+                "--namespace",
+                "default"
+            ]
+        ),
+        "{:?}",
+        calls[2].0
+    );
+}
+
+#[test]
+fn namespace_flag_sets_or_must_match_the_conf() {
+    let fx = Fixture::new("ns");
+    let out = fx.run(&driver_args(&["-n", "analytics"]), false);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pod: Value = serde_json::from_str(&fx.calls()[0].1).unwrap();
+    assert_eq!(pod["metadata"]["namespace"], "analytics");
+
+    let clash = fx.run(
+        &driver_args(&[
+            "-n",
+            "analytics",
+            "--conf",
+            "spark.kubernetes.namespace=etl",
+        ]),
+        false,
+    );
+    assert_eq!(clash.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&clash.stderr)
+        .contains("disagrees with spark.kubernetes.namespace=etl"));
+}
+
+#[test]
+fn a_missing_kubectl_is_reported() {
+    let out = Command::new(env!("CARGO_BIN_EXE_spark-render"))
+        .args(driver_args(&["--kubectl", "/nonexistent/kubectl"]))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot run /nonexistent/kubectl"));
+}
