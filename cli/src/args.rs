@@ -31,6 +31,9 @@ pub enum Command {
     Executor(ExecutorArgs),
     /// The driver's objects, then the executors'.
     All(ExecutorArgs),
+    /// Every field of the objects `all` prints, with where it comes from: a conf key, a pod
+    /// template, a Spark default, a render input or a Spark rule (`-o json` for tools).
+    Explain(ExecutorArgs),
     /// Prints a shell completion script (e.g. `spark-render completions bash > /etc/bash_completion.d/spark-render`).
     Completions {
         /// The shell.

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Command::Driver(args) => run(&args, None, Role::Driver),
         Command::Executor(args) => run(&args.driver, Some(&args.executors), Role::Executor),
         Command::All(args) => run(&args.driver, Some(&args.executors), Role::All),
+        Command::Explain(args) => run(&args.driver, Some(&args.executors), Role::Explain),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "spark-render", &mut std::io::stdout());
@@ -66,6 +67,7 @@ enum Role {
     Driver,
     Executor,
     All,
+    Explain,
 }
 
 fn run(args: &DriverArgs, executors: Option<&ExecutorOptions>, role: Role) -> Result<(), CliError> {
@@ -83,9 +85,10 @@ fn run(args: &DriverArgs, executors: Option<&ExecutorOptions>, role: Role) -> Re
             .clone()
             .unwrap_or_else(environment::random_secret);
     }
+    request.explain = role == Role::Explain;
     let rendered = match role {
         Role::Driver => render_driver(&request)?,
-        Role::Executor | Role::All => render_all(&request)?,
+        Role::Executor | Role::All | Role::Explain => render_all(&request)?,
     };
     for warning in &rendered.warnings {
         eprintln!("spark-render: warning: {warning}");
@@ -99,10 +102,19 @@ fn run(args: &DriverArgs, executors: Option<&ExecutorOptions>, role: Role) -> Re
         }
         return apply::apply_driver(&apply::Kubectl::new(&args.apply), rendered.driver_objects());
     }
+    if role == Role::Explain {
+        let text = match args.output {
+            OutputFormat::Json => serde_json::to_string_pretty(&rendered.explanations())
+                .map(|t| t + "\n")
+                .map_err(|e| CliError::Output(e.to_string()))?,
+            OutputFormat::Yaml => explain_text(&rendered),
+        };
+        return write_stdout(&text);
+    }
     let objects = match role {
         Role::Driver => rendered.driver_objects().to_vec(),
         Role::Executor => rendered.executor_objects().to_vec(),
-        Role::All => rendered.objects(),
+        Role::All | Role::Explain => rendered.objects(),
     };
     let text = match args.output {
         OutputFormat::Yaml => manifest::to_yaml(&objects),
@@ -114,6 +126,46 @@ fn run(args: &DriverArgs, executors: Option<&ExecutorOptions>, role: Role) -> Re
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| CliError::Output(format!("cannot write the manifests: {e}")))
+}
+
+/// The explanations as text: each object, then each field, its value and its source.
+fn explain_text(rendered: &spark_render_engine::Rendered) -> String {
+    let mut out = String::new();
+    let mut current = "";
+    for e in rendered.explanations() {
+        if e.object != current {
+            out.push_str(&format!("{}\n", e.object));
+            current = &e.object;
+        }
+        let value = match &e.value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let value = if value.len() > 120 {
+            format!(
+                "{}… ({} characters)",
+                value.chars().take(100).collect::<String>(),
+                value.len()
+            )
+        } else {
+            value
+        };
+        out.push_str(&format!(
+            "  {} = {}\n      <- {}\n",
+            e.field,
+            value.replace('\n', "\\n"),
+            e.source
+        ));
+    }
+    out
+}
+
+fn write_stdout(text: &str) -> Result<(), CliError> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| CliError::Output(format!("cannot write the output: {e}")))
 }
 
 /// Maps the command line to an engine request, reading the properties file.

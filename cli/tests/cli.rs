@@ -565,3 +565,71 @@ fn completions_and_man_page() {
     assert!(text.contains(".TH spark-render 1"), "{text}");
     assert!(text.contains("mirrors Apache Spark 3.5.3"));
 }
+
+#[test]
+fn explain_names_a_source_for_every_field() {
+    let dir = common::repo().join("testdata/driver/example-templates");
+    let out = common::run_case_as(&dir, "explain", &["-o", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let fields: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let driver = "Pod/spark-pi-0123456789abcdef-driver";
+    let find = |object: &str, field: &str| -> Value {
+        fields
+            .iter()
+            .find(|f| f["object"] == object && f["field"] == field)
+            .unwrap_or_else(|| panic!("{object} {field} is not explained"))["source"]
+            .clone()
+    };
+    let image = find(driver, "spec.containers[1].image");
+    assert_eq!(image["from"], "conf");
+    assert_eq!(image["key"], "spark.kubernetes.container.image");
+    let memory = find(driver, "spec.containers[1].resources.limits.memory");
+    assert_eq!(memory["from"], "rule");
+    assert!(
+        memory["detail"].as_str().unwrap().contains("2048 MiB"),
+        "{memory}"
+    );
+    assert!(
+        memory["detail"]
+            .as_str()
+            .unwrap()
+            .contains("max(0.1 × 2048, 384)"),
+        "{memory}"
+    );
+    let toleration = find(driver, "spec.tolerations[0].key");
+    assert_eq!(toleration["from"], "template");
+    assert_eq!(toleration["file"], "driver-template.yaml");
+    let exec_toleration = find(
+        "Pod/spark-pi-0123456789abcdef-exec-1",
+        "spec.tolerations[0].key",
+    );
+    assert_eq!(exec_toleration["file"], "executor-template.yaml");
+    assert_eq!(
+        find("ConfigMap/spark-drv-0123456789abcdef-conf-map", "immutable")["step"],
+        "Client"
+    );
+
+    // Every field of every object that `all` prints is explained.
+    let all = common::run_case_as(&dir, "all", &[]);
+    for doc in common::parse_yaml_docs(&String::from_utf8(all.stdout).unwrap()) {
+        let object = common::key_of(&doc);
+        for field in spark_render_engine::provenance::flatten(&doc).keys() {
+            if field == "apiVersion" || field == "kind" {
+                continue;
+            }
+            assert!(
+                fields
+                    .iter()
+                    .any(|f| f["object"] == object && f["field"] == *field),
+                "{object} {field} has no source"
+            );
+        }
+    }
+
+    let text = common::run_case_as(&dir, "explain", &[]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("<- conf spark.kubernetes.container.image=apache/spark:3.5.3"),
+        "{text}"
+    );
+}

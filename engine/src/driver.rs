@@ -15,6 +15,8 @@ use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::names;
 use crate::pod::{self, SparkPod};
+use crate::provenance::{FieldSource, PodRecorder, Source};
+use crate::steps::ExplainContext;
 use crate::steps::{
     basic_driver::BasicDriverStep,
     driver_command::DriverCommandStep,
@@ -53,6 +55,8 @@ pub struct DriverSpec {
     pub pod_name: String,
     /// The executor pod template the driver carries: the path the user gave, and its text.
     pub executor_template: Option<(String, String)>,
+    /// Where each field comes from, when asked for.
+    pub explanations: Vec<FieldSource>,
     /// The conf-dir files shipped in the spark-conf ConfigMap (executors get them too).
     pub conf_files: BTreeMap<String, String>,
     /// Notes for the user.
@@ -199,13 +203,69 @@ pub(crate) fn initial_pod(
     Ok(pod)
 }
 
+/// How to build.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BuildOptions {
+    /// Refuse pod template fields Kubernetes does not know.
+    pub strict: bool,
+    /// Record where every field comes from.
+    pub explain: bool,
+}
+
+/// Where the initial pod's fields come from: the template file, or nothing.
+pub(crate) fn template_source(file: Option<&str>) -> impl Fn(&str) -> Source + '_ {
+    move |path: &str| match file {
+        Some(file) => Source::Template {
+            file: file.to_owned(),
+            path: match path.strip_prefix("container.") {
+                Some(rest) => format!("the Spark container's {rest}"),
+                None => path.strip_prefix("pod.").unwrap_or(path).to_owned(),
+            },
+        },
+        None => Source::rule("SparkPod.initialPod", "an empty pod"),
+    }
+}
+
+/// Explains the fields of objects made whole by a step, after the client added its
+/// namespace and ownerReferences.
+pub(crate) fn explain_objects(
+    made: &[(Resource, &'static str)],
+    conf: &SparkConf,
+) -> Vec<FieldSource> {
+    made.iter()
+        .flat_map(|(object, step)| {
+            let mut fields = crate::provenance::whole_object(
+                object,
+                &Source::rule(step, format!("{} created by this step", object.kind())),
+            );
+            for f in &mut fields {
+                if f.field == "metadata.namespace" {
+                    f.source = match conf.get(keys::NAMESPACE) {
+                        Some(v) => Source::conf(keys::NAMESPACE, v),
+                        None => Source::Default {
+                            detail: "namespace default".into(),
+                        },
+                    };
+                } else if f.field.starts_with("metadata.ownerReferences") {
+                    f.source = Source::Input {
+                        name: "driver-uid (owned by the driver pod)".into(),
+                    };
+                }
+            }
+            fields
+        })
+        .collect()
+}
+
 /// Builds the driver pod and its objects for a prepared submission.
 pub fn build(
     submission: &Submission,
     inputs: &RenderInputs,
     version: SparkVersion,
-    strict: bool,
+    options: BuildOptions,
 ) -> Result<DriverSpec> {
+    let strict = options.strict;
     refuse_unsupported(&submission.conf)?;
     let conf = DriverConf::new(
         submission.conf.clone(),
@@ -267,14 +327,35 @@ pub fn build(
         strict,
         &mut warnings,
     )?;
+    let mut recorder = options.explain.then(|| {
+        PodRecorder::start(
+            &spark_pod,
+            template_source(conf.conf.get(keys::DRIVER_POD_TEMPLATE_FILE)),
+        )
+    });
     let mut system_properties = conf.conf.clone();
-    let mut resources = Vec::new();
+    let mut resources: Vec<(Resource, &'static str)> = Vec::new();
     for step in &steps {
         step.configure_pod(&mut spark_pod)?;
         for (k, v) in step.system_properties() {
             system_properties.set(k, v);
         }
-        resources.extend(step.additional_resources());
+        resources.extend(
+            step.additional_resources()
+                .into_iter()
+                .map(|r| (r, step.name())),
+        );
+        if let Some(r) = recorder.as_mut() {
+            r.record(&spark_pod, |field, fields| {
+                step.explain(
+                    field,
+                    &ExplainContext {
+                        fields,
+                        conf: &conf.conf,
+                    },
+                )
+            });
+        }
     }
 
     let executor_template = executor_template(&submission.conf, inputs)?;
@@ -308,38 +389,66 @@ pub fn build(
         SPARK_CONF_VOLUME_DRIVER,
         SPARK_CONF_DIR_INTERNAL,
     ));
+    spark_pod.add_volume(Volume {
+        name: SPARK_CONF_VOLUME_DRIVER.into(),
+        config_map: Some(ConfigMapVolumeSource {
+            name: conf_map_name.clone(),
+            items: Some(items),
+            ..ConfigMapVolumeSource::default()
+        }),
+        ..Volume::default()
+    });
+    if let Some(r) = recorder.as_mut() {
+        r.record(&spark_pod, |_, _| {
+            Source::rule(
+                "Client",
+                "the spark-conf ConfigMap, mounted at /opt/spark/conf",
+            )
+        });
+    }
     let SparkPod {
         pod: mut driver_pod,
         container,
     } = spark_pod;
-    {
-        let spec = driver_pod.spec.get_or_insert_with(Default::default);
-        spec.containers.push(container);
-        spec.volumes.get_or_insert_with(Vec::new).push(Volume {
-            name: SPARK_CONF_VOLUME_DRIVER.into(),
-            config_map: Some(ConfigMapVolumeSource {
-                name: conf_map_name.clone(),
-                items: Some(items),
-                ..ConfigMapVolumeSource::default()
-            }),
-            ..Volume::default()
-        });
-    }
+    let spark_index = driver_pod.spec.as_ref().map_or(0, |s| s.containers.len());
+    driver_pod
+        .spec
+        .get_or_insert_with(Default::default)
+        .containers
+        .push(container);
 
     let mut data = conf_files;
     data.insert(keys::NAMESPACE.to_owned(), namespace.clone());
-    resources.push(Resource::ConfigMap(ConfigMap {
-        metadata: ObjectMeta {
-            name: Some(conf_map_name),
-            ..ObjectMeta::default()
-        },
-        immutable: Some(true),
-        data: Some(data),
-        ..ConfigMap::default()
-    }));
+    resources.push((
+        Resource::ConfigMap(ConfigMap {
+            metadata: ObjectMeta {
+                name: Some(conf_map_name),
+                ..ObjectMeta::default()
+            },
+            immutable: Some(true),
+            data: Some(data),
+            ..ConfigMap::default()
+        }),
+        "Client",
+    ));
 
+    let mut explanations = Vec::new();
+    if let Some(r) = recorder {
+        explanations = r.finish(&format!("Pod/{pod_name}"), spark_index);
+        explanations.push(FieldSource {
+            object: format!("Pod/{pod_name}"),
+            field: "metadata.namespace".into(),
+            value: serde_json::Value::String(namespace.clone()),
+            source: match conf.conf.get(keys::NAMESPACE) {
+                Some(v) => Source::conf(keys::NAMESPACE, v),
+                None => Source::Default {
+                    detail: "namespace default".into(),
+                },
+            },
+        });
+    }
     let mut objects = vec![Resource::Pod(driver_pod)];
-    for mut resource in resources {
+    for (resource, _) in &mut resources {
         if let Some(uid) = &inputs.driver_uid {
             resource
                 .metadata_mut()
@@ -347,6 +456,12 @@ pub fn build(
                 .get_or_insert_with(Vec::new)
                 .push(pod::owner_reference_to_pod(&pod_name, uid));
         }
+        resource.metadata_mut().namespace = Some(namespace.clone());
+    }
+    if options.explain {
+        explanations.extend(explain_objects(&resources, &conf.conf));
+    }
+    for (resource, _) in resources {
         objects.push(resource);
     }
     // Every object carries its namespace, so that `kubectl apply -f -` puts them together
@@ -361,6 +476,7 @@ pub fn build(
         pod_name,
         conf_files: shipped_files,
         executor_template,
+        explanations,
         warnings,
     })
 }

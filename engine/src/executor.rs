@@ -10,6 +10,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::conf::{keys, properties, SparkConf};
+use crate::driver::BuildOptions;
 use crate::driver::SPARK_CONF_FILE_NAME;
 use crate::error::{Error, Result};
 use crate::java;
@@ -17,7 +18,9 @@ use crate::kubernetes_conf::{labels, DriverPodRef, ExecutorConf};
 use crate::manifest::Resource;
 use crate::names;
 use crate::pod::{self, SparkPod};
+use crate::provenance::{FieldSource, PodRecorder};
 use crate::running_driver::RunningDriver;
+use crate::steps::ExplainContext;
 use crate::steps::{
     basic_executor::BasicExecutorStep,
     env_secrets::EnvSecretsStep,
@@ -40,6 +43,8 @@ pub struct ExecutorsSpec {
     pub objects: Vec<Resource>,
     /// Things Spark drops or ignores, worth telling the user.
     pub warnings: Vec<String>,
+    /// Where each field comes from, when asked for.
+    pub explanations: Vec<FieldSource>,
 }
 
 /// Conf keys whose executor-side features spark-render does not model yet.
@@ -54,7 +59,7 @@ pub fn build(
     inputs: &RenderInputs,
     version: SparkVersion,
     ids: &[u32],
-    strict: bool,
+    options: BuildOptions,
 ) -> Result<ExecutorsSpec> {
     let conf = driver.conf.clone();
     crate::driver::refuse_keys(&conf, UNSUPPORTED)?;
@@ -82,6 +87,7 @@ pub fn build(
     let own_claims = conf.get_bool(keys::DRIVER_OWN_PVC)?.unwrap_or(true);
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
+    let mut explanations = Vec::new();
     for id in &ids {
         if id == "0" {
             return Err(Error::InvalidInput {
@@ -106,7 +112,14 @@ pub fn build(
             .executor_template
             .as_ref()
             .map(|(path, text)| (path.as_str(), text.as_str()));
-        let (pod, resources, step_warnings) = build_pod(&exec_conf, template, strict)?;
+        let BuiltPod {
+            pod,
+            resources,
+            warnings: step_warnings,
+            explanations: pod_explanations,
+        } = build_pod(&exec_conf, template, options)?;
+        explanations.extend(pod_explanations);
+        let resources: Vec<Resource> = resources.into_iter().map(|(r, _)| r).collect();
         for w in step_warnings {
             if !warnings.contains(&w) {
                 warnings.push(w);
@@ -170,7 +183,39 @@ pub fn build(
     for object in &mut objects {
         object.metadata_mut().namespace = Some(namespace.clone());
     }
-    Ok(ExecutorsSpec { objects, warnings })
+    if options.explain {
+        let made: Vec<(Resource, &'static str)> = objects
+            .iter()
+            .filter(|o| !matches!(o, Resource::Pod(_)))
+            .map(|o| {
+                let step = match o {
+                    Resource::PersistentVolumeClaim(_) => "MountVolumesFeatureStep",
+                    Resource::StatefulSet(_) => "StatefulSetPodsAllocator",
+                    _ => "KubernetesClusterSchedulerBackend",
+                };
+                (o.clone(), step)
+            })
+            .collect();
+        explanations.extend(crate::driver::explain_objects(&made, &conf));
+        for object in objects.iter().filter(|o| matches!(o, Resource::Pod(_))) {
+            explanations.push(FieldSource {
+                object: format!("Pod/{}", object.name()),
+                field: "metadata.namespace".into(),
+                value: serde_json::Value::String(namespace.clone()),
+                source: match conf.get(keys::NAMESPACE) {
+                    Some(v) => crate::provenance::Source::conf(keys::NAMESPACE, v),
+                    None => crate::provenance::Source::Default {
+                        detail: "namespace default".into(),
+                    },
+                },
+            });
+        }
+    }
+    Ok(ExecutorsSpec {
+        objects,
+        warnings,
+        explanations,
+    })
 }
 
 /// `StatefulSetPodsAllocator`: one StatefulSet `spark-s-<app id>-0` whose template is the
@@ -278,11 +323,19 @@ fn initial_executors(conf: &SparkConf) -> Result<i32> {
     }
 }
 
+/// An executor pod as the builder leaves it.
+struct BuiltPod {
+    pod: k8s_openapi::api::core::v1::Pod,
+    resources: Vec<(Resource, &'static str)>,
+    warnings: Vec<String>,
+    explanations: Vec<FieldSource>,
+}
+
 fn build_pod(
     conf: &ExecutorConf<'_>,
     template: Option<(&str, &str)>,
-    strict: bool,
-) -> Result<(k8s_openapi::api::core::v1::Pod, Vec<Resource>, Vec<String>)> {
+    options: BuildOptions,
+) -> Result<BuiltPod> {
     let basic = BasicExecutorStep::new(conf)?;
     let mut warnings = basic.warnings().to_vec();
     let mut spark_pod = crate::driver::initial_pod(
@@ -290,7 +343,7 @@ fn build_pod(
         keys::EXECUTOR_POD_TEMPLATE_FILE,
         conf.conf.get(keys::EXECUTOR_POD_TEMPLATE_CONTAINER_NAME),
         conf.namespace(),
-        strict,
+        options.strict,
         &mut warnings,
     )?;
     let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
@@ -323,21 +376,52 @@ fn build_pod(
             &default_dir,
         )?),
     ];
+    let mut recorder = options.explain.then(|| {
+        PodRecorder::start(
+            &spark_pod,
+            crate::driver::template_source(template.map(|(p, _)| p)),
+        )
+    });
     let mut resources = Vec::new();
     for step in &steps {
         step.configure_pod(&mut spark_pod)?;
-        resources.extend(step.additional_resources());
+        resources.extend(
+            step.additional_resources()
+                .into_iter()
+                .map(|r| (r, step.name())),
+        );
+        if let Some(r) = recorder.as_mut() {
+            r.record(&spark_pod, |field, fields| {
+                step.explain(
+                    field,
+                    &ExplainContext {
+                        fields,
+                        conf: &conf.conf,
+                    },
+                )
+            });
+        }
     }
     let SparkPod {
         pod: mut executor_pod,
         container,
     } = spark_pod;
+    let spark_index = executor_pod.spec.as_ref().map_or(0, |s| s.containers.len());
     executor_pod
         .spec
         .get_or_insert_with(Default::default)
         .containers
         .push(container);
-    Ok((executor_pod, resources, warnings))
+    let name = executor_pod.metadata.name.clone().unwrap_or_default();
+    let explanations = recorder
+        .map(|r| r.finish(&format!("Pod/{name}"), spark_index))
+        .unwrap_or_default();
+    Ok(BuiltPod {
+        pod: executor_pod,
+        resources,
+        warnings,
+        explanations,
+    })
 }
 
 /// `spark.kubernetes.executor.podNamePrefix` must be a DNS subdomain that leaves room for

@@ -74,6 +74,7 @@ pub mod kubernetes_conf;
 pub mod manifest;
 pub mod names;
 pub mod pod;
+pub mod provenance;
 pub mod quantity;
 pub mod running_driver;
 pub mod steps;
@@ -108,6 +109,8 @@ pub struct RenderRequest {
     /// Refuse pod templates with fields Kubernetes does not know (instead of warning that
     /// they are dropped).
     pub strict: bool,
+    /// Record where every field comes from ([`Rendered::explanations`]).
+    pub explain: bool,
 }
 
 impl Default for RenderRequest {
@@ -118,6 +121,7 @@ impl Default for RenderRequest {
             spark_version: SparkVersion::default(),
             executor_ids: vec![1],
             strict: false,
+            explain: false,
         }
     }
 }
@@ -161,6 +165,14 @@ impl Rendered {
         self.executors.as_ref().map_or(&[], |e| &e.objects)
     }
 
+    /// Where each field of each object comes from (empty unless
+    /// [`RenderRequest::explain`]).
+    pub fn explanations(&self) -> Vec<&provenance::FieldSource> {
+        let driver = self.driver.iter().flat_map(|d| &d.explanations);
+        let executors = self.executors.iter().flat_map(|e| &e.explanations);
+        driver.chain(executors).collect()
+    }
+
     /// The driver's objects, then the executors'.
     pub fn objects(&self) -> Vec<Resource> {
         let mut all = self.driver_objects().to_vec();
@@ -192,6 +204,13 @@ pub fn render_driver(request: &RenderRequest) -> Result<Rendered> {
     })
 }
 
+fn options(request: &RenderRequest) -> driver::BuildOptions {
+    let mut options = driver::BuildOptions::default();
+    options.strict = request.strict;
+    options.explain = request.explain;
+    options
+}
+
 fn prepare(request: &RenderRequest) -> Result<Submission> {
     request.inputs.validate()?;
     submit::prepare(&request.submit, &request.inputs)
@@ -206,7 +225,7 @@ fn build_driver(
         submission,
         &request.inputs,
         request.spark_version,
-        request.strict,
+        options(request),
     )?;
     warnings.extend(driver.warnings.iter().cloned());
     Ok(driver)
@@ -233,7 +252,7 @@ pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
         &request.inputs,
         request.spark_version,
         &request.executor_ids,
-        request.strict,
+        options(request),
     )?;
     warnings.extend(executors.warnings.iter().cloned());
     Ok(Rendered {

@@ -11,7 +11,9 @@ use crate::conf::{keys, ByteUnit, SparkConf};
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
+use crate::provenance::Source;
 use crate::quantity;
+use crate::steps::ExplainContext;
 use crate::steps::FeatureStep;
 use crate::uploads;
 
@@ -276,6 +278,121 @@ pub fn custom_resources(conf: &SparkConf, prefix: &str) -> Result<Vec<(String, S
 }
 
 impl FeatureStep for BasicDriverStep {
+    fn name(&self) -> &'static str {
+        "BasicDriverFeatureStep"
+    }
+
+    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
+        let rule = |d: String| Source::rule(self.name(), d);
+        if field == "container.image" {
+            return ctx.conf_or(&[keys::DRIVER_CONTAINER_IMAGE, keys::CONTAINER_IMAGE], "");
+        }
+        if field == "container.imagePullPolicy" {
+            return ctx.conf_or(&[keys::IMAGE_PULL_POLICY], "IfNotPresent");
+        }
+        if field == "container.name" {
+            return rule("the driver container's default name".into());
+        }
+        if field.ends_with(".memory") && field.starts_with("container.resources.") {
+            let m = self.memory;
+            let overhead = if ctx.conf.contains(keys::DRIVER_MEMORY_OVERHEAD) {
+                format!("{} MiB ({})", m.overhead_mib, keys::DRIVER_MEMORY_OVERHEAD)
+            } else {
+                format!(
+                    "max({} × {}, 384) = {} MiB",
+                    crate::java::double_to_string(m.overhead_factor),
+                    m.heap_mib,
+                    m.overhead_mib
+                )
+            };
+            return rule(format!(
+                "memory request = limit = heap {} MiB ({}) + overhead {overhead} = {} MiB",
+                m.heap_mib,
+                ctx.conf
+                    .get(keys::DRIVER_MEMORY)
+                    .map_or("default 1g".to_owned(), |v| format!(
+                        "{}={v}",
+                        keys::DRIVER_MEMORY
+                    )),
+                m.total_mib()
+            ));
+        }
+        if field == "container.resources.requests.cpu" {
+            return ctx.conf_or(
+                &[keys::DRIVER_REQUEST_CORES, keys::DRIVER_CORES],
+                "spark.driver.cores=1",
+            );
+        }
+        if field == "container.resources.limits.cpu" {
+            return ctx.conf_or(&[keys::DRIVER_LIMIT_CORES], "");
+        }
+        if let Some(resource) = field.strip_prefix("container.resources.limits.") {
+            let name = resource.rsplit('/').next().unwrap_or(resource);
+            if let Some(s) = ctx.prefixed(keys::DRIVER_RESOURCE_PREFIX, &format!("{name}.amount")) {
+                return s;
+            }
+        }
+        if field.starts_with("container.ports[") && field.ends_with("containerPort") {
+            let port = ctx.fields.get(field).and_then(serde_json::Value::as_i64);
+            let key = [
+                keys::DRIVER_PORT,
+                keys::DRIVER_BLOCK_MANAGER_PORT,
+                keys::BLOCK_MANAGER_PORT,
+                keys::UI_PORT,
+            ]
+            .into_iter()
+            .find(|k| ctx.conf.get(k).and_then(|v| v.parse::<i64>().ok()) == port);
+            return match key {
+                Some(k) => Source::conf(k, ctx.conf.get_or(k, "")),
+                None => Source::Default {
+                    detail: "ports 7078 (driver), 7079 (block manager), 4040 (UI)".into(),
+                },
+            };
+        }
+        if let Some(name) = crate::provenance::env_name(field, ctx.fields) {
+            return match name {
+                "SPARK_USER" if field.ends_with(".value") => Source::Input {
+                    name: "spark-user".into(),
+                },
+                "SPARK_APPLICATION_ID" if field.ends_with(".value") => Source::Input {
+                    name: "app-id".into(),
+                },
+                _ => ctx
+                    .prefixed(keys::DRIVER_ENV_PREFIX, name)
+                    .unwrap_or_else(|| rule(format!("env {name}"))),
+            };
+        }
+        if field == "pod.metadata.name" {
+            return ctx.conf_or(&[keys::DRIVER_POD_NAME], "<app name>-<unique id>-driver");
+        }
+        if let Some(label) = field.strip_prefix("pod.metadata.labels.") {
+            return ctx
+                .prefixed(keys::DRIVER_LABEL_PREFIX, label)
+                .unwrap_or_else(|| rule(format!("Spark's own label {label}")));
+        }
+        if let Some(a) = field.strip_prefix("pod.metadata.annotations.") {
+            return ctx
+                .prefixed(keys::DRIVER_ANNOTATION_PREFIX, a)
+                .unwrap_or_else(|| rule(String::new()));
+        }
+        if let Some(k) = field.strip_prefix("pod.spec.nodeSelector.") {
+            return ctx
+                .prefixed(keys::DRIVER_NODE_SELECTOR_PREFIX, k)
+                .or_else(|| ctx.prefixed(keys::NODE_SELECTOR_PREFIX, k))
+                .unwrap_or_else(|| rule(String::new()));
+        }
+        if field.starts_with("pod.spec.imagePullSecrets") {
+            return ctx.conf_or(&[keys::IMAGE_PULL_SECRETS], "");
+        }
+        if field == "pod.spec.schedulerName" {
+            return ctx.conf_or(&[keys::DRIVER_SCHEDULER_NAME, keys::SCHEDULER_NAME], "");
+        }
+        if field == "pod.spec.restartPolicy" {
+            return rule("driver pods are never restarted".into());
+        }
+        rule(String::new())
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         let c = &mut p.container;
         if c.name.is_empty() {

@@ -14,8 +14,10 @@ use crate::conf::{keys, ByteUnit};
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::{DriverPodRef, ExecutorConf};
 use crate::pod::{self, SparkPod};
+use crate::provenance::Source;
 use crate::quantity;
 use crate::steps::basic_driver::{custom_resources, substitute_ids};
+use crate::steps::ExplainContext;
 use crate::steps::FeatureStep;
 
 /// The executor container's default name.
@@ -400,6 +402,67 @@ pub fn split_command_string(s: &str) -> Vec<String> {
 }
 
 impl FeatureStep for BasicExecutorStep {
+    fn name(&self) -> &'static str {
+        "BasicExecutorFeatureStep"
+    }
+
+    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
+        let rule = |d: String| Source::rule(self.name(), d);
+        if field == "container.image" {
+            return ctx.conf_or(&[keys::EXECUTOR_CONTAINER_IMAGE, keys::CONTAINER_IMAGE], "");
+        }
+        if field == "container.imagePullPolicy" {
+            return ctx.conf_or(&[keys::IMAGE_PULL_POLICY], "IfNotPresent");
+        }
+        if field.ends_with(".memory") && field.starts_with("container.resources.") {
+            let m = self.memory;
+            return rule(format!(
+                "memory request = limit = heap {} MiB + overhead {} MiB (max({} × heap, 384) unless {} is set) + off-heap {} MiB + PySpark {} MiB = {} MiB",
+                m.heap_mib,
+                m.overhead_mib,
+                crate::java::double_to_string(m.overhead_factor),
+                keys::EXECUTOR_MEMORY_OVERHEAD,
+                m.off_heap_mib,
+                m.pyspark_mib,
+                m.total_mib()
+            ));
+        }
+        if field == "container.resources.requests.cpu" {
+            return ctx.conf_or(
+                &[keys::EXECUTOR_REQUEST_CORES, keys::EXECUTOR_CORES],
+                "spark.executor.cores=1",
+            );
+        }
+        if field == "container.resources.limits.cpu" {
+            return ctx.conf_or(&[keys::EXECUTOR_LIMIT_CORES], "");
+        }
+        if let Some(name) = crate::provenance::env_name(field, ctx.fields) {
+            return ctx
+                .prefixed(keys::EXECUTOR_ENV_PREFIX, name)
+                .unwrap_or_else(|| rule(format!("env {name}")));
+        }
+        if let Some(label) = field.strip_prefix("pod.metadata.labels.") {
+            return ctx
+                .prefixed(keys::EXECUTOR_LABEL_PREFIX, label)
+                .unwrap_or_else(|| rule(format!("Spark's own label {label}")));
+        }
+        if let Some(a) = field.strip_prefix("pod.metadata.annotations.") {
+            return ctx
+                .prefixed(keys::EXECUTOR_ANNOTATION_PREFIX, a)
+                .unwrap_or_else(|| rule(String::new()));
+        }
+        if let Some(k) = field.strip_prefix("pod.spec.nodeSelector.") {
+            return ctx
+                .prefixed(keys::EXECUTOR_NODE_SELECTOR_PREFIX, k)
+                .or_else(|| ctx.prefixed(keys::NODE_SELECTOR_PREFIX, k))
+                .unwrap_or_else(|| rule(String::new()));
+        }
+        if field == "pod.spec.schedulerName" {
+            return ctx.conf_or(&[keys::EXECUTOR_SCHEDULER_NAME, keys::SCHEDULER_NAME], "");
+        }
+        rule(String::new())
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         let c = &mut p.container;
         if c.name.is_empty() {

@@ -84,6 +84,10 @@ impl DriverCommandStep {
 }
 
 impl FeatureStep for DriverCommandStep {
+    fn name(&self) -> &'static str {
+        "DriverCommandFeatureStep"
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         p.container
             .args

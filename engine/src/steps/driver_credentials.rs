@@ -16,6 +16,8 @@ use crate::error::Result;
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
+use crate::provenance::Source;
+use crate::steps::ExplainContext;
 use crate::steps::FeatureStep;
 
 const AUTH_PREFIX: &str = "spark.kubernetes.authenticate.driver";
@@ -99,6 +101,17 @@ impl DriverCredentialsStep {
 }
 
 impl FeatureStep for DriverCredentialsStep {
+    fn name(&self) -> &'static str {
+        "DriverKubernetesCredentialsFeatureStep"
+    }
+
+    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
+        if field.starts_with("pod.spec.serviceAccount") {
+            return ctx.conf_or(&[keys::DRIVER_SERVICE_ACCOUNT], "");
+        }
+        Source::rule(self.name(), "")
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if self.credentials.is_empty() {
             if let Some(account) = &self.service_account {

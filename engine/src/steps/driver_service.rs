@@ -97,6 +97,10 @@ impl DriverServiceStep {
 }
 
 impl FeatureStep for DriverServiceStep {
+    fn name(&self) -> &'static str {
+        "DriverServiceFeatureStep"
+    }
+
     fn configure_pod(&self, _pod: &mut SparkPod) -> Result<()> {
         Ok(())
     }

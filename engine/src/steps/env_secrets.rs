@@ -5,12 +5,15 @@ use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, SecretKeySelector};
 
 use crate::error::{Error, Result};
 use crate::pod::SparkPod;
+use crate::provenance::Source;
+use crate::steps::ExplainContext;
 use crate::steps::FeatureStep;
 
 /// The env-secrets step.
 #[derive(Debug, Clone)]
 pub struct EnvSecretsStep {
     refs: Vec<(String, String, String)>,
+    prefix: String,
 }
 
 impl EnvSecretsStep {
@@ -35,11 +38,24 @@ impl EnvSecretsStep {
                 }
             })
             .collect::<Result<_>>()?;
-        Ok(EnvSecretsStep { refs })
+        Ok(EnvSecretsStep {
+            refs,
+            prefix: prefix.to_owned(),
+        })
     }
 }
 
 impl FeatureStep for EnvSecretsStep {
+    fn name(&self) -> &'static str {
+        "EnvSecretsFeatureStep"
+    }
+
+    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
+        crate::provenance::env_name(field, ctx.fields)
+            .and_then(|name| ctx.prefixed(&self.prefix, name))
+            .unwrap_or_else(|| Source::rule(self.name(), ""))
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         p.add_env(self.refs.iter().map(|(env, name, key)| EnvVar {
             name: env.clone(),

@@ -25,6 +25,10 @@ impl ExecutorCredentialsStep {
 }
 
 impl FeatureStep for ExecutorCredentialsStep {
+    fn name(&self) -> &'static str {
+        "ExecutorKubernetesCredentialsFeatureStep"
+    }
+
     fn configure_pod(&self, pod: &mut SparkPod) -> Result<()> {
         // Spark checks the deprecated `serviceAccount` field, not `serviceAccountName`.
         let unset = pod

@@ -56,6 +56,10 @@ impl HadoopConfStep {
 }
 
 impl FeatureStep for HadoopConfStep {
+    fn name(&self) -> &'static str {
+        "HadoopConfDriverFeatureStep"
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if let Some((name, files)) = &self.config_map {
             let items = files.as_ref().map(|files| {
@@ -131,6 +135,10 @@ impl HadoopConfExecutorStep {
 }
 
 impl FeatureStep for HadoopConfExecutorStep {
+    fn name(&self) -> &'static str {
+        "HadoopConfExecutorFeatureStep"
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if let Some(name) = &self.config_map {
             mount_hadoop_config_map(p, name, None);

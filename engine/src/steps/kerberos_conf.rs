@@ -123,6 +123,10 @@ impl KerberosConfStep {
 }
 
 impl FeatureStep for KerberosConfStep {
+    fn name(&self) -> &'static str {
+        "KerberosConfDriverFeatureStep"
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if let Some(krb5) = &self.krb5 {
             let source = match krb5 {

@@ -17,6 +17,7 @@ use crate::steps::FeatureStep;
 pub struct LocalDirsStep {
     configured_dirs: Vec<String>,
     tmpfs: bool,
+    from_env: bool,
 }
 
 impl LocalDirsStep {
@@ -45,6 +46,7 @@ impl LocalDirsStep {
         Ok(LocalDirsStep {
             configured_dirs: java_split_commas(configured),
             tmpfs: conf.get_bool(keys::LOCAL_DIRS_TMPFS)?.unwrap_or(false),
+            from_env: spark_local_dirs_env.is_some(),
         })
     }
 }
@@ -59,6 +61,28 @@ fn java_split_commas(s: &str) -> Vec<String> {
 }
 
 impl FeatureStep for LocalDirsStep {
+    fn name(&self) -> &'static str {
+        "LocalDirsFeatureStep"
+    }
+
+    fn explain(
+        &self,
+        _field: &str,
+        ctx: &crate::steps::ExplainContext<'_>,
+    ) -> crate::provenance::Source {
+        use crate::provenance::Source;
+        match (&self.from_env, ctx.conf.get(keys::LOCAL_DIR)) {
+            (true, _) => Source::Input {
+                name: "SPARK_LOCAL_DIRS (environment)".into(),
+            },
+            (false, Some(v)) => Source::conf(keys::LOCAL_DIR, v),
+            (false, None) => Source::rule(
+                self.name(),
+                "the default dir /var/data/spark-<local-dir-uuid>, an emptyDir",
+            ),
+        }
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         let existing: Vec<String> = p
             .container

@@ -17,12 +17,63 @@ pub mod mount_secrets;
 pub mod mount_volumes;
 pub mod pod_template_config_map;
 
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::conf::SparkConf;
 use crate::error::Result;
 use crate::manifest::Resource;
 use crate::pod::SparkPod;
+use crate::provenance::Source;
+
+/// What a step may look at to explain a field.
+#[derive(Debug, Clone, Copy)]
+pub struct ExplainContext<'a> {
+    /// The pod's fields after the step (`pod.…`, `container.…`).
+    pub fields: &'a BTreeMap<String, Value>,
+    /// The conf the step read.
+    pub conf: &'a SparkConf,
+}
+
+impl ExplainContext<'_> {
+    /// The conf key among `keys` that is set, as a source, else `default`.
+    pub fn conf_or(&self, keys: &[&str], default: impl Into<String>) -> Source {
+        match keys.iter().find_map(|k| self.conf.get(k).map(|v| (*k, v))) {
+            Some((k, v)) => Source::conf(k, v),
+            None => Source::Default {
+                detail: default.into(),
+            },
+        }
+    }
+
+    /// The conf entry `prefix` + `suffix`, as a source, if set.
+    pub fn prefixed(&self, prefix: &str, suffix: &str) -> Option<Source> {
+        let key = format!("{prefix}{suffix}");
+        self.conf.get(&key).map(|v| Source::conf(&key, v))
+    }
+
+    /// The first conf entry whose key starts with `prefix` and whose value is `value`.
+    pub fn key_with_value(&self, prefix: &str, value: &str) -> Option<Source> {
+        self.conf
+            .iter()
+            .find(|(k, v)| k.starts_with(prefix) && *v == value)
+            .map(|(k, v)| Source::conf(k, v))
+    }
+}
 
 /// One feature step.
 pub trait FeatureStep {
+    /// The Spark class this step mirrors, e.g. `BasicDriverFeatureStep`.
+    fn name(&self) -> &'static str;
+
+    /// Where a field this step set or changed comes from (`field` is `pod.…` or
+    /// `container.…`).
+    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
+        let _ = (field, ctx);
+        Source::rule(self.name(), "")
+    }
+
     /// Applies the step to the pod and its Spark container.
     fn configure_pod(&self, pod: &mut SparkPod) -> Result<()>;
 

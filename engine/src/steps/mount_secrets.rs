@@ -21,6 +21,10 @@ impl MountSecretsStep {
 }
 
 impl FeatureStep for MountSecretsStep {
+    fn name(&self) -> &'static str {
+        "MountSecretsFeatureStep"
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         for (secret, _) in &self.secrets {
             p.add_volume(Volume {

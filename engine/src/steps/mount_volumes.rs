@@ -346,6 +346,10 @@ impl MountVolumesStep {
 }
 
 impl FeatureStep for MountVolumesStep {
+    fn name(&self) -> &'static str {
+        "MountVolumesFeatureStep"
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         for volume in &self.volumes {
             p.add_volume(volume.clone());

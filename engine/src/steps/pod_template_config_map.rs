@@ -49,6 +49,10 @@ impl PodTemplateConfigMapStep {
 }
 
 impl FeatureStep for PodTemplateConfigMapStep {
+    fn name(&self) -> &'static str {
+        "PodTemplateConfigMapStep"
+    }
+
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if self.template_text.is_some() {
             p.add_volume(Volume {
