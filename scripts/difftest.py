@@ -27,7 +27,8 @@ counted apart (the generator avoids those features). Exit status: 0 when every c
 1 when any case mismatches, 2 on a harness failure (a renderer crashed or was misused).
 
 --keep DIR keeps every case directory (spark.properties, case.json, both outputs, the diff);
-those directories can be copied into testdata/ as they are. --minimize shrinks each distinct
+a case's spark.properties and case.json can go into testdata/ as they are (then
+scripts/regen-goldens.sh writes its golden). --minimize shrinks each distinct
 mismatch (by dropping conf entries and resetting inputs while the same difference remains)
 and prints the smallest case found. --replay renders existing case directories (e.g. from
 testdata/ or a --keep folder) instead of generated ones.
@@ -1021,8 +1022,20 @@ class Result:
 
     def signatures(self):
         if self.status == "refusal-mismatch":
-            return {"refusal: only Spark refuses" if self.spark_err else "refusal: only spark-render refuses"}
+            if self.spark_err:
+                return {"refusal: only Spark refuses: " + _message_shape(self.spark_err)}
+            return {"refusal: only spark-render refuses: " + _message_shape(self.ours_err)}
         return {signature(p) for p, _ in self.diffs}
+
+
+def _message_shape(msg: str) -> str:
+    """An error message without its values (quoted strings, paths, numbers), to group refusals."""
+    first = msg.strip().splitlines()[0] if msg.strip() else ""
+    first = re.sub(r"^(spark-oracle|spark-render): error: ", "", first)
+    first = re.sub(r'"[^"]*"', '"…"', first)
+    first = re.sub(r"(file:|/)\S*", "…", first)
+    first = re.sub(r"\d+", "N", first)
+    return first[:90]
 
 
 def run_case(case: Case, d: str, binary: str, oracle_dir: str, write: bool = True) -> Result:
@@ -1155,9 +1168,11 @@ def main(argv=None) -> int:
     ap.add_argument("--replay", nargs="+", metavar="CASE_DIR",
                     help="render existing case directories instead of generated cases")
     ap.add_argument("--binary", default=os.environ.get("SPARK_RENDER",
-                                                       os.path.join(REPO, "target/debug/spark-render")))
+                                                       os.path.join(REPO, "target/debug/spark-render")),
+                    help="the spark-render binary (default $SPARK_RENDER, else target/debug/spark-render)")
     ap.add_argument("--oracle", default=os.environ.get("SPARK_ORACLE",
-                                                       os.path.join(REPO, "..", "shared", "spark-oracle")))
+                                                       os.path.join(REPO, "..", "shared", "spark-oracle")),
+                    help="the spark-oracle folder (default $SPARK_ORACLE, else ../shared/spark-oracle)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no per-case progress")
     a = ap.parse_args(argv)
 
@@ -1232,7 +1247,7 @@ def main(argv=None) -> int:
             for target in sorted(res.signatures()):
                 if target in done:
                     continue
-                mdir = d + "-min"
+                mdir = f"{d}-min{len(done) + 1}"
                 if os.path.exists(mdir):
                     shutil.rmtree(mdir)
                 shutil.copytree(d, mdir)

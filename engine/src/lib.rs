@@ -205,10 +205,10 @@ pub fn render_driver(request: &RenderRequest) -> Result<Rendered> {
 }
 
 fn options(request: &RenderRequest) -> driver::BuildOptions {
-    let mut options = driver::BuildOptions::default();
-    options.strict = request.strict;
-    options.explain = request.explain;
-    options
+    driver::BuildOptions {
+        strict: request.strict,
+        explain: request.explain,
+    }
 }
 
 fn prepare(request: &RenderRequest) -> Result<Submission> {
