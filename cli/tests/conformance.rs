@@ -112,7 +112,7 @@ fn documented_deviations_are_refused() {
         );
         let expected = std::fs::read_to_string(dir.join("expected-error.txt"))
             .unwrap_or_else(|e| panic!("{name}: no expected-error.txt: {e}"));
-        let out = common::run_case(dir, &[]);
+        let out = common::run_case_as(dir, "all", &[]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
         assert!(out.stdout.is_empty(), "{name}: printed manifests");

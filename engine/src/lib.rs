@@ -81,6 +81,7 @@ pub mod steps;
 pub mod submit;
 pub mod template;
 pub mod uploads;
+pub mod validate;
 pub mod version;
 
 pub use conf::SparkConf;
@@ -197,7 +198,7 @@ pub fn render_driver(request: &RenderRequest) -> Result<Rendered> {
     }
     let mut warnings = submission.warnings.clone();
     let driver = build_driver(request, &submission, &mut warnings)?;
-    Ok(Rendered {
+    finish(Rendered {
         driver: Some(driver),
         executors: None,
         warnings,
@@ -209,6 +210,14 @@ fn options(request: &RenderRequest) -> driver::BuildOptions {
         strict: request.strict,
         explain: request.explain,
     }
+}
+
+/// Refuses what the API server would refuse; adds warnings for what would surprise.
+fn finish(mut rendered: Rendered) -> Result<Rendered> {
+    let objects = rendered.objects();
+    validate::check(&objects)?;
+    rendered.warnings.extend(validate::warnings(&objects));
+    Ok(rendered)
 }
 
 fn prepare(request: &RenderRequest) -> Result<Submission> {
@@ -255,7 +264,7 @@ pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
         options(request),
     )?;
     warnings.extend(executors.warnings.iter().cloned());
-    Ok(Rendered {
+    finish(Rendered {
         driver,
         executors: Some(executors),
         warnings,

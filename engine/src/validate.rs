@@ -1,0 +1,237 @@
+//! Checks beyond Spark's own: what the API server would refuse in the objects Spark builds —
+//! names that are not DNS names, bad label keys and values, bad annotation keys, and
+//! duplicated volume, container or port names in a pod (a pod template can bring these in).
+//! Spark submits such objects and learns of the problem from a 422; spark-render refuses them
+//! up front, naming the object and the field.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::error::{Error, Result};
+use crate::manifest::Resource;
+
+fn refuse(object: &str, field: &str, value: &str, reason: &str) -> Error {
+    Error::InvalidValue {
+        key: format!("{object} {field}"),
+        value: value.to_owned(),
+        reason: format!("{reason}; the API server would refuse it"),
+    }
+}
+
+fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// A DNS-1123 subdomain as Kubernetes checks it: dot-separated parts of lowercase letters,
+/// digits and `-` (each starting and ending with a letter or digit), at most 253 characters.
+pub fn is_dns_subdomain(s: &str) -> bool {
+    s.len() <= 253
+        && s.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !part.starts_with('-')
+                && !part.ends_with('-')
+        })
+}
+
+/// A label value: at most 63 characters, alphanumerics with `-`, `_`, `.` inside.
+pub fn is_label_value(s: &str) -> bool {
+    s.is_empty() || is_qualified_name_part(s)
+}
+
+fn is_qualified_name_part(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && s.as_bytes()[0].is_ascii_alphanumeric()
+        && s.as_bytes()[s.len() - 1].is_ascii_alphanumeric()
+}
+
+/// A label or annotation key: an optional DNS-subdomain prefix and `/`, then a name.
+pub fn is_qualified_name(s: &str) -> bool {
+    match s.split_once('/') {
+        Some((prefix, name)) => is_dns_subdomain(prefix) && is_qualified_name_part(name),
+        None => is_qualified_name_part(s),
+    }
+}
+
+fn check_meta(object: &str, meta: &ObjectMeta, kind: &str) -> Result<()> {
+    let name = meta.name.as_deref().unwrap_or_default();
+    let name_ok = if kind == "Service" {
+        is_dns_label(name)
+    } else {
+        is_dns_subdomain(name)
+    };
+    if !name_ok {
+        let rule = if kind == "Service" {
+            "a Service name must be a DNS label (lowercase letters, digits, '-'; at most 63 characters)"
+        } else {
+            "an object name must be a DNS subdomain (lowercase letters, digits, '-', '.'; at most 253 characters)"
+        };
+        return Err(refuse(object, "metadata.name", name, rule));
+    }
+    for (k, v) in meta.labels.iter().flatten() {
+        if !is_qualified_name(k) {
+            return Err(refuse(
+                object,
+                "metadata.labels",
+                k,
+                "not a valid label key",
+            ));
+        }
+        if !is_label_value(v) {
+            return Err(refuse(
+                object,
+                &format!("metadata.labels.{k}"),
+                v,
+                "a label value is at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+            ));
+        }
+    }
+    for k in meta.annotations.iter().flat_map(|a| a.keys()) {
+        if !is_qualified_name(k) {
+            return Err(refuse(
+                object,
+                "metadata.annotations",
+                k,
+                "not a valid annotation key",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn duplicates<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut seen = std::collections::BTreeSet::new();
+    names.into_iter().find(|&n| !seen.insert(n))
+}
+
+fn check_pod_spec(object: &str, spec: &PodSpec) -> Result<()> {
+    if let Some(d) = duplicates(spec.volumes.iter().flatten().map(|v| v.name.as_str())) {
+        return Err(refuse(
+            object,
+            "spec.volumes",
+            d,
+            "two volumes have this name",
+        ));
+    }
+    for v in spec.volumes.iter().flatten() {
+        if !is_dns_label(&v.name) {
+            return Err(refuse(
+                object,
+                "spec.volumes",
+                &v.name,
+                "a volume name must be a DNS label (lowercase letters, digits, '-'; at most 63 characters)",
+            ));
+        }
+    }
+    let containers: Vec<&Container> = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .collect();
+    if let Some(d) = duplicates(containers.iter().map(|c| c.name.as_str())) {
+        return Err(refuse(
+            object,
+            "spec.containers",
+            d,
+            "two containers have this name",
+        ));
+    }
+    for c in &containers {
+        let port_names = c.ports.iter().flatten().filter_map(|p| p.name.as_deref());
+        if let Some(d) = duplicates(port_names) {
+            return Err(refuse(
+                object,
+                &format!("container {} ports", c.name),
+                d,
+                "two ports of the container have this name",
+            ));
+        }
+        if let Some(d) = duplicates(
+            c.volume_mounts
+                .iter()
+                .flatten()
+                .map(|m| m.mount_path.as_str()),
+        ) {
+            return Err(refuse(
+                object,
+                &format!("container {} volumeMounts", c.name),
+                d,
+                "two mounts use this path",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks every object; the first problem is an error naming the object and field.
+pub fn check(objects: &[Resource]) -> Result<()> {
+    for object in objects {
+        let id = format!("{}/{}", object.kind(), object.name());
+        check_meta(&id, object.metadata(), object.kind())?;
+        match object {
+            Resource::Pod(p) => {
+                if let Some(spec) = &p.spec {
+                    check_pod_spec(&id, spec)?;
+                }
+            }
+            Resource::StatefulSet(s) => {
+                if let Some(spec) = s.spec.as_ref().and_then(|s| s.template.spec.as_ref()) {
+                    check_pod_spec(&id, spec)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Warnings for what the API server accepts but probably surprises: env vars set twice in a
+/// container (the last one wins).
+pub fn warnings(objects: &[Resource]) -> Vec<String> {
+    let mut out = Vec::new();
+    for object in objects {
+        let Resource::Pod(p) = object else { continue };
+        for c in p.spec.iter().flat_map(|s| &s.containers) {
+            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+            for e in c.env.iter().flatten() {
+                *seen.entry(e.name.as_str()).or_default() += 1;
+            }
+            for (name, n) in seen.into_iter().filter(|(_, n)| *n > 1) {
+                out.push(format!(
+                    "Pod/{} container {}: env {name} is set {n} times; the last one wins",
+                    object.name(),
+                    c.name
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_and_label_rules() {
+        assert!(is_dns_subdomain("a.b-c.d1"));
+        assert!(!is_dns_subdomain("A"));
+        assert!(!is_dns_subdomain(&"a".repeat(254)));
+        assert!(is_label_value("") && is_label_value("a_b.c-d") && !is_label_value("-a"));
+        assert!(!is_label_value(&"a".repeat(64)));
+        assert!(is_qualified_name("example.com/app-id") && is_qualified_name("team"));
+        assert!(!is_qualified_name("Example.com/x") && !is_qualified_name("a/b/c"));
+    }
+}
