@@ -31,6 +31,9 @@ pub enum Command {
     Executor(ExecutorArgs),
     /// The driver's objects, then the executors'.
     All(ExecutorArgs),
+    /// Conf keys that are probably mistakes: unknown or misspelt keys (with a suggestion),
+    /// deprecated keys, keys with no effect in the deploy mode.
+    Lint(LintArgs),
     /// Every field of the objects `all` prints, with where it comes from: a conf key, a pod
     /// template, a Spark default, a render input or a Spark rule (`-o json` for tools).
     Explain(ExecutorArgs),
@@ -42,6 +45,17 @@ pub enum Command {
     },
     /// Prints the manual page (roff), e.g. `spark-render man | man -l -`.
     Man,
+}
+
+/// Arguments of `spark-render lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Exit with status 1 when there are findings.
+    #[arg(long = "fail-on-findings")]
+    pub fail: bool,
+
+    #[command(flatten)]
+    pub driver: DriverArgs,
 }
 
 /// Arguments of `spark-render executor` and `spark-render all`.

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Executor(args) => run(&args.driver, Some(&args.executors), Role::Executor),
         Command::All(args) => run(&args.driver, Some(&args.executors), Role::All),
         Command::Explain(args) => run(&args.driver, Some(&args.executors), Role::Explain),
+        Command::Lint(args) => lint(&args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "spark-render", &mut std::io::stdout());
@@ -126,6 +127,27 @@ fn run(args: &DriverArgs, executors: Option<&ExecutorOptions>, role: Role) -> Re
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| CliError::Output(format!("cannot write the manifests: {e}")))
+}
+
+/// `spark-render lint`: findings on stdout, one a line; status 1 with `--fail-on-findings` (or
+/// `--strict`) when there are any.
+fn lint(args: &crate::args::LintArgs) -> Result<(), CliError> {
+    let request = render_request(&args.driver)?;
+    let findings = spark_render_engine::lint::lint(&request.submit);
+    let text = match args.driver.output {
+        OutputFormat::Json => serde_json::to_string_pretty(&findings)
+            .map(|t| t + "\n")
+            .map_err(|e| CliError::Output(e.to_string()))?,
+        OutputFormat::Yaml => findings
+            .iter()
+            .map(|f| format!("{}: {}\n", f.key, f.message))
+            .collect(),
+    };
+    write_stdout(&text)?;
+    if !findings.is_empty() && (args.fail || args.driver.strict) {
+        return Err(CliError::Output(format!("{} finding(s)", findings.len())));
+    }
+    Ok(())
 }
 
 /// The explanations as text: each object, then each field, its value and its source.

@@ -633,3 +633,42 @@ fn explain_names_a_source_for_every_field() {
         "{text}"
     );
 }
+
+#[test]
+fn lint_reports_misspelt_deprecated_and_ineffective_keys() {
+    let out = run(&[
+        "lint",
+        "--conf",
+        "spark.kubernetes.contianer.image=apache/spark:3.5.3",
+        "--conf",
+        "spark.kubernetes.memoryOverheadFactor=0.2",
+        "--conf",
+        "spark.driver.host=10.0.0.1",
+        JAR,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("did you mean spark.kubernetes.container.image?"),
+        "{text}"
+    );
+    assert!(
+        text.contains("spark.kubernetes.memoryOverheadFactor: deprecated"),
+        "{text}"
+    );
+    assert!(
+        text.contains("spark.driver.host: no effect in cluster mode"),
+        "{text}"
+    );
+    let strict = run(&[
+        "lint",
+        "--fail-on-findings",
+        "--conf",
+        "spark.executor.memroy=4g",
+        JAR,
+    ]);
+    assert_eq!(strict.status.code(), Some(1));
+    let clean = run(&["lint", "--fail-on-findings", "--conf", IMAGE, JAR]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert!(clean.stdout.is_empty());
+}

@@ -71,6 +71,7 @@ pub mod hash_order;
 pub mod inputs;
 pub mod java;
 pub mod kubernetes_conf;
+pub mod lint;
 pub mod manifest;
 pub mod names;
 pub mod pod;

@@ -5,6 +5,7 @@
 pub mod bytes;
 pub mod keys;
 pub mod properties;
+pub mod registry;
 
 use indexmap::IndexMap;
 
