@@ -31,9 +31,10 @@ pub fn render_inputs(opts: &InputOptions) -> RenderInputs {
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_else(|_| "/".into());
     let mut env = SubmitterEnv::default();
-    env.spark_local_dirs = var("SPARK_LOCAL_DIRS");
-    env.pyspark_python = var("PYSPARK_PYTHON");
-    env.pyspark_driver_python = var("PYSPARK_DRIVER_PYTHON");
+    // Spark treats these as set even when empty.
+    env.spark_local_dirs = std::env::var("SPARK_LOCAL_DIRS").ok();
+    env.pyspark_python = std::env::var("PYSPARK_PYTHON").ok();
+    env.pyspark_driver_python = std::env::var("PYSPARK_DRIVER_PYTHON").ok();
     env.hadoop_conf_dir = var("HADOOP_CONF_DIR").map(|dir| {
         read_dir_files(Path::new(&dir), |name, bytes| {
             ConfDirFile::lossy(name, &bytes)

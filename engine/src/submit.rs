@@ -207,11 +207,26 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
         }
     }
 
-    // The application jar joins spark.jars (not for Python and R apps).
-    if let MainAppResource::Java(Some(jar)) = &resource {
+    // The application jar joins spark.jars (not for Python and R apps; not spark-submit's
+    // placeholder `spark-internal`, which is no user jar).
+    if let MainAppResource::Java(jar) = &resource {
         let mut jars = conf.get_seq(keys::JARS);
-        jars.push(jar.clone());
+        if let Some(jar) = jar.as_ref().filter(|j| *j != crate::uploads::NO_RESOURCE) {
+            jars.push(jar.clone());
+        }
         conf.set(keys::JARS, jars.join(","));
+    }
+    // R apps: spark-submit opens every jar to look for R packages; only local files work.
+    if matches!(resource, MainAppResource::R(_)) {
+        for jar in conf.get_seq(keys::JARS) {
+            if !crate::uploads::is_local_and_resolvable(&jar) {
+                return Err(Error::invalid(
+                    keys::JARS,
+                    &jar,
+                    "for an R application spark-submit reads every jar as a local file (URI scheme must be \"file\")",
+                ));
+            }
+        }
     }
 
     // Cluster mode ignores a spark.driver.host given by the user.
@@ -219,6 +234,27 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
         warnings.push(format!("{} is ignored in cluster mode", keys::DRIVER_HOST));
     }
 
+    // spark-submit parses every listed URI; one with characters a URI cannot hold fails.
+    for key in [
+        keys::JARS,
+        keys::FILES,
+        keys::ARCHIVES,
+        keys::SUBMIT_PY_FILES,
+    ] {
+        for item in conf.get_seq(key) {
+            if has_scheme(&item)
+                && item
+                    .chars()
+                    .any(|c| c.is_whitespace() || "|{}\"<>^`".contains(c))
+            {
+                return Err(Error::invalid(
+                    key,
+                    &item,
+                    "not a valid URI: spaces and the characters |{}\"<>^` must be percent-encoded",
+                ));
+            }
+        }
+    }
     // Relative paths are resolved against the submitter's working directory.
     for key in [keys::JARS, keys::FILES, keys::ARCHIVES] {
         if let Some(value) = conf.get(key) {
@@ -337,6 +373,11 @@ fn k8s_master_url(raw: &str) -> Result<String> {
     let rest = raw
         .strip_prefix("k8s://")
         .ok_or_else(|| bad(format!("{raw:?}: spark-render renders Kubernetes submissions; the master URL must start with k8s://")))?;
+    if rest.chars().any(char::is_whitespace)
+        || rest.matches('[').count() != rest.matches(']').count()
+    {
+        return Err(bad(format!("{raw:?} is not a valid URL")));
+    }
     if !rest.contains("://") {
         return Ok(format!("k8s://https://{rest}"));
     }
@@ -360,8 +401,9 @@ fn file_name(resource: &str) -> &str {
 
 /// `Utils.resolveURIs`: every comma item without a scheme becomes an absolute `file:` URI.
 fn resolve_uris(list: &str, working_dir: &str) -> String {
-    list.split(',')
-        .filter(|p| !p.trim().is_empty())
+    // spark-submit trims the items and drops empty ones (`resolveGlobPaths`) first.
+    conf::split_seq(list)
+        .iter()
         .map(|p| resolve_uri(p, working_dir))
         .collect::<Vec<_>>()
         .join(",")
@@ -369,8 +411,20 @@ fn resolve_uris(list: &str, working_dir: &str) -> String {
 
 /// `Utils.resolveURI` for one path.
 pub(crate) fn resolve_uri(path: &str, working_dir: &str) -> String {
-    if has_scheme(path) {
+    // A string that is not a URI at all is taken as a file path, as `new URI` fails on it.
+    let not_a_uri = path
+        .chars()
+        .any(|c| c.is_whitespace() || "|{}\"<>\\^`".contains(c));
+    if has_scheme(path) && !not_a_uri {
         return path.to_owned();
+    }
+    if not_a_uri {
+        let absolute = if path.starts_with('/') {
+            path.to_owned()
+        } else {
+            format!("{}/{}", working_dir.trim_end_matches('/'), path)
+        };
+        return format!("file:{}", normalize_path(&absolute));
     }
     let (path_part, fragment) = match path.split_once('#') {
         Some((p, f)) => (p, Some(f)),

@@ -149,6 +149,18 @@ fn check_pod_spec(object: &str, spec: &PodSpec) -> Result<()> {
         ));
     }
     for c in &containers {
+        if c.volume_mounts
+            .iter()
+            .flatten()
+            .any(|m| m.mount_path.is_empty())
+        {
+            return Err(refuse(
+                object,
+                &format!("container {} volumeMounts", c.name),
+                "",
+                "a mount needs a path (an empty local dir in spark.local.dir or SPARK_LOCAL_DIRS?)",
+            ));
+        }
         let port_names = c.ports.iter().flatten().filter_map(|p| p.name.as_deref());
         if let Some(d) = duplicates(port_names) {
             return Err(refuse(

@@ -84,7 +84,7 @@ impl SparkConf {
     pub fn get_int(&self, key: &str) -> Result<Option<i32>> {
         self.get(key)
             .map(|v| {
-                v.trim()
+                crate::java::trim(v)
                     .parse::<i32>()
                     .map_err(|_| Error::invalid(key, v, "expected an integer"))
             })
@@ -95,7 +95,7 @@ impl SparkConf {
     pub fn get_long(&self, key: &str) -> Result<Option<i64>> {
         self.get(key)
             .map(|v| {
-                v.trim()
+                crate::java::trim(v)
                     .parse::<i64>()
                     .map_err(|_| Error::invalid(key, v, "expected an integer"))
             })
@@ -105,11 +105,13 @@ impl SparkConf {
     /// A `booleanConf` entry (`true`/`false`, any case).
     pub fn get_bool(&self, key: &str) -> Result<Option<bool>> {
         self.get(key)
-            .map(|v| match v.trim().to_ascii_lowercase().as_str() {
-                "true" => Ok(true),
-                "false" => Ok(false),
-                _ => Err(Error::invalid(key, v, "expected true or false")),
-            })
+            .map(
+                |v| match crate::java::trim(v).to_ascii_lowercase().as_str() {
+                    "true" => Ok(true),
+                    "false" => Ok(false),
+                    _ => Err(Error::invalid(key, v, "expected true or false")),
+                },
+            )
             .transpose()
     }
 
@@ -117,7 +119,7 @@ impl SparkConf {
     pub fn get_double(&self, key: &str) -> Result<Option<f64>> {
         self.get(key)
             .map(|v| {
-                parse_java_double(v.trim())
+                parse_java_double(crate::java::trim(v))
                     .ok_or_else(|| Error::invalid(key, v, "expected a number"))
             })
             .transpose()
@@ -142,7 +144,7 @@ impl SparkConf {
 pub fn split_seq(value: &str) -> Vec<String> {
     value
         .split(',')
-        .map(str::trim)
+        .map(crate::java::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()

@@ -225,6 +225,15 @@ fn uploaded_file_lists(conf: &DriverConf<'_>) -> Result<Vec<(String, String)>> {
                 _ => (uri.as_str(), None),
             };
             let target = uploads::upload_file_uri(without_fragment, &conf.conf, conf.inputs, key)?;
+            // Archives go through a URI builder, which writes `file:///x` as `file:/x`.
+            let target = if key == keys::ARCHIVES {
+                match target.split_once(":///") {
+                    Some((scheme, rest)) => format!("{scheme}:/{rest}"),
+                    None => target,
+                }
+            } else {
+                target
+            };
             resolved.push(match fragment {
                 Some(f) => format!("{target}#{f}"),
                 None => target,

@@ -53,8 +53,11 @@ impl LocalDirsStep {
 
 /// Java's `String.split(",")`: trailing empty parts dropped, others kept.
 fn java_split_commas(s: &str) -> Vec<String> {
+    if s.is_empty() {
+        return vec![String::new()];
+    }
     let mut parts: Vec<String> = s.split(',').map(str::to_owned).collect();
-    while parts.len() > 1 && parts.last().is_some_and(String::is_empty) {
+    while parts.last().is_some_and(String::is_empty) {
         parts.pop();
     }
     parts
