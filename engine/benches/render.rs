@@ -6,7 +6,9 @@
 //! * `scaling`: the minimal conf plus 10 / 100 / 1 000 executor volumes.
 //! * `pipeline`: what `spark-render all` does in process: parse the properties, render, copy
 //!   the objects out and print them as YAML.
-//! * `stages_typical`, `stages_large`: each step of a render on its own, through the public API.
+//! * `stages_typical`, `stages_large`: each step of `render_all` on its own, through the public
+//!   API (`s5_validate` and `s5_objects_copy` are the checks `render_all` ends with, and the copy
+//!   both it and the CLI make with `Rendered::objects`).
 //! * `template_parse`, `properties_parse`: the parsers alone.
 //!
 //! Filter with a name: `cargo bench -p spark-render-engine -- scaling`.
@@ -14,7 +16,8 @@
 use divan::{black_box, Bencher};
 use spark_render_engine::conf::properties;
 use spark_render_engine::{
-    driver, executor, manifest, render_all, submit, template, RenderRequest, RunningDriver,
+    driver, executor, manifest, render_all, submit, template, validate, RenderRequest,
+    RunningDriver,
 };
 
 mod common;
@@ -114,7 +117,10 @@ macro_rules! stages {
             #[divan::bench(sample_count = $samples)]
             fn s1_prepare(b: Bencher) {
                 let r = request();
-                b.bench(|| submit::prepare(black_box(&r.submit), &r.inputs));
+                b.bench(|| {
+                    r.inputs.validate()?;
+                    submit::prepare(black_box(&r.submit), &r.inputs)
+                });
             }
 
             #[divan::bench(sample_count = $samples)]
@@ -165,6 +171,15 @@ macro_rules! stages {
                         &r.executor_ids,
                         driver::BuildOptions::default(),
                     )
+                });
+            }
+
+            #[divan::bench(sample_count = $samples)]
+            fn s5_validate(b: Bencher) {
+                let objects = render_all(&request()).expect("renders").objects();
+                b.bench(|| {
+                    validate::check(black_box(&objects))?;
+                    Ok::<_, spark_render_engine::Error>(validate::warnings(&objects))
                 });
             }
 

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use spark_render_engine::conf::properties;
+use spark_render_engine::driver::BuildOptions;
 use spark_render_engine::{RenderRequest, SubmitArgs};
 
 /// (a) The oracle's minimal example: an image and an app name.
@@ -54,6 +55,14 @@ pub fn request(properties_text: &str, files: &[(&str, &str)]) -> RenderRequest {
             .insert((*path).into(), text.as_bytes().to_vec());
     }
     request
+}
+
+/// The build options `render_all` derives from a request.
+pub fn options(request: &RenderRequest) -> BuildOptions {
+    let mut options = BuildOptions::default();
+    options.strict = request.strict;
+    options.explain = request.explain;
+    options
 }
 
 /// (a)
