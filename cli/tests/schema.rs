@@ -148,7 +148,10 @@ fn rendered_objects_are_schema_valid() {
         .arg(&bad)
         .output()
         .unwrap();
-    assert!(!control.status.success(), "the schema check accepts an invalid pod");
+    assert!(
+        !control.status.success(),
+        "the schema check accepts an invalid pod"
+    );
 
     let out = Command::new(validate)
         .args(["-k", "1.33.0", "--strict", "--quiet"])
