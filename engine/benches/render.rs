@@ -176,7 +176,8 @@ macro_rules! stages {
 
             #[divan::bench(sample_count = $samples)]
             fn s5_validate(b: Bencher) {
-                let objects = render_all(&request()).expect("renders").objects();
+                let owned = render_all(&request()).expect("renders").objects();
+                let objects: Vec<_> = owned.iter().collect();
                 b.bench(|| {
                     validate::check(black_box(&objects))?;
                     Ok::<_, spark_render_engine::Error>(validate::warnings(&objects))

@@ -107,10 +107,13 @@ fn concurrent_hash_map_order(keys: &[&str]) -> Vec<usize> {
     while keys.len() >= n - (n >> 2) {
         n <<= 1;
     }
-    let spread = |h: i32| ((h ^ ((h as u32) >> 16) as i32) & 0x7fff_ffff) as usize;
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by_key(|&i| (spread(java_string_hash(keys[i])) & (n - 1), i));
-    order
+    let mut order: Vec<(usize, usize)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (spread(java_string_hash(k)) & (n - 1), i))
+        .collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Java's `ConcurrentHashMap.spread`.
@@ -265,19 +268,8 @@ pub fn prefixed_map_order(get_all: &[(String, String)], prefix: &str) -> Vec<(St
                 .map(|rest| (rest.to_owned(), v.clone()))
         })
         .collect();
-    immutable_order(dedup_keys(in_get_all), |(k, _)| java_string_hash(k))
-}
-
-fn dedup_keys(items: Vec<(String, String)>) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::with_capacity(items.len());
-    for (k, v) in items {
-        if let Some(existing) = out.iter_mut().find(|(ek, _)| *ek == k) {
-            existing.1 = v;
-        } else {
-            out.push((k, v));
-        }
-    }
-    out
+    // Keys are unique: the conf is a map.
+    immutable_order(in_get_all, |(k, _)| java_string_hash(k))
 }
 
 #[cfg(test)]

@@ -215,9 +215,14 @@ fn options(request: &RenderRequest) -> driver::BuildOptions {
 
 /// Refuses what the API server would refuse; adds warnings for what would surprise.
 fn finish(mut rendered: Rendered) -> Result<Rendered> {
-    let objects = rendered.objects();
+    let objects: Vec<&Resource> = rendered
+        .driver_objects()
+        .iter()
+        .chain(rendered.executor_objects())
+        .collect();
     validate::check(&objects)?;
-    rendered.warnings.extend(validate::warnings(&objects));
+    let warnings = validate::warnings(&objects);
+    rendered.warnings.extend(warnings);
     Ok(rendered)
 }
 

@@ -3,6 +3,7 @@
 //! dropped), and picking the Spark container (`KubernetesUtils.selectSparkContainer`).
 
 use k8s_openapi::api::core::v1::{Container, Pod};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -74,10 +75,14 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
             }
         }
     }
-    let pod: Pod = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let path = e.path().to_string();
-        bad(format!("field {path}: {}", e.inner()))
-    })?;
+    // The fast path; on failure, deserialise again to name the field at fault.
+    let pod: Pod = match Pod::deserialize(&value) {
+        Ok(pod) => pod,
+        Err(_) => serde_path_to_error::deserialize(&value).map_err(|e| {
+            let path = e.path().to_string();
+            bad(format!("field {path}: {}", e.inner()))
+        })?,
+    };
     let round_trip = serde_json::to_value(&pod).map_err(|e| bad(e.to_string()))?;
     let mut unknown_fields = Vec::new();
     dropped_paths("", &value, &round_trip, &mut unknown_fields);

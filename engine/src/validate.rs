@@ -188,7 +188,7 @@ fn check_pod_spec(object: &str, spec: &PodSpec) -> Result<()> {
 }
 
 /// Checks every object; the first problem is an error naming the object and field.
-pub fn check(objects: &[Resource]) -> Result<()> {
+pub fn check(objects: &[&Resource]) -> Result<()> {
     for object in objects {
         let id = format!("{}/{}", object.kind(), object.name());
         check_meta(&id, object.metadata(), object.kind())?;
@@ -211,10 +211,10 @@ pub fn check(objects: &[Resource]) -> Result<()> {
 
 /// Warnings for what the API server accepts but probably surprises: env vars set twice in a
 /// container (the last one wins).
-pub fn warnings(objects: &[Resource]) -> Vec<String> {
+pub fn warnings(objects: &[&Resource]) -> Vec<String> {
     let mut out = Vec::new();
     for object in objects {
-        let Resource::Pod(p) = object else { continue };
+        let Resource::Pod(p) = *object else { continue };
         for c in p.spec.iter().flat_map(|s| &s.containers) {
             let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
             for e in c.env.iter().flatten() {

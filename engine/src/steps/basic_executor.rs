@@ -391,7 +391,7 @@ pub fn split_command_string(s: &str) -> Vec<String> {
             word.push(c);
             in_word = true;
         } else if in_word {
-            words.push(std::mem::take(&mut word));
+            words.push(std::mem::replace(&mut word, String::with_capacity(64)));
             in_word = false;
         }
     }

@@ -106,19 +106,18 @@ impl VolumeSpec {
 /// order. `properties` are the entries under the prefix (prefix removed) in the order Spark's
 /// map iterates them.
 pub fn parse_volumes(properties: &[(String, String)], prefix: &str) -> Result<Vec<VolumeSpec>> {
-    let get = |key: &str| {
-        properties
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    };
+    let index: std::collections::HashMap<&str, &str> = properties
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let get = |key: &str| index.get(key).copied();
     let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (key, _) in properties {
         let mut parts = key.split('.');
         if let (Some(t), Some(n)) = (parts.next(), parts.next()) {
-            let pair = (t.to_owned(), n.to_owned());
-            if !pairs.contains(&pair) {
-                pairs.push(pair);
+            if seen.insert((t, n)) {
+                pairs.push((t.to_owned(), n.to_owned()));
             }
         }
     }
