@@ -202,13 +202,12 @@ pub fn parse_volumes(properties: &[(String, String)], prefix: &str) -> Result<Ve
         });
     }
     let specs = immutable_order(specs, VolumeSpec::scala_hash);
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut duplicates: Vec<String> = Vec::new();
     for spec in &specs {
-        if seen.contains(&spec.mount_path.as_str()) {
+        if !seen.insert(spec.mount_path.as_str()) {
             duplicates.push(format!("'{}'", spec.mount_path));
         }
-        seen.push(&spec.mount_path);
     }
     if !duplicates.is_empty() {
         return Err(Error::NotAllowed {
