@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Profiles the in-process render of one benchmark case with the driver in bench/profile/.
+#
+#   bash bench/profile.sh [CASE] [TOOL] [ITERATIONS]
+#     CASE   typical (default) | minimal | large | volumes=N   (see engine/benches/common/mod.rs)
+#     TOOL   callgrind (default): instruction counts per function (valgrind)
+#            perf:     samples; hardware counters when the machine has them, else cpu-clock
+#            stages:   median time of each stage of render_all
+#            yaml:     median time of the library calls under template::parse, and of two
+#                      other YAML parsers on the same text
+#
+# Output files go to target/bench-profile/out/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CASE="${1:-typical}"
+TOOL="${2:-callgrind}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/bench-profile}"
+OUT="$CARGO_TARGET_DIR/out"
+BIN="$CARGO_TARGET_DIR/release/bench-profile"
+mkdir -p "$OUT"
+
+# The driver is its own workspace; start it from the project's lock file so both build the
+# same dependency versions.
+[ -f "$ROOT/bench/profile/Cargo.lock" ] || cp "$ROOT/Cargo.lock" "$ROOT/bench/profile/Cargo.lock"
+cargo build --release -q --manifest-path "$ROOT/bench/profile/Cargo.toml"
+
+default_iterations() {
+  case "$1:$CASE" in
+    callgrind:large | callgrind:volumes=*) echo 2 ;;
+    callgrind:*) echo 50 ;;
+    *:large | *:volumes=*) echo 30 ;;
+    *) echo 2000 ;;
+  esac
+}
+N="${3:-$(default_iterations "$TOOL")}"
+tag="${CASE//=/-}"
+short() { sed -E 's|/root/.cargo/registry/src/[^/]+/||g; s| \[[^]]*\]||g' | cut -c1-200; }
+
+case "$TOOL" in
+  stages | yaml)
+    "$BIN" "$CASE" "$N" "$TOOL"
+    ;;
+  callgrind)
+    command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
+    file="$OUT/callgrind.$tag.out"
+    valgrind --tool=callgrind --callgrind-out-file="$file" "$BIN" "$CASE" "$N" render 2>&1 \
+      | grep -E "refs|iterations" >&2 || true
+    echo "== $CASE: inclusive instructions, engine functions ($N renders + 1 warm-up)"
+    callgrind_annotate --inclusive=yes "$file" 2>/dev/null \
+      | grep -E "^ *[0-9,]+ \([ 0-9.]+%\)  /[^ ]*/engine/src/[^:]*:[^ ]*spark_render_engine::" \
+      | grep -v "'2" | short | head -30
+    echo "== $CASE: self instructions, all functions"
+    callgrind_annotate "$file" 2>/dev/null | sed -n '/file:function/,$p' | sed -n '3,27p' | short
+    echo "(full data: callgrind_annotate --inclusive=yes --tree=calling $file)"
+    ;;
+  perf)
+    command -v perf >/dev/null || { echo "perf is not installed (apt-get install linux-perf)" >&2; exit 1; }
+    event=cpu-clock
+    if perf stat -e instructions true 2>&1 | grep -q "not supported"; then
+      echo "(no hardware counters here: sampling cpu-clock)" >&2
+    else
+      event=cycles
+    fi
+    file="$OUT/perf.$tag.data"
+    perf record -q -e "$event" -F 10000 -g -o "$file" "$BIN" "$CASE" "$N" render >/dev/null
+    perf report -i "$file" --no-children --sort sym --stdio 2>/dev/null | grep -E "^ +[0-9]" \
+      | head -30 | short
+    ;;
+  *)
+    echo "unknown TOOL $TOOL: callgrind | perf | stages | yaml" >&2
+    exit 2
+    ;;
+esac
