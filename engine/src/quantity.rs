@@ -34,6 +34,33 @@ pub fn check(key: &str, value: &str) -> crate::Result<()> {
     }
 }
 
+/// The value of a quantity as a number (of cores, of bytes), when it is valid.
+pub fn value(s: &str) -> Option<f64> {
+    if !is_valid(s) {
+        return None;
+    }
+    let (number, suffix) = split_number(s);
+    let n: f64 = number.parse().ok()?;
+    let scale = match suffix {
+        "" => 1.0,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024.0,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        exp => 10f64.powi(exp[1..].parse::<i32>().ok()?),
+    };
+    Some(n * scale)
+}
+
 fn split_number(s: &str) -> (&str, &str) {
     let end = s
         .char_indices()
@@ -65,6 +92,15 @@ mod tests {
         ] {
             assert!(is_valid(q), "{q}");
         }
+    }
+
+    #[test]
+    fn values_of_quantities() {
+        assert_eq!(super::value("500m"), Some(0.5));
+        assert_eq!(super::value("2"), Some(2.0));
+        assert_eq!(super::value("1Gi"), Some(1_073_741_824.0));
+        assert_eq!(super::value("1e3"), Some(1000.0));
+        assert_eq!(super::value("two"), None);
     }
 
     #[test]

@@ -149,6 +149,7 @@ fn check_pod_spec(object: &str, spec: &PodSpec) -> Result<()> {
         ));
     }
     for c in &containers {
+        check_limits(object, c)?;
         if c.volume_mounts
             .iter()
             .flatten()
@@ -182,6 +183,27 @@ fn check_pod_spec(object: &str, spec: &PodSpec) -> Result<()> {
                 d,
                 "two mounts use this path",
             ));
+        }
+    }
+    Ok(())
+}
+
+/// A limit below its request (e.g. `spark.kubernetes.executor.limit.cores` below the request).
+fn check_limits(object: &str, c: &Container) -> Result<()> {
+    let Some(resources) = &c.resources else {
+        return Ok(());
+    };
+    for (name, limit) in resources.limits.iter().flatten() {
+        let request = resources.requests.as_ref().and_then(|r| r.get(name));
+        if let (Some(limit_value), Some(request)) = (crate::quantity::value(&limit.0), request) {
+            if crate::quantity::value(&request.0).is_some_and(|r| r > limit_value) {
+                return Err(refuse(
+                    object,
+                    &format!("container {} resources.limits.{name}", c.name),
+                    &limit.0,
+                    &format!("the limit is below the request ({})", request.0),
+                ));
+            }
         }
     }
     Ok(())
