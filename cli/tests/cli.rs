@@ -672,3 +672,23 @@ fn lint_reports_misspelt_deprecated_and_ineffective_keys() {
     assert_eq!(clean.status.code(), Some(0));
     assert!(clean.stdout.is_empty());
 }
+
+#[test]
+fn a_cpu_limit_below_the_request_is_refused() {
+    let out = run(&[
+        "driver",
+        "--conf",
+        IMAGE,
+        "--conf",
+        "spark.kubernetes.driver.request.cores=2",
+        "--conf",
+        "spark.kubernetes.driver.limit.cores=1",
+        "--class",
+        "C",
+        JAR,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out)
+        .contains("resources.limits.cpu=\"1\" is invalid: the limit is below the request (2)"));
+}
