@@ -374,27 +374,20 @@ impl FeatureStep for BasicDriverStep {
         if field == "pod.metadata.name" {
             return ctx.conf_or(&[keys::DRIVER_POD_NAME], "<app name>-<unique id>-driver");
         }
-        if let Some(label) = field.strip_prefix("pod.metadata.labels.") {
-            return ctx
-                .prefixed(keys::DRIVER_LABEL_PREFIX, label)
-                .unwrap_or_else(|| rule(format!("Spark's own label {label}")));
-        }
-        if let Some(a) = field.strip_prefix("pod.metadata.annotations.") {
-            return ctx
-                .prefixed(keys::DRIVER_ANNOTATION_PREFIX, a)
-                .unwrap_or_else(|| rule(String::new()));
-        }
-        if let Some(k) = field.strip_prefix("pod.spec.nodeSelector.") {
-            return ctx
-                .prefixed(keys::DRIVER_NODE_SELECTOR_PREFIX, k)
-                .or_else(|| ctx.prefixed(keys::NODE_SELECTOR_PREFIX, k))
-                .unwrap_or_else(|| rule(String::new()));
+        if let Some(source) = ctx.pod_metadata(
+            field,
+            self.name(),
+            [
+                keys::DRIVER_LABEL_PREFIX,
+                keys::DRIVER_ANNOTATION_PREFIX,
+                keys::DRIVER_NODE_SELECTOR_PREFIX,
+            ],
+            [keys::DRIVER_SCHEDULER_NAME, keys::SCHEDULER_NAME],
+        ) {
+            return source;
         }
         if field.starts_with("pod.spec.imagePullSecrets") {
             return ctx.conf_or(&[keys::IMAGE_PULL_SECRETS], "");
-        }
-        if field == "pod.spec.schedulerName" {
-            return ctx.conf_or(&[keys::DRIVER_SCHEDULER_NAME, keys::SCHEDULER_NAME], "");
         }
         if field == "pod.spec.restartPolicy" {
             return rule("driver pods are never restarted".into());

@@ -441,24 +441,17 @@ impl FeatureStep for BasicExecutorStep {
                 .prefixed(keys::EXECUTOR_ENV_PREFIX, name)
                 .unwrap_or_else(|| rule(format!("env {name}")));
         }
-        if let Some(label) = field.strip_prefix("pod.metadata.labels.") {
-            return ctx
-                .prefixed(keys::EXECUTOR_LABEL_PREFIX, label)
-                .unwrap_or_else(|| rule(format!("Spark's own label {label}")));
-        }
-        if let Some(a) = field.strip_prefix("pod.metadata.annotations.") {
-            return ctx
-                .prefixed(keys::EXECUTOR_ANNOTATION_PREFIX, a)
-                .unwrap_or_else(|| rule(String::new()));
-        }
-        if let Some(k) = field.strip_prefix("pod.spec.nodeSelector.") {
-            return ctx
-                .prefixed(keys::EXECUTOR_NODE_SELECTOR_PREFIX, k)
-                .or_else(|| ctx.prefixed(keys::NODE_SELECTOR_PREFIX, k))
-                .unwrap_or_else(|| rule(String::new()));
-        }
-        if field == "pod.spec.schedulerName" {
-            return ctx.conf_or(&[keys::EXECUTOR_SCHEDULER_NAME, keys::SCHEDULER_NAME], "");
+        if let Some(source) = ctx.pod_metadata(
+            field,
+            self.name(),
+            [
+                keys::EXECUTOR_LABEL_PREFIX,
+                keys::EXECUTOR_ANNOTATION_PREFIX,
+                keys::EXECUTOR_NODE_SELECTOR_PREFIX,
+            ],
+            [keys::EXECUTOR_SCHEDULER_NAME, keys::SCHEDULER_NAME],
+        ) {
+            return source;
         }
         rule(String::new())
     }

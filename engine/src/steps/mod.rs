@@ -53,6 +53,39 @@ impl ExplainContext<'_> {
         self.conf.get(&key).map(|v| Source::conf(&key, v))
     }
 
+    /// The source of a pod label, annotation, node selector entry or scheduler name a basic
+    /// step set, from the role's conf key families (`prefixes`: label, annotation, node
+    /// selector; `scheduler`: the role's and the common scheduler key).
+    pub fn pod_metadata(
+        &self,
+        field: &str,
+        step: &str,
+        prefixes: [&str; 3],
+        scheduler: [&str; 2],
+    ) -> Option<Source> {
+        let rule = |d: String| Source::rule(step, d);
+        if let Some(label) = field.strip_prefix("pod.metadata.labels.") {
+            return Some(
+                self.prefixed(prefixes[0], label)
+                    .unwrap_or_else(|| rule(format!("Spark's own label {label}"))),
+            );
+        }
+        if let Some(a) = field.strip_prefix("pod.metadata.annotations.") {
+            return Some(
+                self.prefixed(prefixes[1], a)
+                    .unwrap_or_else(|| rule(String::new())),
+            );
+        }
+        if let Some(k) = field.strip_prefix("pod.spec.nodeSelector.") {
+            return Some(
+                self.prefixed(prefixes[2], k)
+                    .or_else(|| self.prefixed(crate::conf::keys::NODE_SELECTOR_PREFIX, k))
+                    .unwrap_or_else(|| rule(String::new())),
+            );
+        }
+        (field == "pod.spec.schedulerName").then(|| self.conf_or(&scheduler, ""))
+    }
+
     /// The first conf entry whose key starts with `prefix` and whose value is `value`.
     pub fn key_with_value(&self, prefix: &str, value: &str) -> Option<Source> {
         self.conf
