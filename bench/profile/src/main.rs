@@ -119,8 +119,9 @@ fn stages(r: &RenderRequest, iterations: usize) {
             t.elapsed(),
         );
         let t = Instant::now();
-        validate::check(&objects).expect("valid objects");
-        std::hint::black_box(validate::warnings(&objects));
+        let refs: Vec<&_> = objects.iter().collect();
+        validate::check(&refs).expect("valid objects");
+        std::hint::black_box(validate::warnings(&refs));
         record("validate::check + validate::warnings", t.elapsed());
         let t = Instant::now();
         std::hint::black_box(objects.clone());
