@@ -61,8 +61,8 @@ pub fn build(
     ids: &[u32],
     options: BuildOptions,
 ) -> Result<ExecutorsSpec> {
-    let conf = driver.conf.clone();
-    crate::driver::refuse_keys(&conf, UNSUPPORTED)?;
+    let conf = &driver.conf;
+    crate::driver::refuse_keys(conf, UNSUPPORTED)?;
     let allocator = conf.get_or(keys::PODS_ALLOCATOR, "direct").to_owned();
     if allocator != "direct" && allocator != "statefulset" {
         return Err(Error::Unsupported {
@@ -83,7 +83,7 @@ pub fn build(
     let app_id = conf.get_or(keys::APP_ID, &inputs.app_id).to_owned();
     let driver_pod = driver.pod.clone();
 
-    let get_all = crate::hash_order::get_all(&conf);
+    let get_all = crate::hash_order::get_all(conf);
     let own_claims = conf.get_bool(keys::DRIVER_OWN_PVC)?.unwrap_or(true);
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
@@ -97,7 +97,7 @@ pub fn build(
             });
         }
         let exec_conf = ExecutorConf {
-            conf: conf.clone(),
+            conf,
             app_id: app_id.clone(),
             executor_id: id.clone(),
             driver_pod: driver_pod.clone(),
@@ -105,8 +105,8 @@ pub fn build(
             version,
             resource_name_prefix: prefix.clone(),
             driver_local_dirs: driver.local_dirs.clone(),
-            conf_files: driver.conf_files.clone(),
-            get_all: get_all.clone(),
+            conf_files: &driver.conf_files,
+            get_all: &get_all,
         };
         let template = driver
             .executor_template

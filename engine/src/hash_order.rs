@@ -15,9 +15,13 @@
 
 /// Java's `String.hashCode`.
 pub fn java_string_hash(s: &str) -> i32 {
-    s.encode_utf16().fold(0i32, |h, unit| {
-        h.wrapping_mul(31).wrapping_add(i32::from(unit))
-    })
+    let step = |h: i32, unit: u16| h.wrapping_mul(31).wrapping_add(i32::from(unit));
+    if s.is_ascii() {
+        // An ASCII byte is its own UTF-16 unit.
+        s.bytes().fold(0i32, |h, b| step(h, u16::from(b)))
+    } else {
+        s.encode_utf16().fold(0i32, step)
+    }
 }
 
 const PRODUCT_SEED: i32 = 0xcafe_babe_u32 as i32;
@@ -288,6 +292,9 @@ mod tests {
                 .fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
         );
         assert_eq!(java_string_hash("é"), 233);
+        // Outside the BMP: two UTF-16 units (0xD83D, 0xDE00), as Java's String.hashCode.
+        assert_eq!(java_string_hash("😀"), 0xD83D * 31 + 0xDE00);
+        assert_eq!(java_string_hash("a😀"), (97 * 31 + 0xD83D) * 31 + 0xDE00);
     }
 
     #[test]

@@ -196,7 +196,7 @@ pub struct DriverPodRef {
 #[derive(Debug, Clone)]
 pub struct ExecutorConf<'a> {
     /// The running driver's conf.
-    pub conf: SparkConf,
+    pub conf: &'a SparkConf,
     /// The application id.
     pub app_id: String,
     /// The executor id (`1`, `2`, ...).
@@ -212,9 +212,9 @@ pub struct ExecutorConf<'a> {
     /// `SPARK_LOCAL_DIRS` as the driver process sees it.
     pub driver_local_dirs: Option<String>,
     /// The conf files in the driver's `SPARK_CONF_DIR`, which executors get too.
-    pub conf_files: std::collections::BTreeMap<String, String>,
+    pub conf_files: &'a std::collections::BTreeMap<String, String>,
     /// The conf in the order `SparkConf.getAll` returns it.
-    pub get_all: Vec<(String, String)>,
+    pub get_all: &'a [(String, String)],
 }
 
 impl ExecutorConf<'_> {
@@ -230,7 +230,7 @@ impl ExecutorConf<'_> {
 
     /// Entries under `prefix`, keys without it, in the order Spark iterates them.
     pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
-        crate::hash_order::prefixed_map_order(&self.get_all, prefix)
+        crate::hash_order::prefixed_map_order(self.get_all, prefix)
     }
 
     /// The executor's labels: `spark.kubernetes.executor.label.*` and Spark's preset ones.
@@ -246,7 +246,7 @@ impl ExecutorConf<'_> {
             (labels::SPARK_ROLE, "executor".to_owned()),
             (labels::SPARK_RESOURCE_PROFILE_ID, "0".to_owned()),
         ];
-        with_preset_labels(&self.conf, keys::EXECUTOR_LABEL_PREFIX, &preset)
+        with_preset_labels(self.conf, keys::EXECUTOR_LABEL_PREFIX, &preset)
     }
 
     /// `spark.kubernetes.executor.env`: `spark.executorEnv.*` whose names Spark accepts

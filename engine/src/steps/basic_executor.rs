@@ -357,9 +357,28 @@ pub fn is_executor_startup_conf(key: &str) -> bool {
         || key.starts_with("spark.port.")
 }
 
-/// `Utils.splitCommandString`: splits on white space, honouring single and double quotes and
-/// backslash escapes inside double quotes.
+/// `Utils.splitCommandString`: splits on white space (only space, tab, CR and LF: Spark's
+/// `isSpace`), honouring single and double quotes and backslash escapes inside double quotes.
 pub fn split_command_string(s: &str) -> Vec<String> {
+    if !s.contains(['"', '\'']) {
+        // Without quotes, only white space separates words. The separators are ASCII, so
+        // splitting the UTF-8 bytes keeps every other character whole.
+        return s
+            .split(is_space)
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }
+    split_quoted(s)
+}
+
+/// Spark's `Utils.isSpace`.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// [`split_command_string`] character by character, quotes and escapes honoured.
+fn split_quoted(s: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
     let (mut in_word, mut in_single, mut in_double) = (false, false, false);
@@ -387,11 +406,11 @@ pub fn split_command_string(s: &str) -> Vec<String> {
         } else if c == '\'' {
             in_word = true;
             in_single = true;
-        } else if !c.is_whitespace() {
+        } else if !is_space(c) {
             word.push(c);
             in_word = true;
         } else if in_word {
-            words.push(std::mem::replace(&mut word, String::with_capacity(64)));
+            words.push(std::mem::take(&mut word));
             in_word = false;
         }
     }
@@ -607,6 +626,26 @@ mod tests {
         );
         assert_eq!(split_command_string(r#""a\"b""#), [r#"a"b"#]);
         assert!(split_command_string("   ").is_empty());
+        // Only space, tab, CR and LF separate words (Spark's isSpace), not every Unicode space.
+        assert_eq!(
+            split_command_string("-Da=1\u{a0}-Db\u{b}-Dc \u{2003}"),
+            ["-Da=1\u{a0}-Db\u{b}-Dc", "\u{2003}"]
+        );
+        assert_eq!(split_command_string("'-Da=x'\u{c}-Db"), ["-Da=x\u{c}-Db"]);
+    }
+
+    #[test]
+    fn unquoted_command_strings_split_as_the_general_path_does() {
+        for s in [
+            "",
+            " \t\n ",
+            "-Da=1",
+            "  -Da=1\t-Db=\\x\u{2003}-Dc=é  ",
+            "-Da\u{a0}-Db\u{b}-Dc\u{c}-Dd\u{85}-De",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED -Dx=\\\\ -XX:+Flag\r\n-Dy",
+        ] {
+            assert_eq!(split_command_string(s), split_quoted(s), "{s:?}");
+        }
     }
 
     #[test]
