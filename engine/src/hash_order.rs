@@ -17,8 +17,20 @@
 pub fn java_string_hash(s: &str) -> i32 {
     let step = |h: i32, unit: u16| h.wrapping_mul(31).wrapping_add(i32::from(unit));
     if s.is_ascii() {
-        // An ASCII byte is its own UTF-16 unit.
-        s.bytes().fold(0i32, |h, b| step(h, u16::from(b)))
+        // An ASCII byte is its own UTF-16 unit. Four at a time: h·31⁴ + b₀·31³ + b₁·31² +
+        // b₂·31 + b₃ (wrapping), which breaks the chain of dependent multiplications.
+        let bytes = s.as_bytes();
+        let chunks = bytes.chunks_exact(4);
+        let tail = chunks.remainder();
+        let h = chunks.fold(0i32, |h, c| {
+            let [b0, b1, b2, b3] = [c[0], c[1], c[2], c[3]].map(i32::from);
+            h.wrapping_mul(923_521)
+                .wrapping_add(b0.wrapping_mul(29_791))
+                .wrapping_add(b1.wrapping_mul(961))
+                .wrapping_add(b2.wrapping_mul(31))
+                .wrapping_add(b3)
+        });
+        tail.iter().fold(h, |h, &b| step(h, u16::from(b)))
     } else {
         s.encode_utf16().fold(0i32, step)
     }
@@ -127,54 +139,85 @@ fn spread(h: i32) -> usize {
 
 /// A `ConcurrentHashMap` (initial table of 16) filled by `put`s of `keys` in order, simulated
 /// exactly (list bins, resize at 3/4 with Java's split of each bin): the iteration order.
+///
+/// Bins are singly linked lists over the key indices (`next`), as Java's are over nodes.
 fn concurrent_hash_map_simulated(keys: &[&str]) -> Vec<usize> {
+    const NIL: usize = usize::MAX;
     let hashes: Vec<usize> = keys.iter().map(|k| spread(java_string_hash(k))).collect();
-    let mut table: Vec<Vec<usize>> = vec![Vec::new(); 16];
+    let mut head = vec![NIL; 16];
+    let mut next = vec![NIL; keys.len()];
     let mut size_ctl = 12usize;
     let mut count = 0usize;
     for (i, &h) in hashes.iter().enumerate() {
-        let n = table.len();
-        let bin = &mut table[h & (n - 1)];
-        if bin.iter().any(|&e| keys[e] == keys[i]) {
+        let n = head.len();
+        let bin = h & (n - 1);
+        // putVal: walk the bin; a new key goes at its end.
+        let (mut e, mut last) = (head[bin], NIL);
+        while e != NIL && keys[e] != keys[i] {
+            last = e;
+            e = next[e];
+        }
+        if e != NIL {
             continue;
         }
-        bin.push(i);
+        if last == NIL {
+            head[bin] = i;
+        } else {
+            next[last] = i;
+        }
         count += 1;
-        if count >= size_ctl {
-            let mut next: Vec<Vec<usize>> = vec![Vec::new(); n * 2];
-            for (b, bin) in table.iter().enumerate() {
-                if bin.is_empty() {
-                    continue;
-                }
-                let high = |e: usize| hashes[e] & n != 0;
-                let mut run_bit = high(bin[0]);
-                let mut last_run = 0;
-                for (j, &e) in bin.iter().enumerate().skip(1) {
-                    if high(e) != run_bit {
-                        run_bit = high(e);
-                        last_run = j;
-                    }
-                }
-                let (mut lo, mut hi) = if run_bit {
-                    (Vec::new(), bin[last_run..].to_vec())
-                } else {
-                    (bin[last_run..].to_vec(), Vec::new())
-                };
-                for &e in &bin[..last_run] {
-                    if high(e) {
-                        hi.insert(0, e);
-                    } else {
-                        lo.insert(0, e);
-                    }
-                }
-                next[b] = lo;
-                next[b + n] = hi;
+        if count < size_ctl {
+            continue;
+        }
+        // transfer: the bin's last run of nodes with one high bit moves whole; the nodes
+        // before it are pushed to the front of the low or high list one by one.
+        let high = |e: usize| hashes[e] & n != 0;
+        let mut grown = vec![NIL; n * 2];
+        for (b, &first) in head.iter().enumerate() {
+            if first == NIL {
+                continue;
             }
-            table = next;
-            size_ctl = table.len() - (table.len() >> 2);
+            let (mut run_bit, mut last_run) = (high(first), first);
+            let mut p = next[first];
+            while p != NIL {
+                if high(p) != run_bit {
+                    run_bit = high(p);
+                    last_run = p;
+                }
+                p = next[p];
+            }
+            let (mut lo, mut hi) = if run_bit {
+                (NIL, last_run)
+            } else {
+                (last_run, NIL)
+            };
+            let mut p = first;
+            while p != last_run {
+                let following = next[p];
+                if high(p) {
+                    next[p] = hi;
+                    hi = p;
+                } else {
+                    next[p] = lo;
+                    lo = p;
+                }
+                p = following;
+            }
+            grown[b] = lo;
+            grown[b + n] = hi;
+        }
+        head = grown;
+        size_ctl = head.len() - (head.len() >> 2);
+    }
+    let mut order = Vec::with_capacity(count);
+    for &first in &head {
+        let mut p = first;
+        while p != NIL {
+            order.push(p);
+            p = next[p];
         }
     }
-    table.into_iter().flatten().collect()
+    order
 }
 
 /// The order `java.util.Properties.store` (Java 17) writes a properties map Spark filled from
@@ -280,6 +323,74 @@ pub fn prefixed_map_order(get_all: &[(String, String)], prefix: &str) -> Vec<(St
 mod tests {
     use super::*;
 
+    /// The simulation with each bin a vector (inserting at the front for Java's prepends):
+    /// slower, plainly Java's algorithm; the linked-list version must agree with it.
+    fn bins_as_vectors(keys: &[&str]) -> Vec<usize> {
+        let hashes: Vec<usize> = keys.iter().map(|k| spread(java_string_hash(k))).collect();
+        let mut table: Vec<Vec<usize>> = vec![Vec::new(); 16];
+        let mut size_ctl = 12usize;
+        let mut count = 0usize;
+        for (i, &h) in hashes.iter().enumerate() {
+            let n = table.len();
+            let bin = &mut table[h & (n - 1)];
+            if bin.iter().any(|&e| keys[e] == keys[i]) {
+                continue;
+            }
+            bin.push(i);
+            count += 1;
+            if count >= size_ctl {
+                let mut next: Vec<Vec<usize>> = vec![Vec::new(); n * 2];
+                for (b, bin) in table.iter().enumerate() {
+                    if bin.is_empty() {
+                        continue;
+                    }
+                    let high = |e: usize| hashes[e] & n != 0;
+                    let mut run_bit = high(bin[0]);
+                    let mut last_run = 0;
+                    for (j, &e) in bin.iter().enumerate().skip(1) {
+                        if high(e) != run_bit {
+                            run_bit = high(e);
+                            last_run = j;
+                        }
+                    }
+                    let (mut lo, mut hi) = if run_bit {
+                        (Vec::new(), bin[last_run..].to_vec())
+                    } else {
+                        (bin[last_run..].to_vec(), Vec::new())
+                    };
+                    for &e in &bin[..last_run] {
+                        if high(e) {
+                            hi.insert(0, e);
+                        } else {
+                            lo.insert(0, e);
+                        }
+                    }
+                    next[b] = lo;
+                    next[b + n] = hi;
+                }
+                table = next;
+                size_ctl = table.len() - (table.len() >> 2);
+            }
+        }
+        table.into_iter().flatten().collect()
+    }
+
+    #[test]
+    fn linked_bins_agree_with_vector_bins() {
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let keys = proptest::collection::vec("[a-z.]{0,12}", 0..200);
+        runner
+            .run(&keys, |keys| {
+                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                proptest::prop_assert_eq!(
+                    concurrent_hash_map_simulated(&keys),
+                    bins_as_vectors(&keys)
+                );
+                Ok(())
+            })
+            .unwrap();
+    }
+
     #[test]
     fn java_string_hashes() {
         assert_eq!(java_string_hash(""), 0);
@@ -292,6 +403,14 @@ mod tests {
                 .fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
         );
         assert_eq!(java_string_hash("é"), 233);
+        // The four-at-a-time ASCII path agrees with the unit-by-unit definition.
+        let by_units = |s: &str| {
+            s.encode_utf16()
+                .fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(i32::from(u)))
+        };
+        for s in ["abc", "abcd", "abcde", "spark.executor.extraJavaOptions=-XX:+UseG1GC ~~~"] {
+            assert_eq!(java_string_hash(s), by_units(s), "{s}");
+        }
         // Outside the BMP: two UTF-16 units (0xD83D, 0xDE00), as Java's String.hashCode.
         assert_eq!(java_string_hash("😀"), 0xD83D * 31 + 0xDE00);
         assert_eq!(java_string_hash("a😀"), (97 * 31 + 0xD83D) * 31 + 0xDE00);

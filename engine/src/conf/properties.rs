@@ -211,7 +211,8 @@ pub fn store<'a>(
         .into_iter()
         .map(|i| entries[i])
         .collect();
-    let mut out = String::new();
+    let size: usize = sorted.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(comment.len() + date_line.len() + 4 + size + size / 8);
     out.push('#');
     out.push_str(comment);
     out.push('\n');
@@ -229,26 +230,27 @@ pub fn store<'a>(
 
 /// `Properties.saveConvert` with `escUnicode = false` (the `Writer` variant Spark uses).
 fn escape_into(out: &mut String, s: &str, escape_space: bool) {
-    for (i, c) in s.chars().enumerate() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ' ' => {
-                if i == 0 || escape_space {
-                    out.push('\\');
-                }
-                out.push(' ');
-            }
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\x0c' => out.push_str("\\f"),
-            '=' | ':' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
+    // Every character escaped is ASCII: copy the runs between them whole.
+    let mut run_start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'\\' => "\\\\",
+            b' ' if i == 0 || escape_space => "\\ ",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\x0c' => "\\f",
+            b'=' => "\\=",
+            b':' => "\\:",
+            b'#' => "\\#",
+            b'!' => "\\!",
+            _ => continue,
+        };
+        out.push_str(&s[run_start..i]);
+        out.push_str(escaped);
+        run_start = i + 1;
     }
+    out.push_str(&s[run_start..]);
 }
 
 /// Parses `spark.properties` text back into sorted entries (used by tests to compare files as
@@ -309,6 +311,9 @@ mod tests {
         assert_eq!(text, "#c\n#d\nspark.master=k8s\\://https\\://h\\:443\n");
         let text = store("c", "d", [("a b", " x=y#")]);
         assert_eq!(text, "#c\n#d\na\\ b=\\ x\\=y\\#\n");
+        // Multi-byte characters beside escapes; a value's inner space stays as it is.
+        let text = store("c", "d", [("ké y", "é a\x0cb!")]);
+        assert_eq!(text, "#c\n#d\nké\\ y=é a\\fb\\!\n");
     }
 
     #[test]
