@@ -279,16 +279,16 @@ fn flat_hash_set_order(hashes: &[i32]) -> Vec<usize> {
 }
 
 /// The order in which `SparkConf.getAll` returns `entries` (the conf's entries, in the order
-/// they were set).
-pub(crate) fn get_all_order<'a>(entries: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+/// they were set), as positions in `entries`.
+pub(crate) fn get_all_order(entries: &[(&str, &str)]) -> Vec<usize> {
     let keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
-    let chm: Vec<(&str, &str)> = concurrent_hash_map_order(&keys)
-        .into_iter()
-        .map(|i| entries[i])
-        .collect();
+    let chm: Vec<usize> = concurrent_hash_map_order(&keys);
     let hashes: Vec<i32> = chm
         .iter()
-        .map(|(k, v)| product_hash(&[java_string_hash(k), java_string_hash(v)]))
+        .map(|&i| {
+            let (k, v) = entries[i];
+            product_hash(&[java_string_hash(k), java_string_hash(v)])
+        })
         .collect();
     flat_hash_set_order(&hashes)
         .into_iter()
@@ -296,27 +296,27 @@ pub(crate) fn get_all_order<'a>(entries: &[(&'a str, &'a str)]) -> Vec<(&'a str,
         .collect()
 }
 
-/// `SparkConf.getAll` of `conf`, owned.
-pub fn get_all(conf: &crate::SparkConf) -> Vec<(String, String)> {
+/// `SparkConf.getAll` of `conf`, borrowed from it.
+pub fn get_all(conf: &crate::SparkConf) -> Vec<(&str, &str)> {
     let entries: Vec<(&str, &str)> = conf.iter().collect();
     get_all_order(&entries)
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .map(|i| entries[i])
         .collect()
 }
 
 /// `conf.getAllWithPrefix(prefix).toMap` iterated, given `get_all` (the conf in `getAll`
 /// order): the entries under `prefix` (prefix removed) in the order Spark's code walks them.
-pub fn prefixed_map_order(get_all: &[(String, String)], prefix: &str) -> Vec<(String, String)> {
-    let in_get_all: Vec<(String, String)> = get_all
+pub fn prefixed_map_order(get_all: &[(&str, &str)], prefix: &str) -> Vec<(String, String)> {
+    let in_get_all: Vec<(&str, &str)> = get_all
         .iter()
-        .filter_map(|(k, v)| {
-            k.strip_prefix(prefix)
-                .map(|rest| (rest.to_owned(), v.clone()))
-        })
+        .filter_map(|(k, v)| k.strip_prefix(prefix).map(|rest| (rest, *v)))
         .collect();
     // Keys are unique: the conf is a map.
     immutable_order(in_get_all, |(k, _)| java_string_hash(k))
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -38,8 +38,8 @@ pub struct DriverConf<'a> {
     pub version: SparkVersion,
     /// `<app name>-<unique id>`, sanitised: the stem of every object name.
     pub resource_name_prefix: String,
-    /// The conf in the order `SparkConf.getAll` returns it.
-    get_all: Vec<(String, String)>,
+    /// `conf`'s entries in the order `SparkConf.getAll` returns them, as positions in `conf`.
+    get_all_order: Vec<usize>,
 }
 
 impl<'a> DriverConf<'a> {
@@ -52,14 +52,14 @@ impl<'a> DriverConf<'a> {
     ) -> Self {
         let resource_name_prefix =
             names::resource_name_prefix(conf.get_or(keys::APP_NAME, "spark"), &inputs.unique_id);
-        let get_all = crate::hash_order::get_all(&conf);
+        let get_all_order = crate::hash_order::get_all_order(&conf.iter().collect::<Vec<_>>());
         DriverConf {
             conf,
             app,
             inputs,
             version,
             resource_name_prefix,
-            get_all,
+            get_all_order,
         }
     }
 
@@ -81,7 +81,12 @@ impl<'a> DriverConf<'a> {
     /// Entries under `prefix`, keys without it (`parsePrefixedKeyValuePairs`), in the order
     /// Spark iterates them.
     pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
-        crate::hash_order::prefixed_map_order(&self.get_all, prefix)
+        let get_all: Vec<(&str, &str)> = self
+            .get_all_order
+            .iter()
+            .filter_map(|&i| self.conf.get_index(i))
+            .collect();
+        crate::hash_order::prefixed_map_order(&get_all, prefix)
     }
 
     /// The driver's labels: the user's `spark.kubernetes.driver.label.*` and Spark's preset
@@ -214,7 +219,7 @@ pub struct ExecutorConf<'a> {
     /// The conf files in the driver's `SPARK_CONF_DIR`, which executors get too.
     pub conf_files: &'a std::collections::BTreeMap<String, String>,
     /// The conf in the order `SparkConf.getAll` returns it.
-    pub get_all: &'a [(String, String)],
+    pub get_all: &'a [(&'a str, &'a str)],
 }
 
 impl ExecutorConf<'_> {

@@ -58,6 +58,13 @@ impl SparkConf {
         self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
+    /// The entry at position `index` in insertion order.
+    pub fn get_index(&self, index: usize) -> Option<(&str, &str)> {
+        self.entries
+            .get_index(index)
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.entries.len()
