@@ -84,6 +84,10 @@ pub mod template;
 pub mod uploads;
 pub mod validate;
 pub mod version;
+/// The fast reader of the YAML subset pod templates use. Public for the fuzz targets only: not
+/// part of the API.
+#[doc(hidden)]
+pub mod yaml_subset;
 
 pub use conf::SparkConf;
 pub use driver::DriverSpec;

@@ -38,12 +38,15 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
             MAX_TEMPLATE_BYTES >> 20
         )));
     }
-    let mut value: Value = serde_saphyr::from_str(text).map_err(|e| {
-        bad(format!(
-            "not a valid YAML pod template: {}",
-            first_line(&e.to_string())
-        ))
-    })?;
+    let mut value: Value = match crate::yaml_subset::parse(text) {
+        Some(v) => v,
+        None => serde_saphyr::from_str(text).map_err(|e| {
+            bad(format!(
+                "not a valid YAML pod template: {}",
+                first_line(&e.to_string())
+            ))
+        })?,
+    };
     if depth(&value) > MAX_DEPTH {
         return Err(bad(format!(
             "the pod template nests deeper than {MAX_DEPTH} levels"
