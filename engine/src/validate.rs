@@ -4,7 +4,6 @@
 //! Spark submits such objects and learns of the problem from a 422; spark-render refuses them
 //! up front, naming the object and the field.
 
-use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -238,15 +237,15 @@ pub fn warnings(objects: &[&Resource]) -> Vec<String> {
     for object in objects {
         let Resource::Pod(p) = *object else { continue };
         for c in p.spec.iter().flat_map(|s| &s.containers) {
-            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-            for e in c.env.iter().flatten() {
-                *seen.entry(e.name.as_str()).or_default() += 1;
-            }
-            for (name, n) in seen.into_iter().filter(|(_, n)| *n > 1) {
+            let mut names: Vec<&str> = c.env.iter().flatten().map(|e| e.name.as_str()).collect();
+            names.sort_unstable();
+            for run in names.chunk_by(|a, b| a == b).filter(|run| run.len() > 1) {
                 out.push(format!(
-                    "Pod/{} container {}: env {name} is set {n} times; the last one wins",
+                    "Pod/{} container {}: env {} is set {} times; the last one wins",
                     object.name(),
-                    c.name
+                    c.name,
+                    run[0],
+                    run.len()
                 ));
             }
         }
@@ -267,5 +266,36 @@ mod tests {
         assert!(!is_label_value(&"a".repeat(64)));
         assert!(is_qualified_name("example.com/app-id") && is_qualified_name("team"));
         assert!(!is_qualified_name("Example.com/x") && !is_qualified_name("a/b/c"));
+    }
+
+    #[test]
+    fn env_vars_set_twice_are_warned_about_once_each_in_name_order() {
+        use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodSpec};
+        let env = |name: &str| EnvVar {
+            name: name.into(),
+            ..EnvVar::default()
+        };
+        let pod = Resource::Pod(Pod {
+            metadata: ObjectMeta {
+                name: Some("p".into()),
+                ..ObjectMeta::default()
+            },
+            spec: Some(PodSpec {
+                containers: vec![Container {
+                    name: "c".into(),
+                    env: Some(["B", "A", "B", "C", "A", "B"].map(env).to_vec()),
+                    ..Container::default()
+                }],
+                ..PodSpec::default()
+            }),
+            ..Pod::default()
+        });
+        assert_eq!(
+            warnings(&[&pod]),
+            [
+                "Pod/p container c: env A is set 2 times; the last one wins",
+                "Pod/p container c: env B is set 3 times; the last one wins",
+            ]
+        );
     }
 }
