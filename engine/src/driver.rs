@@ -193,7 +193,7 @@ pub(crate) fn initial_pod(
             warnings.push(w);
         }
     }
-    let (pod, warning) = crate::template::select_spark_container(&template, container_name);
+    let (pod, warning) = crate::template::select_spark_container(template, container_name);
     if let Some(w) = warning {
         let w = format!("pod template {path}: {w}");
         if !warnings.contains(&w) {

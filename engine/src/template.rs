@@ -88,7 +88,7 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
     };
     let round_trip = serde_json::to_value(&pod).map_err(|e| bad(e.to_string()))?;
     let mut unknown_fields = Vec::new();
-    dropped_paths("", &value, &round_trip, &mut unknown_fields);
+    dropped_paths(&mut Vec::new(), &value, &round_trip, &mut unknown_fields);
     Ok(PodTemplate {
         pod,
         unknown_fields,
@@ -107,30 +107,58 @@ fn depth(v: &Value) -> usize {
     }
 }
 
-/// Paths present (and not null) in `original` but missing from `kept`.
-fn dropped_paths(path: &str, original: &Value, kept: &Value, out: &mut Vec<String>) {
+/// Paths present (and not null) in `original` but missing from `kept`. `path` holds the
+/// segments down to `original`; a path is only written out for a field that was dropped.
+fn dropped_paths<'a>(
+    path: &mut Vec<Segment<'a>>,
+    original: &'a Value,
+    kept: &Value,
+    out: &mut Vec<String>,
+) {
     match (original, kept) {
         (Value::Object(o), Value::Object(k)) => {
             for (key, v) in o {
-                let sub = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
+                path.push(Segment::Key(key));
                 match k.get(key) {
-                    Some(kv) => dropped_paths(&sub, v, kv, out),
-                    None if !v.is_null() && !is_empty_collection(v) => out.push(sub),
+                    Some(kv) => dropped_paths(path, v, kv, out),
+                    None if !v.is_null() && !is_empty_collection(v) => out.push(render(path)),
                     None => {}
                 }
+                path.pop();
             }
         }
         (Value::Array(o), Value::Array(k)) => {
             for (i, (ov, kv)) in o.iter().zip(k).enumerate() {
-                dropped_paths(&format!("{path}[{i}]"), ov, kv, out);
+                path.push(Segment::Index(i));
+                dropped_paths(path, ov, kv, out);
+                path.pop();
             }
         }
         _ => {}
     }
+}
+
+/// One step of a field path: a key (`spec`) or a list index (`[1]`).
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// `spec.containers[1].fooBar`
+fn render(path: &[Segment<'_>]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
 }
 
 fn is_empty_collection(v: &Value) -> bool {
@@ -142,10 +170,10 @@ fn is_empty_collection(v: &Value) -> bool {
 /// containers gives an empty Spark container. Returns a warning when the named container is
 /// not found.
 pub fn select_spark_container(
-    template: &PodTemplate,
+    template: PodTemplate,
     container_name: Option<&str>,
 ) -> (SparkPod, Option<String>) {
-    let mut pod = template.pod.clone();
+    let mut pod = template.pod;
     let containers = pod
         .spec
         .as_mut()
@@ -217,23 +245,34 @@ spec:
     }
 
     #[test]
+    fn unknown_fields_are_named_by_their_whole_path() {
+        let t = parse(
+            "spec:\n  containers:\n  - name: a\n  - name: b\n    fooBaz: {x: 1}\n    emptyOne: {}\n    nullOne:\n",
+            "k",
+            "t.yaml",
+        )
+        .unwrap();
+        assert_eq!(t.unknown_fields, ["spec.containers[1].fooBaz"]);
+    }
+
+    #[test]
     fn picks_the_named_container_else_the_first() {
         let t = parse(TEMPLATE, "k", "t.yaml").unwrap();
-        let (p, w) = select_spark_container(&t, Some("spark"));
+        let (p, w) = select_spark_container(t.clone(), Some("spark"));
         assert_eq!(p.container.name, "spark");
         assert_eq!(p.pod.spec.as_ref().unwrap().containers[0].name, "sidecar");
         assert!(w.is_none());
-        let (p, w) = select_spark_container(&t, Some("nope"));
+        let (p, w) = select_spark_container(t.clone(), Some("nope"));
         assert_eq!(p.container.name, "sidecar");
         assert!(w.is_some());
-        let (p, _) = select_spark_container(&t, None);
+        let (p, _) = select_spark_container(t.clone(), None);
         assert_eq!(p.container.name, "sidecar");
     }
 
     #[test]
     fn a_container_without_a_name_is_accepted() {
         let t = parse("spec:\n  containers:\n  - image: x\n", "k", "t.yaml").unwrap();
-        let (p, _) = select_spark_container(&t, None);
+        let (p, _) = select_spark_container(t.clone(), None);
         assert_eq!(p.container.name, "");
         assert_eq!(p.container.image.as_deref(), Some("x"));
     }

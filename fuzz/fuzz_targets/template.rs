@@ -18,7 +18,7 @@ fuzz_target!(|text: &str| {
     let mut names: Vec<Option<&str>> = vec![None, Some("spark-kubernetes-driver"), Some("")];
     names.extend(containers.iter().map(|n| Some(n.as_str())));
     for name in names {
-        let (spark_pod, warning) = template::select_spark_container(&parsed, name);
+        let (spark_pod, warning) = template::select_spark_container(parsed.clone(), name);
         let rest = spark_pod
             .pod
             .spec
