@@ -129,7 +129,7 @@ pub fn build(
             objects.push(Resource::StatefulSet(stateful_set(
                 pod,
                 resources,
-                &conf,
+                conf,
                 &app_id,
                 driver_pod.as_ref(),
             )?));
@@ -172,7 +172,7 @@ pub fn build(
         .unwrap_or(false)
     {
         objects.push(Resource::ConfigMap(executor_config_map(
-            &conf,
+            conf,
             &app_id,
             inputs,
             driver_pod.as_ref(),
@@ -196,7 +196,7 @@ pub fn build(
                 (o.clone(), step)
             })
             .collect();
-        explanations.extend(crate::driver::explain_objects(&made, &conf));
+        explanations.extend(crate::driver::explain_objects(&made, conf));
         for object in objects.iter().filter(|o| matches!(o, Resource::Pod(_))) {
             explanations.push(FieldSource {
                 object: format!("Pod/{}", object.name()),
@@ -349,7 +349,7 @@ fn build_pod(
     let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
     let steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
-        Box::new(ExecutorCredentialsStep::new(&conf.conf)),
+        Box::new(ExecutorCredentialsStep::new(conf.conf)),
         Box::new(MountSecretsStep::new(
             conf.prefixed(keys::EXECUTOR_SECRETS_PREFIX),
         )),
@@ -369,9 +369,9 @@ fn build_pod(
                 .get_bool(USE_LEGACY_PVC_ACCESS_MODE)?
                 .unwrap_or(true),
         )),
-        Box::new(HadoopConfExecutorStep::new(&conf.conf)),
+        Box::new(HadoopConfExecutorStep::new(conf.conf)),
         Box::new(LocalDirsStep::new(
-            &conf.conf,
+            conf.conf,
             conf.driver_local_dirs.as_deref(),
             &default_dir,
         )?),
@@ -396,7 +396,7 @@ fn build_pod(
                     field,
                     &ExplainContext {
                         fields,
-                        conf: &conf.conf,
+                        conf: conf.conf,
                     },
                 )
             });

@@ -408,7 +408,12 @@ mod tests {
             s.encode_utf16()
                 .fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(i32::from(u)))
         };
-        for s in ["abc", "abcd", "abcde", "spark.executor.extraJavaOptions=-XX:+UseG1GC ~~~"] {
+        for s in [
+            "abc",
+            "abcd",
+            "abcde",
+            "spark.executor.extraJavaOptions=-XX:+UseG1GC ~~~",
+        ] {
             assert_eq!(java_string_hash(s), by_units(s), "{s}");
         }
         // Outside the BMP: two UTF-16 units (0xD83D, 0xDE00), as Java's String.hashCode.

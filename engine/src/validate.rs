@@ -4,7 +4,6 @@
 //! Spark submits such objects and learns of the problem from a 422; spark-render refuses them
 //! up front, naming the object and the field.
 
-
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
