@@ -447,7 +447,7 @@ impl FeatureStep for BasicDriverStep {
             &mut meta.annotations,
             self.annotations
                 .iter()
-                .map(|(k, v)| (k.clone(), substitute_ids(v, &self.app_id, ""))),
+                .map(|(k, v)| (k.clone(), substitute_ids(v, &self.app_id, "").into_owned())),
         );
         let spec = p.spec_mut();
         spec.restart_policy = Some("Never".into());
@@ -482,8 +482,16 @@ impl FeatureStep for BasicDriverStep {
 }
 
 /// `Utils.substituteAppNExecIds`: replaces `{{APP_ID}}` and `{{EXECUTOR_ID}}`.
-pub fn substitute_ids(value: &str, app_id: &str, executor_id: &str) -> String {
+pub fn substitute_ids<'a>(
+    value: &'a str,
+    app_id: &str,
+    executor_id: &str,
+) -> std::borrow::Cow<'a, str> {
+    if !value.contains("{{") {
+        return value.into();
+    }
     value
         .replace("{{APP_ID}}", app_id)
         .replace("{{EXECUTOR_ID}}", executor_id)
+        .into()
 }

@@ -259,7 +259,12 @@ impl BasicExecutorStep {
     fn annotation_values(&self, app_id: &str, executor_id: &str) -> Vec<(String, String)> {
         self.annotations
             .iter()
-            .map(|(k, v)| (k.clone(), substitute_ids(v, app_id, executor_id)))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    substitute_ids(v, app_id, executor_id).into_owned(),
+                )
+            })
             .collect()
     }
 }
@@ -362,12 +367,21 @@ pub fn is_executor_startup_conf(key: &str) -> bool {
 pub fn split_command_string(s: &str) -> Vec<String> {
     if !s.contains(['"', '\'']) {
         // Without quotes, only white space separates words. The separators are ASCII, so
-        // splitting the UTF-8 bytes keeps every other character whole.
-        return s
-            .split(is_space)
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect();
+        // splitting at their bytes keeps every other character whole.
+        let mut words = Vec::new();
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            if matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+                if start < i {
+                    words.push(s[start..i].to_owned());
+                }
+                start = i + 1;
+            }
+        }
+        if start < s.len() {
+            words.push(s[start..].to_owned());
+        }
+        return words;
     }
     split_quoted(s)
 }
