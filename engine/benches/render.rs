@@ -22,6 +22,12 @@ use spark_render_engine::{
 
 mod common;
 
+/// The allocator of the `spark-render` binary, so the figures are the CLI's;
+/// `RUSTFLAGS="--cfg system_alloc"` measures with the system allocator instead.
+#[cfg(not(system_alloc))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
