@@ -17,18 +17,36 @@
 pub fn java_string_hash(s: &str) -> i32 {
     let step = |h: i32, unit: u16| h.wrapping_mul(31).wrapping_add(i32::from(unit));
     if s.is_ascii() {
-        // An ASCII byte is its own UTF-16 unit. Four at a time: h·31⁴ + b₀·31³ + b₁·31² +
-        // b₂·31 + b₃ (wrapping), which breaks the chain of dependent multiplications.
+        // An ASCII byte is its own UTF-16 unit. Eight at a time: h·31⁸ + Σ bⱼ·31⁷⁻ʲ
+        // (wrapping), which breaks the chain of dependent multiplications.
+        const fn power_of_31(n: u32) -> i32 {
+            let mut p = 1i32;
+            let mut i = 0;
+            while i < n {
+                p = p.wrapping_mul(31);
+                i += 1;
+            }
+            p
+        }
+        const POWERS: [i32; 8] = [
+            power_of_31(7),
+            power_of_31(6),
+            power_of_31(5),
+            power_of_31(4),
+            power_of_31(3),
+            power_of_31(2),
+            power_of_31(1),
+            power_of_31(0),
+        ];
+        const POWER_8: i32 = power_of_31(8);
         let bytes = s.as_bytes();
-        let chunks = bytes.chunks_exact(4);
+        let chunks = bytes.chunks_exact(8);
         let tail = chunks.remainder();
-        let h = chunks.fold(0i32, |h, c| {
-            let [b0, b1, b2, b3] = [c[0], c[1], c[2], c[3]].map(i32::from);
-            h.wrapping_mul(923_521)
-                .wrapping_add(b0.wrapping_mul(29_791))
-                .wrapping_add(b1.wrapping_mul(961))
-                .wrapping_add(b2.wrapping_mul(31))
-                .wrapping_add(b3)
+        let h = chunks.fold(0i32, |h, chunk| {
+            let sum = chunk.iter().zip(POWERS).fold(0i32, |acc, (&b, p)| {
+                acc.wrapping_add(i32::from(b).wrapping_mul(p))
+            });
+            h.wrapping_mul(POWER_8).wrapping_add(sum)
         });
         tail.iter().fold(h, |h, &b| step(h, u16::from(b)))
     } else {
@@ -116,17 +134,17 @@ pub fn immutable_order<T>(items: Vec<T>, hash: impl Fn(&T) -> i32) -> Vec<T> {
     keyed.into_iter().map(|(_, _, t)| t).collect()
 }
 
-/// Java `ConcurrentHashMap` iteration order for a map filled with `keys` (in that order):
-/// by bucket, the table sized as it grows with the number of entries.
-fn concurrent_hash_map_order(keys: &[&str]) -> Vec<usize> {
+/// Java `ConcurrentHashMap` iteration order for a map filled with keys whose `String.hashCode`s
+/// are `key_hashes` (in that order): by bucket, the table sized as it grows with the entries.
+fn concurrent_hash_map_order(key_hashes: &[i32]) -> Vec<usize> {
     let mut n: usize = 16;
-    while keys.len() >= n - (n >> 2) {
+    while key_hashes.len() >= n - (n >> 2) {
         n <<= 1;
     }
-    let mut order: Vec<(usize, usize)> = keys
+    let mut order: Vec<(usize, usize)> = key_hashes
         .iter()
         .enumerate()
-        .map(|(i, k)| (spread(java_string_hash(k)) & (n - 1), i))
+        .map(|(i, &h)| (spread(h) & (n - 1), i))
         .collect();
     order.sort_unstable();
     order.into_iter().map(|(_, i)| i).collect()
@@ -281,14 +299,11 @@ fn flat_hash_set_order(hashes: &[i32]) -> Vec<usize> {
 /// The order in which `SparkConf.getAll` returns `entries` (the conf's entries, in the order
 /// they were set), as positions in `entries`.
 pub(crate) fn get_all_order(entries: &[(&str, &str)]) -> Vec<usize> {
-    let keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
-    let chm: Vec<usize> = concurrent_hash_map_order(&keys);
+    let key_hashes: Vec<i32> = entries.iter().map(|(k, _)| java_string_hash(k)).collect();
+    let chm: Vec<usize> = concurrent_hash_map_order(&key_hashes);
     let hashes: Vec<i32> = chm
         .iter()
-        .map(|&i| {
-            let (k, v) = entries[i];
-            product_hash(&[java_string_hash(k), java_string_hash(v)])
-        })
+        .map(|&i| product_hash(&[key_hashes[i], java_string_hash(entries[i].1)]))
         .collect();
     flat_hash_set_order(&hashes)
         .into_iter()
