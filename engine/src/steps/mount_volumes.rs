@@ -5,6 +5,7 @@
 //! Spark collects the volumes into Scala sets, so their order (and the index `i` in on-demand
 //! claim names `...-pvc-<i>`) follows Scala's hash order; [`crate::hash_order`] reproduces it.
 
+use foldhash::fast::FixedState;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
@@ -106,13 +107,13 @@ impl VolumeSpec {
 /// order. `properties` are the entries under the prefix (prefix removed) in the order Spark's
 /// map iterates them.
 pub fn parse_volumes(properties: &[(String, String)], prefix: &str) -> Result<Vec<VolumeSpec>> {
-    let index: std::collections::HashMap<&str, &str> = properties
+    let index: std::collections::HashMap<&str, &str, FixedState> = properties
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let get = |key: &str| index.get(key).copied();
     let mut pairs: Vec<(String, String)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashSet::with_hasher(FixedState::default());
     for (key, _) in properties {
         let mut parts = key.split('.');
         if let (Some(t), Some(n)) = (parts.next(), parts.next()) {
@@ -202,7 +203,7 @@ pub fn parse_volumes(properties: &[(String, String)], prefix: &str) -> Result<Ve
         });
     }
     let specs = immutable_order(specs, VolumeSpec::scala_hash);
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashSet::with_hasher(FixedState::default());
     let mut duplicates: Vec<String> = Vec::new();
     for spec in &specs {
         if !seen.insert(spec.mount_path.as_str()) {
