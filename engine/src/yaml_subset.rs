@@ -23,9 +23,10 @@
 //! empty scalar are null; the YAML 1.1 booleans (`true`, `false`, `yes`, `no`, `on`, `off`,
 //! `y`, `n`, in any case) are booleans; canonical decimal integers (`0`, `42`, `-7`) are `u64`
 //! (`i64` when negative); canonical decimals with a fraction (`1.5`, `-0.25`) are `f64`;
-//! and a scalar that no number rule can read is a string. Other number-like spellings
-//! (leading zeros, `+`, `_`, exponents, `0x`/`0o`/`0b`, `.inf`, `.nan`, `inf`, integers
-//! beyond 64 bits) give `None`.
+//! and a scalar that no number rule can read is a string (any other word, including `inf`
+//! and `nan`, which serde-saphyr keeps as strings). Other number-like spellings (leading
+//! zeros, `+`, `_`, exponents, `0x`/`0o`/`0b`, `.inf`, `.nan`, `-inf`, integers beyond 64
+//! bits) give `None`.
 //!
 //! Also `None`: anchors, aliases, tags, block scalars (`|`, `>`), scalars or flow collections
 //! over several lines, tabs, carriage returns and other control characters, byte order
@@ -64,29 +65,38 @@ pub fn parse(text: &str) -> Option<Value> {
         return None;
     }
     let mut parser = Parser {
-        lines: content_lines(text)?,
-        pos: 0,
+        text,
+        cursor: 0,
+        current: None,
+        seen_content: false,
+        document_start: false,
+        comments: 0,
+        comment_run: 0,
         nodes: 0,
+        failed: false,
     };
     parser.document()
 }
 
-/// Whether `text` is free of the characters the subset leaves to serde-saphyr: tabs,
-/// carriage returns and the other control characters, NEL, the Unicode line and paragraph
-/// separators, byte order marks and the non-characters U+FFFE and U+FFFF.
+/// Whether `text` is free of the characters the subset leaves to serde-saphyr: the control
+/// characters other than the line feed (tabs and carriage returns included), NEL and the
+/// other C1 controls, the Unicode line and paragraph separators, byte order marks, and the
+/// non-characters U+FFFE and U+FFFF.
 fn clean(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if bytes.iter().any(|&b| (b < 0x20 && b != b'\n') || b == 0x7f) {
-        return false;
-    }
-    bytes.is_ascii()
-        || !text.chars().any(|c| {
-            matches!(
-                c,
-                '\u{80}'
-                    ..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
-            )
+    // Whole chunks without an early exit inside, so that the check runs on vectors.
+    let control = bytes.chunks(64).any(|chunk| {
+        chunk.iter().fold(false, |found, &c| {
+            found | ((c < 0x20) & (c != b'\n')) | (c == 0x7f)
         })
+    });
+    let unusual = |c: char| {
+        matches!(
+            c,
+            '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}'
+        ) || matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    !control && (text.is_ascii() || !text.chars().any(unusual))
 }
 
 /// A line with content: its indentation (in spaces) and the text after it.
@@ -96,65 +106,111 @@ struct Line<'a> {
     text: &'a str,
 }
 
-/// The lines of `text` that hold content, without blank lines, comment lines and a leading
-/// `---`; `None` for other document markers and for the comment runs serde-saphyr refuses.
-fn content_lines(text: &str) -> Option<Vec<Line<'_>>> {
-    let mut lines = Vec::with_capacity(text.len() / 24 + 1);
-    let mut comments = 0usize;
-    let mut run = 0usize;
-    let mut document_start = false;
-    for raw in text.split('\n') {
-        let content = raw.trim_start_matches(' ');
-        if content.is_empty() {
-            continue;
-        }
-        if content.starts_with('#') {
-            comments += 1;
-            if comments > MAX_COMMENTS {
-                return None;
+/// The parser's state: the text, the line it is at, and the counts its budgets limit.
+struct Parser<'a> {
+    text: &'a str,
+    /// Where the first line not read yet starts.
+    cursor: usize,
+    /// The content line read but not consumed yet.
+    current: Option<Line<'a>>,
+    /// Whether a content line has been read.
+    seen_content: bool,
+    /// Whether the document's `---` line has been read.
+    document_start: bool,
+    /// Comment lines read so far.
+    comments: usize,
+    /// Comment lines read since the last content line.
+    comment_run: usize,
+    /// Nodes made so far.
+    nodes: usize,
+    /// Whether a line outside the subset was read (the parse then fails whatever was made).
+    failed: bool,
+}
+
+impl<'a> Parser<'a> {
+    /// The current content line, reading lines as needed; `None` at the end of the text, and
+    /// when a line read is outside the subset (which [`Parser::failed`] then records).
+    fn peek(&mut self) -> Option<Line<'a>> {
+        if self.current.is_none() && !self.failed {
+            match self.read_line() {
+                Some(line) => self.current = line,
+                None => self.failed = true,
             }
-            if !lines.is_empty() {
-                run += 1;
-                if run > MAX_COMMENT_RUN {
+        }
+        self.current
+    }
+
+    /// Consumes the current line.
+    fn advance(&mut self) {
+        self.current = None;
+    }
+
+    /// Reads up to the next line that holds content, skipping blank lines, comment lines and a
+    /// leading `---`. `None` for other document markers and for the comment runs serde-saphyr
+    /// refuses.
+    fn read_line(&mut self) -> Option<Option<Line<'a>>> {
+        let text = self.text;
+        let b = text.as_bytes();
+        while self.cursor < b.len() {
+            let start = self.cursor;
+            let mut at = start;
+            while b.get(at) == Some(&b' ') {
+                at += 1;
+            }
+            let indent = at - start;
+            let end = find_newline(b.get(at..)?).map_or(b.len(), |n| at + n);
+            self.cursor = end + 1;
+            let content = text.get(at..end)?;
+            match content.as_bytes().first() {
+                None => continue,
+                Some(b'#') => {
+                    self.comments += 1;
+                    if self.comments > MAX_COMMENTS {
+                        return None;
+                    }
+                    if self.seen_content {
+                        self.comment_run += 1;
+                        if self.comment_run > MAX_COMMENT_RUN {
+                            return None;
+                        }
+                    }
+                    continue;
+                }
+                Some(b'-' | b'.')
+                    if indent == 0
+                        && (content.starts_with("---") || content.starts_with("...")) =>
+                {
+                    if !self.seen_content
+                        && !self.document_start
+                        && trim_end_spaces(content) == "---"
+                    {
+                        self.document_start = true;
+                        continue;
+                    }
                     return None;
                 }
+                Some(_) => {}
             }
-            continue;
+            self.seen_content = true;
+            self.comment_run = 0;
+            return Some(Some(Line {
+                indent,
+                text: content,
+            }));
         }
-        if raw.starts_with("---") || raw.starts_with("...") {
-            if lines.is_empty() && !document_start && raw.trim_end_matches(' ') == "---" {
-                document_start = true;
-                continue;
-            }
-            return None;
-        }
-        run = 0;
-        lines.push(Line {
-            indent: raw.len() - content.len(),
-            text: content,
-        });
+        Some(None)
     }
-    Some(lines)
-}
 
-/// The parser's state: the content lines, the next one to read, and the nodes made so far.
-struct Parser<'a> {
-    lines: Vec<Line<'a>>,
-    pos: usize,
-    nodes: usize,
-}
-
-impl Parser<'_> {
     /// The document: a block collection, or a flow collection on one line.
     fn document(&mut self) -> Option<Value> {
-        let first = *self.lines.first()?;
+        let first = self.peek()?;
         let value = if first.text.starts_with(['[', '{']) {
-            self.pos = 1;
+            self.advance();
             self.inline(first.text, 1)?
         } else {
             self.block(first.indent, 1)?
         };
-        (self.pos == self.lines.len()).then_some(value)
+        (self.peek().is_none() && !self.failed).then_some(value)
     }
 
     /// Counts one node, failing beyond the budget.
@@ -170,7 +226,7 @@ impl Parser<'_> {
             return None;
         }
         self.node()?;
-        if is_seq_entry(self.lines.get(self.pos)?.text) {
+        if is_seq_entry(self.peek()?.text) {
             self.seq(indent, depth)
         } else {
             self.map(indent, depth)
@@ -180,7 +236,7 @@ impl Parser<'_> {
     /// A block sequence: the `- ` entries at column `indent`.
     fn seq(&mut self, indent: usize, depth: usize) -> Option<Value> {
         let mut items = Vec::new();
-        while let Some(&line) = self.lines.get(self.pos) {
+        while let Some(line) = self.peek() {
             if line.indent != indent || !is_seq_entry(line.text) {
                 if line.indent > indent {
                     return None;
@@ -188,23 +244,22 @@ impl Parser<'_> {
                 break;
             }
             let after_dash = line.text.strip_prefix('-')?;
-            let rest = after_dash.trim_start_matches(' ');
+            let rest = trim_start_spaces(after_dash);
             if rest.is_empty() || rest.starts_with('#') {
-                self.pos += 1;
+                self.advance();
                 items.push(self.nested(indent, depth, false)?);
             } else if is_seq_entry(rest) || looks_like_key(rest) {
                 // A collection starting on the entry's line: read the rest of the line as a
                 // line of its own, at the column where it starts.
                 let column = indent + line.text.len() - rest.len();
-                let slot = self.lines.get_mut(self.pos)?;
-                *slot = Line {
+                self.current = Some(Line {
                     indent: column,
                     text: rest,
-                };
+                });
                 items.push(self.block(column, depth + 1)?);
             } else {
+                self.advance();
                 items.push(self.inline(rest, depth + 1)?);
-                self.pos += 1;
             }
         }
         Some(Value::Array(items))
@@ -213,7 +268,7 @@ impl Parser<'_> {
     /// A block mapping: the `key: value` entries at column `indent`.
     fn map(&mut self, indent: usize, depth: usize) -> Option<Value> {
         let mut map = Map::new();
-        while let Some(&line) = self.lines.get(self.pos) {
+        while let Some(line) = self.peek() {
             if line.indent != indent {
                 if line.indent > indent {
                     return None;
@@ -222,14 +277,12 @@ impl Parser<'_> {
             }
             let (key, rest) = block_key(line.text)?;
             self.node()?;
-            let rest = rest.trim_start_matches(' ');
+            let rest = trim_start_spaces(rest);
+            self.advance();
             let value = if rest.is_empty() || rest.starts_with('#') {
-                self.pos += 1;
                 self.nested(indent, depth, true)?
             } else {
-                let value = self.inline(rest, depth + 1)?;
-                self.pos += 1;
-                value
+                self.inline(rest, depth + 1)?
             };
             if map.insert(key, value).is_some() {
                 return None;
@@ -242,7 +295,7 @@ impl Parser<'_> {
     /// block on the following, more indented lines (or, after a key, a sequence at the key's
     /// own column), else null.
     fn nested(&mut self, indent: usize, depth: usize, after_key: bool) -> Option<Value> {
-        match self.lines.get(self.pos) {
+        match self.peek() {
             Some(next)
                 if next.indent > indent
                     || (after_key && next.indent == indent && is_seq_entry(next.text)) =>
@@ -274,7 +327,7 @@ impl Parser<'_> {
             _ => {
                 let len = plain(text, false)?;
                 self.node()?;
-                (scalar(text.get(..len)?.trim_end_matches(' '))?, len)
+                (scalar(trim_end_spaces(text.get(..len)?))?, len)
             }
         };
         ends_line(text.get(end..)?).then_some(value)
@@ -356,7 +409,7 @@ impl Parser<'_> {
                 let len = plain(rest, true)?;
                 *at += len;
                 self.node()?;
-                scalar(rest.get(..len)?.trim_end_matches(' '))
+                scalar(trim_end_spaces(rest.get(..len)?))
             }
         }
     }
@@ -421,20 +474,17 @@ fn block_key(text: &str) -> Option<(String, &str)> {
             if !plain_start(b) {
                 return None;
             }
-            let mut prev = 0;
             let mut i = 0;
             let end = loop {
-                let c = *b.get(i)?;
-                match c {
+                i = next_special(b, i)?;
+                match b.get(i)? {
                     b':' if matches!(b.get(i + 1), None | Some(b' ')) => break i,
-                    b'#' if prev == b' ' => return None,
-                    b',' | b'[' | b']' | b'{' | b'}' => return None,
-                    _ => {}
+                    b':' => i += 1,
+                    b'#' if b.get(i.wrapping_sub(1)) != Some(&b' ') => i += 1,
+                    _ => return None,
                 }
-                prev = c;
-                i += 1;
             };
-            if prev == b' ' {
+            if b.get(end.wrapping_sub(1)) == Some(&b' ') {
                 return None;
             }
             (text.get(..end)?.to_owned(), end)
@@ -451,6 +501,25 @@ fn block_key(text: &str) -> Option<(String, &str)> {
 /// null, a boolean or a number) even when plain.
 fn is_string_key(key: &str) -> bool {
     key != "<<" && matches!(scalar_kind(key), Some(Kind::Str))
+}
+
+/// The bytes that can end or interrupt a plain scalar or key: `:`, `#`, `,` and the brackets.
+static SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = matches!(i as u8, b':' | b'#' | b',' | b'[' | b']' | b'{' | b'}');
+        i += 1;
+    }
+    table
+};
+
+/// The position of the first of `b`'s [`SPECIAL`] bytes at or after `from`.
+fn next_special(b: &[u8], from: usize) -> Option<usize> {
+    let rest = b.get(from..)?;
+    rest.iter()
+        .position(|&c| SPECIAL[usize::from(c)])
+        .map(|i| from + i)
 }
 
 /// Whether `b` can start a plain scalar of the subset: not empty, not a space, not an
@@ -478,22 +547,22 @@ fn plain(text: &str, flow: bool) -> Option<usize> {
     if !plain_start(b) {
         return None;
     }
-    let mut prev = 0;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b':' => match b.get(i + 1) {
-                Some(b' ') if flow => return Some(i),
+    let mut i = 0;
+    while let Some(at) = next_special(b, i) {
+        i = at + 1;
+        match b.get(at)? {
+            b':' => match b.get(at + 1) {
+                Some(b' ') if flow => return Some(at),
                 None | Some(b' ') => return None,
                 Some(b',' | b'[' | b']' | b'{' | b'}') if flow => return None,
                 _ => {}
             },
             b'#' if flow => return None,
             // The comment's separating space is not part of the scalar.
-            b'#' if prev == b' ' => return Some(i - 1),
-            b',' | b'[' | b']' | b'{' | b'}' if flow => return Some(i),
+            b'#' if b.get(at.wrapping_sub(1)) == Some(&b' ') => return Some(at - 1),
+            b',' | b'[' | b']' | b'{' | b'}' if flow => return Some(at),
             _ => {}
         }
-        prev = c;
     }
     (!flow).then_some(b.len())
 }
@@ -553,8 +622,43 @@ fn escape(b: &[u8]) -> Option<(char, usize)> {
 
 /// Whether `tail`, what follows a node on its line, is blank or a comment.
 fn ends_line(tail: &str) -> bool {
-    let rest = tail.trim_start_matches(' ');
+    let rest = trim_start_spaces(tail);
     rest.is_empty() || (rest.starts_with('#') && rest.len() < tail.len())
+}
+
+/// The position of the first line feed in `b`, found eight bytes at a time.
+fn find_newline(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const LINE_FEEDS: u64 = ONES * b'\n' as u64;
+    let mut chunks = b.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        // Line feeds become zero bytes; the lowest byte whose high bit the subtraction sets
+        // (and the byte did not have) is the first zero byte.
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ LINE_FEEDS;
+        let zeros = word.wrapping_sub(ONES) & !word & (ONES << 7);
+        if zeros != 0 {
+            return Some(offset + zeros.trailing_zeros() as usize / 8);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == b'\n')
+        .map(|n| offset + n)
+}
+
+/// `s` without its leading spaces.
+fn trim_start_spaces(s: &str) -> &str {
+    let n = s.bytes().take_while(|&c| c == b' ').count();
+    s.get(n..).unwrap_or(s)
+}
+
+/// `s` without its trailing spaces.
+fn trim_end_spaces(s: &str) -> &str {
+    let n = s.bytes().rev().take_while(|&c| c == b' ').count();
+    s.get(..s.len() - n).unwrap_or(s)
 }
 
 /// Moves `*at` past spaces.
@@ -590,23 +694,33 @@ fn scalar(s: &str) -> Option<Value> {
 /// How serde-saphyr types the plain scalar `s` (without surrounding spaces), when that is
 /// certain; see the [module documentation](self).
 fn scalar_kind(s: &str) -> Option<Kind> {
-    if matches!(s, "" | "~" | "null" | "Null" | "NULL") {
+    let Some(&first) = s.as_bytes().first() else {
         return Some(Kind::Null);
+    };
+    // The null and boolean words are at most five characters long.
+    if s.len() <= 5
+        && matches!(
+            first,
+            b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'y' | b'Y' | b'o' | b'O'
+        )
+    {
+        if matches!(s, "~" | "null" | "Null" | "NULL") {
+            return Some(Kind::Null);
+        }
+        if let Some(b) = yaml11_bool(s) {
+            return Some(Kind::Bool(b));
+        }
     }
-    if let Some(b) = yaml11_bool(s) {
-        return Some(Kind::Bool(b));
+    // Other words are strings: numbers start with a digit, a sign or a dot, except the
+    // spellings `inf`, `infinity` and `nan` (any case) of Rust's float syntax, which
+    // serde-saphyr uses, and those are not finite, so serde-saphyr keeps them as strings.
+    if first.is_ascii_alphabetic() {
+        return Some(Kind::Str);
     }
-    // A character no number can contain makes a string. Numbers are spelled with digits,
-    // signs, `.`, `_`, `e`, the radix prefixes `0x` `0o` `0b` and hexadecimal digits, and
-    // the words `inf`, `infinity` and `nan` (any case); `null`-like and boolean words were
-    // handled above.
-    if !s.bytes().all(|c| {
-        c.is_ascii_digit()
-            || matches!(
-                c.to_ascii_lowercase(),
-                b'a'..=b'f' | b'i' | b'n' | b'o' | b't' | b'x' | b'y' | b'+' | b'-' | b'.' | b'_'
-            )
-    }) {
+    // So does a character no number can contain. Numbers are spelled with digits, signs,
+    // `.`, `_`, `e`, the radix prefixes `0x` `0o` `0b` and hexadecimal digits, and the words
+    // above.
+    if !s.bytes().all(|c| NUMERIC[usize::from(c)]) {
         return Some(Kind::Str);
     }
     let (negative, body) = match s.strip_prefix('-') {
@@ -648,6 +762,20 @@ fn scalar_kind(s: &str) -> Option<Kind> {
     }
     Some(Kind::Str)
 }
+
+/// The bytes that can appear in a number's spelling (see [`scalar_kind`]).
+static NUMERIC: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = matches!(
+            (i as u8).to_ascii_lowercase(),
+            b'0'..=b'9' | b'a'..=b'f' | b'i' | b'n' | b'o' | b't' | b'x' | b'y' | b'+' | b'-' | b'.' | b'_'
+        );
+        i += 1;
+    }
+    table
+};
 
 /// The YAML 1.1 booleans serde-saphyr accepts by default, in any case.
 fn yaml11_bool(s: &str) -> Option<bool> {
@@ -728,7 +856,7 @@ mod tests {
 
     #[test]
     fn empty_values_are_null() {
-        let v = fast("a:\nb: # nothing\nc:\n  d:\ne: ~\n- \n".trim_end_matches("- \n"));
+        let v = fast("a:\nb: # nothing\nc:\n  d:\ne: ~\n");
         assert_eq!(
             v,
             json!({"a": null, "b": null, "c": {"d": null}, "e": null})
@@ -752,7 +880,7 @@ mod tests {
         assert_eq!(v["a"], "it's");
         assert_eq!(v["b"], "q \" \\ / \n \t \r é");
         assert_eq!(v["f"], "1");
-        fast("\"quoted key\": 1\n'single': 2\n- ".trim_end_matches("- "));
+        fast("\"quoted key\": 1\n'single': 2\n");
         fast("- \"a\": 1\n  b: 2\n- 'x'\n");
         fast("a: \"x\"   # c\n");
     }
@@ -790,6 +918,7 @@ mod tests {
             ("n", json!(false)),
             ("~", json!(null)),
             ("null", json!(null)),
+            ("Null", json!(null)),
             ("NULL", json!(null)),
             ("nULL", json!("nULL")),
             ("50m", json!("50m")),
@@ -806,6 +935,10 @@ mod tests {
             ("x y  z", json!("x y  z")),
             ("é\u{a0}", json!("é\u{a0}")),
             ("=", json!("=")),
+            ("inf", json!("inf")),
+            ("NaN", json!("NaN")),
+            ("Infinity", json!("Infinity")),
+            ("x1", json!("x1")),
             ("$HOME", json!("$HOME")),
         ] {
             let v = fast(&format!("k: {text}\n"));
@@ -834,9 +967,8 @@ mod tests {
             "-.inf",
             ".nan",
             "-.NaN",
-            "inf",
-            "nan",
-            "Infinity",
+            "-inf",
+            "+nan",
             "1__0",
             "18446744073709551616",
             "-9223372036854775809",
@@ -1027,6 +1159,11 @@ mod tests {
         "on",
         "~",
         "null",
+        "Null",
+        "NULL",
+        "TRUE",
+        "Off",
+        "Y",
         "",
         "10.0.0.10",
         "a:b",
