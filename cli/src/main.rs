@@ -20,11 +20,6 @@ use spark_render_engine::{manifest, render_all, render_driver, RenderRequest, Su
 use crate::args::{Cli, Command, DriverArgs, ExecutorOptions, OutputFormat};
 use crate::errors::{CliError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE};
 
-/// Rendering allocates many small, short-lived strings: mimalloc serves them faster than the
-/// system allocator (see bench/README.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -22,9 +22,10 @@ use spark_render_engine::{
 
 mod common;
 
-/// The allocator of the `spark-render` binary, so the figures are the CLI's;
-/// `RUSTFLAGS="--cfg system_alloc"` measures with the system allocator instead.
-#[cfg(not(system_alloc))]
+/// The system allocator by default, as the `spark-render` binary uses;
+/// `RUSTFLAGS="--cfg bench_mimalloc"` measures with mimalloc, which an application embedding
+/// the engine may choose (a render makes many small strings).
+#[cfg(bench_mimalloc)]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
