@@ -1,11 +1,11 @@
 //! A fast reader for the plain subset of YAML that pod templates are written in.
 //!
-//! [`parse`] turns such text into a [`Value`] an order of magnitude faster than a full YAML
-//! parser, and answers only when it is sure: `Some(value)` is exactly what
-//! `serde_saphyr::from_str::<serde_json::Value>` returns for the same text (the same maps,
-//! keys, strings, booleans, nulls and number types). Anything outside the subset, or any
-//! spelling whose meaning depends on rules it does not model, gives `None`, and the caller
-//! falls back to serde-saphyr, which also words the errors.
+//! [`parse`](crate::yaml_subset::parse) turns such text into a [`Value`](serde_json::Value)
+//! an order of magnitude faster than a full YAML parser, and answers only when it is sure:
+//! `Some(value)` is exactly what `serde_saphyr::from_str::<serde_json::Value>` returns for the
+//! same text (the same maps, keys, strings, booleans, nulls and number types). Anything
+//! outside the subset, or any spelling whose meaning depends on rules it does not model, gives
+//! `None`, and the caller falls back to serde-saphyr, which also words the errors.
 //!
 //! The subset:
 //!
