@@ -64,19 +64,7 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
             "the pod template has no spec (Spark fails to load it)".into()
         ));
     }
-    // fabric8 accepts a container without a name; Spark then names the Spark container itself
-    // (an empty name here; the basic steps replace it).
-    if let Some(containers) = value
-        .pointer_mut("/spec/containers")
-        .and_then(Value::as_array_mut)
-    {
-        for c in containers.iter_mut() {
-            if let Value::Object(c) = c {
-                c.entry("name")
-                    .or_insert_with(|| Value::String(String::new()));
-            }
-        }
-    }
+    name_nameless_containers(&mut value);
     // Fields Kubernetes does not know are skipped by the Pod's deserialiser: note where.
     let mut ignored: Vec<Vec<Step>> = Vec::new();
     let pod: Pod = match serde_ignored::deserialize(&value, |path| ignored.push(steps(&path))) {
@@ -102,7 +90,6 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
 }
 
 /// One step of a field path: a key (`spec`) or a list index (`[1]`).
-#[derive(Debug, Clone, PartialEq)]
 enum Step {
     Key(String),
     Index(usize),
@@ -155,6 +142,20 @@ fn render(path: &[Step]) -> String {
         }
     }
     out
+}
+
+/// fabric8 accepts a container without a name; Spark then names the Spark container itself
+/// (an empty name here; the basic steps replace it).
+fn name_nameless_containers(value: &mut Value) {
+    if let Some(containers) = value
+        .pointer_mut("/spec/containers")
+        .and_then(Value::as_array_mut)
+    {
+        for c in containers.iter_mut().filter_map(Value::as_object_mut) {
+            c.entry("name")
+                .or_insert_with(|| Value::String(String::new()));
+        }
+    }
 }
 
 fn first_line(s: &str) -> &str {
@@ -312,15 +313,7 @@ spec:
     fn by_round_trip(text: &str) -> Vec<String> {
         use serde::Deserialize;
         let mut value: Value = serde_saphyr::from_str(text).unwrap();
-        if let Some(cs) = value
-            .pointer_mut("/spec/containers")
-            .and_then(Value::as_array_mut)
-        {
-            for c in cs.iter_mut().filter_map(Value::as_object_mut) {
-                c.entry("name")
-                    .or_insert_with(|| Value::String(String::new()));
-            }
-        }
+        name_nameless_containers(&mut value);
         let pod = Pod::deserialize(&value).unwrap();
         let kept = serde_json::to_value(&pod).unwrap();
         let mut out = Vec::new();
@@ -328,18 +321,13 @@ spec:
         out
     }
 
-    /// Paths present (and not null) in `original` but missing from `kept`. `path` holds the
-    /// segments down to `original`; a path is only written out for a field that was dropped.
-    fn dropped_paths<'a>(
-        path: &mut Vec<Segment<'a>>,
-        original: &'a Value,
-        kept: &Value,
-        out: &mut Vec<String>,
-    ) {
+    /// Paths present (and not null) in `original` but missing from `kept`; `path` leads to
+    /// `original`.
+    fn dropped_paths(path: &mut Vec<Step>, original: &Value, kept: &Value, out: &mut Vec<String>) {
         match (original, kept) {
             (Value::Object(o), Value::Object(k)) => {
                 for (key, v) in o {
-                    path.push(Segment::Key(key));
+                    path.push(Step::Key(key.clone()));
                     match k.get(key) {
                         Some(kv) => dropped_paths(path, v, kv, out),
                         None if !v.is_null() && !is_empty_collection(v) => out.push(render(path)),
@@ -350,36 +338,13 @@ spec:
             }
             (Value::Array(o), Value::Array(k)) => {
                 for (i, (ov, kv)) in o.iter().zip(k).enumerate() {
-                    path.push(Segment::Index(i));
+                    path.push(Step::Index(i));
                     dropped_paths(path, ov, kv, out);
                     path.pop();
                 }
             }
             _ => {}
         }
-    }
-
-    /// One step of a field path: a key (`spec`) or a list index (`[1]`).
-    enum Segment<'a> {
-        Key(&'a str),
-        Index(usize),
-    }
-
-    /// `spec.containers[1].fooBar`
-    fn render(path: &[Segment<'_>]) -> String {
-        let mut out = String::new();
-        for segment in path {
-            match segment {
-                Segment::Key(key) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(key);
-                }
-                Segment::Index(i) => out.push_str(&format!("[{i}]")),
-            }
-        }
-        out
     }
 
     #[test]

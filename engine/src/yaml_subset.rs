@@ -352,17 +352,8 @@ impl<'a> Parser<'a> {
             }
             loop {
                 items.push(self.flow_node(s, at, depth + 1)?);
-                skip_spaces(b, at);
-                match b.get(*at)? {
-                    b',' => {
-                        *at += 1;
-                        skip_spaces(b, at);
-                    }
-                    b']' => {
-                        *at += 1;
-                        return Some(Value::Array(items));
-                    }
-                    _ => return None,
+                if flow_separator(b, at, b']')? {
+                    return Some(Value::Array(items));
                 }
             }
         } else {
@@ -378,17 +369,8 @@ impl<'a> Parser<'a> {
                 if map.insert(key, value).is_some() {
                     return None;
                 }
-                skip_spaces(b, at);
-                match b.get(*at)? {
-                    b',' => {
-                        *at += 1;
-                        skip_spaces(b, at);
-                    }
-                    b'}' => {
-                        *at += 1;
-                        return Some(Value::Object(map));
-                    }
-                    _ => return None,
+                if flow_separator(b, at, b'}')? {
+                    return Some(Value::Object(map));
                 }
             }
         }
@@ -662,6 +644,23 @@ fn trim_end_spaces(s: &str) -> &str {
 }
 
 /// Moves `*at` past spaces.
+/// What follows a flow collection's item (spaces around it skipped): `,` and more items
+/// (`false`), or the `close` bracket, which ends the collection (`true`); `None` for anything
+/// else. `*at` moves past it.
+fn flow_separator(b: &[u8], at: &mut usize, close: u8) -> Option<bool> {
+    skip_spaces(b, at);
+    let c = *b.get(*at)?;
+    *at += 1;
+    if c == close {
+        return Some(true);
+    }
+    if c != b',' {
+        return None;
+    }
+    skip_spaces(b, at);
+    Some(false)
+}
+
 fn skip_spaces(b: &[u8], at: &mut usize) {
     while b.get(*at) == Some(&b' ') {
         *at += 1;

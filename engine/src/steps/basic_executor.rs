@@ -371,7 +371,7 @@ pub fn split_command_string(s: &str) -> Vec<String> {
         let mut words = Vec::new();
         let mut start = 0;
         for (i, b) in s.bytes().enumerate() {
-            if matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            if is_space(char::from(b)) {
                 if start < i {
                     words.push(s[start..i].to_owned());
                 }
