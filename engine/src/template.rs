@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::pod::SparkPod;
+use crate::yaml_subset::{de, Node};
 
 /// Limits that keep a hostile template from costing much: its size and nesting depth. (YAML
 /// alias expansion is bounded by the YAML parser's own budget.)
@@ -37,14 +38,30 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
             MAX_TEMPLATE_BYTES >> 20
         )));
     }
-    let mut value: Value = match crate::yaml_subset::parse(text) {
-        Some(v) => v,
+    // The common case: plain YAML read without building a `Value`.
+    let tree = crate::yaml_subset::tree(text);
+    if let Some(template) = tree.as_ref().and_then(from_tree) {
+        return Ok(template);
+    }
+    let value: Value = match tree {
+        Some(tree) => tree.into_value(),
         None => serde_saphyr::from_str(text).map_err(|e| {
             bad(format!(
                 "not a valid YAML pod template: {}",
                 first_line(&e.to_string())
             ))
         })?,
+    };
+    from_value(value, key, file)
+}
+
+/// The template `value` (the YAML document as serde-saphyr reads it) describes; `key` and
+/// `file` name it in errors.
+fn from_value(mut value: Value, key: &str, file: &str) -> Result<PodTemplate> {
+    let bad = |reason: String| Error::InvalidValue {
+        key: key.into(),
+        value: file.into(),
+        reason,
     };
     if depth(&value) > MAX_DEPTH {
         return Err(bad(format!(
@@ -87,6 +104,47 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
         pod,
         unknown_fields,
     })
+}
+
+/// The template read straight from the subset reader's tree, when that gives what the
+/// [`Value`] path below gives: a mapping that is a Pod with a spec, every container named, and
+/// nothing the fast deserialiser leaves to serde_json. `None` otherwise (the [`Value`] path then
+/// words any error).
+fn from_tree(tree: &Node<'_>) -> Option<PodTemplate> {
+    let Node::Map(_) = tree else { return None };
+    if matches!(tree.get("kind"), Some(Node::Str(kind)) if kind != "Pod") {
+        return None;
+    }
+    let spec = tree.get("spec")?;
+    if matches!(spec, Node::Null) || node_depth(tree) > MAX_DEPTH {
+        return None;
+    }
+    if let Some(Node::Seq(containers)) = spec.get("containers") {
+        let nameless = |c: &Node<'_>| matches!(c, Node::Map(_)) && c.get("name").is_none();
+        if containers.iter().any(nameless) {
+            return None;
+        }
+    }
+    let mut unknown_fields = Vec::new();
+    let pod = de::from_node(tree, &mut unknown_fields).ok()?;
+    Some(PodTemplate {
+        pod,
+        unknown_fields,
+    })
+}
+
+fn node_depth(node: &Node<'_>) -> usize {
+    match node {
+        Node::Seq(items) => 1 + items.iter().map(node_depth).max().unwrap_or(0),
+        Node::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|(_, v)| node_depth(v))
+                .max()
+                .unwrap_or(0)
+        }
+        _ => 0,
+    }
 }
 
 /// One step of a field path: a key (`spec`) or a list index (`[1]`).
@@ -347,18 +405,19 @@ spec:
         }
     }
 
-    #[test]
-    fn unknown_fields_match_the_round_trip_comparison() {
-        let mut texts: Vec<String> = [
+    /// The hand-written templates of the tests below.
+    const SAMPLES: [&str; 6] = [
             TEMPLATE,
             "metadata: {fooMeta: 1, labels: {a: b}}\nspec: {containers: [{name: a, bogus: [1]}]}",
             "spec:\n  containers: [{name: a, resources: {limits: {cpu: 1}, junk: 2}}]\n  volumes: [{name: v, emptyDir: {sizeLimit: 1Gi, bogus: x}}]",
             "spec:\n  containers: []\n  tolerations: [{key: k, weird: {deep: [1, 2]}}, {key: j}]\n  nothing: null\n  empty: {}\n  emptyList: []",
             "spec:\n  containers: [{name: a, ports: [{containerPort: 1, x: y}]}]\n  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: a, operator: In, values: [b], odd: 1}]}]}}}\nstatus: {phase: Running, bad: 1}\nextra: {a: 1}",
             "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - image: x\n    env: [{name: A, valueFrom: {fieldRef: {fieldPath: a, more: 1}}}]\n",
-        ]
-        .map(str::to_owned)
-        .to_vec();
+    ];
+
+    /// Every pod template under `testdata/`.
+    fn testdata_templates() -> Vec<String> {
+        let mut texts = Vec::new();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
         let mut dirs = vec![root];
         while let Some(dir) = dirs.pop() {
@@ -372,6 +431,14 @@ spec:
                 }
             }
         }
+        texts.sort();
+        texts
+    }
+
+    #[test]
+    fn unknown_fields_match_the_round_trip_comparison() {
+        let mut texts: Vec<String> = SAMPLES.map(str::to_owned).to_vec();
+        texts.extend(testdata_templates());
         let mut with_unknown = 0;
         for text in &texts {
             let Ok(t) = parse(text, "k", "t.yaml") else {
@@ -384,5 +451,164 @@ spec:
             with_unknown >= 6,
             "only {with_unknown} templates with unknown fields"
         );
+    }
+
+    /// `parse` without the fast path: serde-saphyr's value through [`from_value`].
+    fn by_value(text: &str) -> std::result::Result<PodTemplate, String> {
+        let value = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+        from_value(value, "k", "t.yaml").map_err(|e| e.to_string())
+    }
+
+    /// Asserts that `parse` gives what the `Value` path gives for `text`; returns whether the
+    /// fast path answered.
+    #[track_caller]
+    fn same_as_value_path(text: &str) -> bool {
+        let fast = crate::yaml_subset::tree(text).as_ref().and_then(from_tree);
+        let parsed = parse(text, "k", "t.yaml").map_err(|e| e.to_string());
+        match by_value(text) {
+            Ok(expected) => assert_eq!(parsed, Ok(expected), "{text}"),
+            // Only the fast path's answer matters when serde-saphyr refuses the text: it has to
+            // refuse it too.
+            Err(e) => assert!(parsed.is_err(), "{text}: accepted, serde-saphyr says {e}"),
+        }
+        if let Some(fast) = &fast {
+            assert_eq!(Ok(fast), parsed.as_ref(), "{text}");
+        }
+        fast.is_some()
+    }
+
+    #[test]
+    fn the_fast_path_gives_what_the_value_path_gives() {
+        let mut texts: Vec<String> = SAMPLES.map(str::to_owned).to_vec();
+        texts.extend(testdata_templates());
+        texts.extend(
+            [
+                // Nameless containers, types serde_json refuses, a kind that is not Pod.
+                "spec:\n  containers:\n  - image: x\n  - name: b\n",
+                "spec: {containers: [{name: a, ports: [{containerPort: '80'}]}]}",
+                "spec: {containers: [{name: a, ports: [{containerPort: -1}]}]}",
+                "spec: {containers: [{name: a, ports: [{containerPort: 1.5}]}]}",
+                "spec: {containers: [{name: a, ports: [{containerPort: 4294967296}]}]}",
+                "spec: {containers: [{name: 7}]}",
+                "spec: {containers: [{name: a, tty: yes, stdin: 'true'}]}",
+                "spec: {containers: {name: a}}",
+                "spec: {containers: [{name: a}], hostNetwork: on, priority: -5}",
+                "kind: Deployment\nspec: {containers: []}",
+                "kind: 1\nspec: {containers: []}",
+                "apiVersion: v2\nkind: Pod\nspec: {containers: []}",
+                "spec: null\n",
+                "spec: x\n",
+                "spec: []\n",
+                "metadata: {labels: {a: 1}}\nspec: {containers: []}",
+                "metadata: {labels: {a: null}}\nspec: {containers: []}",
+                "metadata: {labels: [a]}\nspec: {containers: []}",
+                // Quantities and int-or-strings in their spellings.
+                "spec:\n  containers:\n  - name: a\n    resources: {limits: {cpu: 2, memory: 1.5}, requests: {cpu: 500m}}\n    livenessProbe: {httpGet: {port: 8080, path: /}}\n    readinessProbe: {tcpSocket: {port: http}}\n",
+                "spec:\n  containers:\n  - name: a\n    livenessProbe: {httpGet: {port: -1}}\n",
+                "spec:\n  containers:\n  - name: a\n    livenessProbe: {httpGet: {port: 1.5}}\n",
+                "spec:\n  containers:\n  - name: a\n    livenessProbe: {httpGet: {port: true}}\n",
+                "spec:\n  containers:\n  - name: a\n    resources: {limits: {cpu: true}}\n",
+                "spec:\n  containers:\n  - name: a\n    resources: {limits: {cpu: null}}\n",
+                // Escapes and doubled quotes, borrowed and copied strings.
+                "metadata:\n  annotations: {\"a\\u00e9\": \"x\\ty\", 'it''s': 'a''b'}\nspec: {containers: [{name: \"\\\"q\\\"\"}]}",
+                // Unknown fields at every depth, with and without a value.
+                "zeta: 1\nalpha: {}\nspec:\n  containers: [{name: a, z: [], y: [1], x: null}]\n  bogus: {n: 1}\nstatus: {conditions: [{type: Ready, status: 'True', extra: q}]}",
+            ]
+            .map(str::to_owned),
+        );
+        let fast = texts.iter().filter(|t| same_as_value_path(t)).count();
+        // Most of them are plain YAML the fast path reads.
+        assert!(fast >= texts.len() / 2, "{fast} of {}", texts.len());
+    }
+
+    /// Every path to a collection in `value`, with the collection.
+    fn collections(value: &Value, path: &mut Vec<Step>, out: &mut Vec<Vec<(bool, String)>>) {
+        let here = || {
+            path.iter()
+                .map(|s| match s {
+                    Step::Key(k) => (true, k.clone()),
+                    Step::Index(i) => (false, i.to_string()),
+                })
+                .collect()
+        };
+        match value {
+            Value::Object(map) => {
+                out.push(here());
+                for (k, v) in map {
+                    path.push(Step::Key(k.clone()));
+                    collections(v, path, out);
+                    path.pop();
+                }
+            }
+            Value::Array(items) => {
+                out.push(here());
+                for (i, v) in items.iter().enumerate() {
+                    path.push(Step::Index(i));
+                    collections(v, path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn at_path<'a>(value: &'a mut Value, path: &[(bool, String)]) -> &'a mut Value {
+        path.iter().fold(value, |v, (is_key, step)| {
+            if *is_key {
+                &mut v[step.as_str()]
+            } else {
+                &mut v[step.parse::<usize>().unwrap()]
+            }
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Real templates with fields added, replaced and removed at random, written out by
+        /// serde-saphyr: the fast path answers as the `Value` path does.
+        #[test]
+        fn mutated_templates_read_the_same_on_both_paths(
+            base in proptest::sample::select(testdata_templates()),
+            edits in proptest::collection::vec(
+                (proptest::num::usize::ANY, 0..4u8, proptest::sample::select(&[
+                    "name", "image", "fooBar", "cpu", "labels", "containers", "port", "value",
+                    "env", "emptyDir", "sizeLimit", "spec", "securityContext", "runAsUser", "x",
+                ][..]), proptest::sample::select(&[
+                    "null", "~", "true", "off", "0", "-3", "1.5", "80", "500m", "1Gi", "a b",
+                    "'quoted'", "{}", "[]", "{a: 1}", "[x, 2]", "{name: c}", "[{name: d}]",
+                    "\"\\u00e9\"", "4294967296",
+                ][..])),
+                0..6,
+            ),
+        ) {
+            let Ok(mut value) = serde_saphyr::from_str::<Value>(&base) else {
+                return Ok(());
+            };
+            for (at, op, key, scalar) in edits {
+                let mut paths = Vec::new();
+                collections(&value, &mut Vec::new(), &mut paths);
+                let path = &paths[at % paths.len()];
+                let new: Value = serde_saphyr::from_str(scalar).unwrap();
+                match at_path(&mut value, path) {
+                    Value::Object(map) => match op {
+                        0 => { map.remove(key); }
+                        _ => { map.insert(key.to_owned(), new); }
+                    },
+                    Value::Array(items) => match op {
+                        0 => { items.pop(); }
+                        1 => items.push(new),
+                        _ => {
+                            if let Some(first) = items.first_mut() {
+                                *first = new;
+                            }
+                        }
+                    },
+                    _ => {}
+                }
+            }
+            let text = serde_saphyr::to_string(&value).unwrap();
+            same_as_value_path(&text);
+        }
     }
 }

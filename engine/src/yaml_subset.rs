@@ -38,7 +38,11 @@
 //!
 //! Time is linear in the text, and recursion follows the nesting (at most 64 levels).
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
+
+pub(crate) mod de;
 
 /// Texts longer than this are left to serde-saphyr (pod templates are limited to 4 MiB).
 const MAX_TEXT_BYTES: usize = 4 << 20;
@@ -61,6 +65,74 @@ const MAX_COMMENTS: usize = 200_000;
 /// Parses `text` when it is in the subset (see the [module documentation](self)), giving
 /// exactly the value serde-saphyr gives; `None` otherwise.
 pub fn parse(text: &str) -> Option<Value> {
+    tree(text).map(Node::into_value)
+}
+
+/// A document of the subset, read without copying its strings: what [`parse`] returns before
+/// it is turned into a [`Value`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node<'a> {
+    /// `null`, `~`, an empty scalar.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A non-negative integer (serde_json's `PosInt`).
+    Unsigned(u64),
+    /// A negative integer (serde_json's `NegInt`).
+    Negative(i64),
+    /// A number with a fraction.
+    Float(f64),
+    /// A string, borrowed from the text unless it had escapes.
+    Str(Cow<'a, str>),
+    /// A sequence.
+    Seq(Vec<Node<'a>>),
+    /// A mapping, its entries sorted by key (the order of serde_json's map), keys unique.
+    Map(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+impl Node<'_> {
+    /// The [`Value`] serde-saphyr gives for the same text.
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(b),
+            Node::Unsigned(n) => Value::from(n),
+            Node::Negative(n) => Value::from(n),
+            Node::Float(f) => Value::from(f),
+            Node::Str(s) => Value::String(s.into_owned()),
+            Node::Seq(items) => Value::Array(items.into_iter().map(Node::into_value).collect()),
+            Node::Map(entries) => Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_value()))
+                    .collect::<Map<String, Value>>(),
+            ),
+        }
+    }
+
+    /// The value of `key` in a mapping.
+    pub(crate) fn get(&self, key: &str) -> Option<&Self> {
+        match self {
+            Node::Map(entries) => entries
+                .binary_search_by(|(k, _)| k.as_ref().cmp(key))
+                .ok()
+                .map(|i| &entries[i].1),
+            _ => None,
+        }
+    }
+}
+
+/// The mapping of `entries`, sorted by key; `None` if a key repeats.
+fn mapping<'a>(mut entries: Vec<(Cow<'a, str>, Node<'a>)>) -> Option<Node<'a>> {
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    if entries.windows(2).any(|w| w[0].0 == w[1].0) {
+        return None;
+    }
+    Some(Node::Map(entries))
+}
+
+/// Reads `text` when it is in the subset; `None` otherwise.
+pub(crate) fn tree(text: &str) -> Option<Node<'_>> {
     if text.len() > MAX_TEXT_BYTES || !clean(text) {
         return None;
     }
@@ -202,7 +274,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The document: a block collection, or a flow collection on one line.
-    fn document(&mut self) -> Option<Value> {
+    fn document(&mut self) -> Option<Node<'a>> {
         let first = self.peek()?;
         let value = if first.text.starts_with(['[', '{']) {
             self.advance();
@@ -221,7 +293,7 @@ impl<'a> Parser<'a> {
 
     /// The block collection (at nesting `depth`) whose first entry is the current line, at
     /// column `indent`.
-    fn block(&mut self, indent: usize, depth: usize) -> Option<Value> {
+    fn block(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -234,7 +306,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A block sequence: the `- ` entries at column `indent`.
-    fn seq(&mut self, indent: usize, depth: usize) -> Option<Value> {
+    fn seq(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
         let mut items = Vec::new();
         while let Some(line) = self.peek() {
             if line.indent != indent || !is_seq_entry(line.text) {
@@ -262,12 +334,12 @@ impl<'a> Parser<'a> {
                 items.push(self.inline(rest, depth + 1)?);
             }
         }
-        Some(Value::Array(items))
+        Some(Node::Seq(items))
     }
 
     /// A block mapping: the `key: value` entries at column `indent`.
-    fn map(&mut self, indent: usize, depth: usize) -> Option<Value> {
-        let mut map = Map::new();
+    fn map(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
+        let mut entries = Vec::new();
         while let Some(line) = self.peek() {
             if line.indent != indent {
                 if line.indent > indent {
@@ -284,17 +356,15 @@ impl<'a> Parser<'a> {
             } else {
                 self.inline(rest, depth + 1)?
             };
-            if map.insert(key, value).is_some() {
-                return None;
-            }
+            entries.push((key, value));
         }
-        Some(Value::Object(map))
+        mapping(entries)
     }
 
     /// The value of an entry at column `indent` whose line ends after its `:` or `-`: the
     /// block on the following, more indented lines (or, after a key, a sequence at the key's
     /// own column), else null.
-    fn nested(&mut self, indent: usize, depth: usize, after_key: bool) -> Option<Value> {
+    fn nested(&mut self, indent: usize, depth: usize, after_key: bool) -> Option<Node<'a>> {
         match self.peek() {
             Some(next)
                 if next.indent > indent
@@ -305,14 +375,14 @@ impl<'a> Parser<'a> {
             }
             _ => {
                 self.node()?;
-                Some(Value::Null)
+                Some(Node::Null)
             }
         }
     }
 
     /// The node (at nesting `depth` if a collection) that makes up the rest of a line: a
     /// flow collection, a quoted scalar or a plain scalar, then at most a comment.
-    fn inline(&mut self, text: &str, depth: usize) -> Option<Value> {
+    fn inline(&mut self, text: &'a str, depth: usize) -> Option<Node<'a>> {
         let (value, end) = match text.as_bytes().first()? {
             b'[' | b'{' => {
                 let mut at = 0;
@@ -322,7 +392,7 @@ impl<'a> Parser<'a> {
             b'"' | b'\'' => {
                 let (s, len) = quoted(text)?;
                 self.node()?;
-                (Value::String(s), len)
+                (Node::Str(s), len)
             }
             _ => {
                 let len = plain(text, false)?;
@@ -335,7 +405,7 @@ impl<'a> Parser<'a> {
 
     /// The flow collection starting at byte `*at` of `s`; `*at` moves past its closing
     /// bracket.
-    fn flow(&mut self, s: &str, at: &mut usize, depth: usize) -> Option<Value> {
+    fn flow(&mut self, s: &'a str, at: &mut usize, depth: usize) -> Option<Node<'a>> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -348,36 +418,34 @@ impl<'a> Parser<'a> {
             let mut items = Vec::new();
             if b.get(*at) == Some(&b']') {
                 *at += 1;
-                return Some(Value::Array(items));
+                return Some(Node::Seq(items));
             }
             loop {
                 items.push(self.flow_node(s, at, depth + 1)?);
                 if flow_separator(b, at, b']')? {
-                    return Some(Value::Array(items));
+                    return Some(Node::Seq(items));
                 }
             }
         } else {
-            let mut map = Map::new();
+            let mut entries = Vec::new();
             if b.get(*at) == Some(&b'}') {
                 *at += 1;
-                return Some(Value::Object(map));
+                return Some(Node::Map(entries));
             }
             loop {
                 let key = self.flow_key(s, at)?;
                 skip_spaces(b, at);
                 let value = self.flow_node(s, at, depth + 1)?;
-                if map.insert(key, value).is_some() {
-                    return None;
-                }
+                entries.push((key, value));
                 if flow_separator(b, at, b'}')? {
-                    return Some(Value::Object(map));
+                    return mapping(entries);
                 }
             }
         }
     }
 
     /// An entry of a flow collection, starting at byte `*at` of `s`.
-    fn flow_node(&mut self, s: &str, at: &mut usize, depth: usize) -> Option<Value> {
+    fn flow_node(&mut self, s: &'a str, at: &mut usize, depth: usize) -> Option<Node<'a>> {
         let rest = s.get(*at..)?;
         match rest.as_bytes().first()? {
             b'[' | b'{' => self.flow(s, at, depth),
@@ -385,7 +453,7 @@ impl<'a> Parser<'a> {
                 let (v, len) = quoted(rest)?;
                 *at += len;
                 self.node()?;
-                Some(Value::String(v))
+                Some(Node::Str(v))
             }
             _ => {
                 let len = plain(rest, true)?;
@@ -397,7 +465,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A key of a flow mapping with its `: `, starting at byte `*at` of `s`.
-    fn flow_key(&mut self, s: &str, at: &mut usize) -> Option<String> {
+    fn flow_key(&mut self, s: &'a str, at: &mut usize) -> Option<Cow<'a, str>> {
         let rest = s.get(*at..)?;
         let (key, len) = match rest.as_bytes().first()? {
             b'"' | b'\'' => quoted(rest)?,
@@ -407,7 +475,7 @@ impl<'a> Parser<'a> {
                 if key.ends_with(' ') {
                     return None;
                 }
-                (key.to_owned(), len)
+                (Cow::Borrowed(key), len)
             }
         };
         if len > MAX_KEY_BYTES || !rest.get(len..)?.starts_with(": ") || !is_string_key(&key) {
@@ -447,7 +515,7 @@ fn looks_like_key(text: &str) -> bool {
 
 /// The key of a block mapping entry, and the text after its `:` (empty or starting with a
 /// space); `None` if the line is not such an entry or the key is outside the subset.
-fn block_key(text: &str) -> Option<(String, &str)> {
+fn block_key(text: &str) -> Option<(Cow<'_, str>, &str)> {
     let b = text.as_bytes();
     let (key, len) = match b.first()? {
         b'"' | b'\'' => quoted(text)?,
@@ -469,7 +537,7 @@ fn block_key(text: &str) -> Option<(String, &str)> {
             if b.get(end.wrapping_sub(1)) == Some(&b' ') {
                 return None;
             }
-            (text.get(..end)?.to_owned(), end)
+            (Cow::Borrowed(text.get(..end)?), end)
         }
     };
     let rest = text.get(len..)?.strip_prefix(':')?;
@@ -552,28 +620,35 @@ fn plain(text: &str, flow: bool) -> Option<usize> {
 /// The quoted scalar at the start of `text` (which starts with `'` or `"`) and its length,
 /// quotes included; `None` if it does not close on the line or uses an escape outside the
 /// subset.
-fn quoted(text: &str) -> Option<(String, usize)> {
+fn quoted(text: &str) -> Option<(Cow<'_, str>, usize)> {
     let b = text.as_bytes();
     let quote = *b.first()?;
-    let mut out = String::new();
+    // Borrowed until an escape or a doubled quote needs a copy.
+    let mut out = Cow::Borrowed("");
     let mut start = 1;
     let mut i = 1;
     loop {
         let c = *b.get(i)?;
         if c == quote {
-            out.push_str(text.get(start..i)?);
+            let run = text.get(start..i)?;
             if quote == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                let out = out.to_mut();
+                out.push_str(run);
                 out.push('\'');
                 i += 2;
                 start = i;
                 continue;
             }
+            match &mut out {
+                Cow::Borrowed(_) => out = Cow::Borrowed(run),
+                Cow::Owned(s) => s.push_str(run),
+            }
             return Some((out, i + 1));
         }
         if c == b'\\' && quote == b'"' {
-            out.push_str(text.get(start..i)?);
+            out.to_mut().push_str(text.get(start..i)?);
             let (ch, len) = escape(b.get(i + 1..)?)?;
-            out.push(ch);
+            out.to_mut().push(ch);
             i += 1 + len;
             start = i;
             continue;
@@ -679,14 +754,18 @@ enum Kind {
 }
 
 /// The value of the plain scalar `s`; `None` when its typing is outside the subset.
-fn scalar(s: &str) -> Option<Value> {
+fn scalar(s: &str) -> Option<Node<'_>> {
     Some(match scalar_kind(s)? {
-        Kind::Null => Value::Null,
-        Kind::Bool(b) => Value::Bool(b),
-        Kind::Unsigned(n) => Value::from(n),
-        Kind::Signed(n) => Value::from(n),
-        Kind::Float(f) => Value::from(f),
-        Kind::Str => Value::String(s.to_owned()),
+        Kind::Null => Node::Null,
+        Kind::Bool(b) => Node::Bool(b),
+        Kind::Unsigned(n) => Node::Unsigned(n),
+        // serde_json keeps `-0` as a non-negative integer.
+        Kind::Signed(n) => match u64::try_from(n) {
+            Ok(n) => Node::Unsigned(n),
+            Err(_) => Node::Negative(n),
+        },
+        Kind::Float(f) => Node::Float(f),
+        Kind::Str => Node::Str(Cow::Borrowed(s)),
     })
 }
 
