@@ -81,12 +81,14 @@ impl<'a> DriverConf<'a> {
     /// Entries under `prefix`, keys without it (`parsePrefixedKeyValuePairs`), in the order
     /// Spark iterates them.
     pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
-        let get_all: Vec<(&str, &str)> = self
+        // Only the entries under `prefix` matter to the order (usually none).
+        let under_prefix: Vec<(&str, &str)> = self
             .get_all_order
             .iter()
             .filter_map(|&i| self.conf.get_index(i))
+            .filter(|(k, _)| k.starts_with(prefix))
             .collect();
-        crate::hash_order::prefixed_map_order(&get_all, prefix)
+        crate::hash_order::prefixed_map_order(&under_prefix, prefix)
     }
 
     /// The driver's labels: the user's `spark.kubernetes.driver.label.*` and Spark's preset
