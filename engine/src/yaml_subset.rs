@@ -37,6 +37,11 @@
 //! entry without a value, hundreds of thousands of nodes or comments).
 //!
 //! Time is linear in the text, and recursion follows the nesting (at most 64 levels).
+//!
+//! Inside the crate, `tree` reads the same document into a `Node` tree that borrows its
+//! strings from the text, and the `de` module deserialises a type straight from that tree
+//! (this is how `template::parse` reads a Pod); [`parse`](crate::yaml_subset::parse) is that
+//! tree turned into a [`Value`](serde_json::Value).
 
 use std::borrow::Cow;
 
