@@ -365,7 +365,9 @@ pub fn is_executor_startup_conf(key: &str) -> bool {
 /// `Utils.splitCommandString`: splits on white space (only space, tab, CR and LF: Spark's
 /// `isSpace`), honouring single and double quotes and backslash escapes inside double quotes.
 pub fn split_command_string(s: &str) -> Vec<String> {
-    if !s.contains(['"', '\'']) {
+    // Bytes, not chars (the quotes and separators are ASCII): a plain loop over the bytes
+    // instead of decoding every character.
+    if !s.bytes().any(|b| b == b'"' || b == b'\'') {
         // Without quotes, only white space separates words. The separators are ASCII, so
         // splitting at their bytes keeps every other character whole.
         let mut words = Vec::new();
