@@ -267,12 +267,7 @@ pub fn build(
 ) -> Result<DriverSpec> {
     let strict = options.strict;
     refuse_unsupported(&submission.conf)?;
-    let conf = DriverConf::new(
-        submission.conf.clone(),
-        submission.app.clone(),
-        inputs,
-        version,
-    );
+    let conf = DriverConf::new(&submission.conf, &submission.app, inputs, version);
 
     // Spark parses the executors' volumes here too, to refuse a bad conf before submitting.
     parse_volumes(
@@ -351,7 +346,7 @@ pub fn build(
                     field,
                     &ExplainContext {
                         fields,
-                        conf: &conf.conf,
+                        conf: conf.conf,
                     },
                 )
             });
@@ -365,11 +360,11 @@ pub fn build(
     let conf_map_name = names::driver_conf_map_name(&inputs.unique_id);
     let properties_text = properties::store(
         &format!("Java properties built from Kubernetes config map with name: {conf_map_name}"),
-        &java::date_to_string_utc(submit_time_ms(&conf.conf, inputs)),
+        &java::date_to_string_utc(submit_time_ms(conf.conf, inputs)),
         system_properties.iter(),
     );
     let (shipped_files, file_warnings) = match &inputs.env.conf_dir_files {
-        Some(files) => crate::conf_files::select(files, &conf.conf)?,
+        Some(files) => crate::conf_files::select(files, conf.conf)?,
         None => (BTreeMap::new(), Vec::new()),
     };
     warnings.extend(file_warnings);
@@ -459,7 +454,7 @@ pub fn build(
         resource.metadata_mut().namespace = Some(namespace.clone());
     }
     if options.explain {
-        explanations.extend(explain_objects(&resources, &conf.conf));
+        explanations.extend(explain_objects(&resources, conf.conf));
     }
     for (resource, _) in resources {
         objects.push(resource);

@@ -29,9 +29,9 @@ pub mod labels {
 #[derive(Debug, Clone)]
 pub struct DriverConf<'a> {
     /// The submitted conf.
-    pub conf: SparkConf,
+    pub conf: &'a SparkConf,
     /// The application.
-    pub app: Application,
+    pub app: &'a Application,
     /// The render inputs.
     pub inputs: &'a RenderInputs,
     /// The Spark release mirrored.
@@ -45,8 +45,8 @@ pub struct DriverConf<'a> {
 impl<'a> DriverConf<'a> {
     /// Builds the driver conf (`KubernetesConf.createDriverConf`).
     pub fn new(
-        conf: SparkConf,
-        app: Application,
+        conf: &'a SparkConf,
+        app: &'a Application,
         inputs: &'a RenderInputs,
         version: SparkVersion,
     ) -> Self {
@@ -103,7 +103,7 @@ impl<'a> DriverConf<'a> {
             ),
             (labels::SPARK_ROLE, "driver".to_owned()),
         ];
-        with_preset_labels(&self.conf, keys::DRIVER_LABEL_PREFIX, &preset)
+        with_preset_labels(self.conf, keys::DRIVER_LABEL_PREFIX, &preset)
     }
 
     /// The driver pod's annotations (`spark.kubernetes.driver.annotation.*`), raw.
@@ -113,7 +113,7 @@ impl<'a> DriverConf<'a> {
 
     /// `spark.kubernetes.container.image.pullPolicy`, checked.
     pub fn image_pull_policy(&self) -> Result<&str> {
-        image_pull_policy(&self.conf)
+        image_pull_policy(self.conf)
     }
 
     /// The image pull secrets, a trimmed comma list.

@@ -179,7 +179,7 @@ impl BasicDriverStep {
             cpu_request,
             cpu_limit,
             memory,
-            custom_resources: custom_resources(&conf.conf, keys::DRIVER_RESOURCE_PREFIX)?,
+            custom_resources: custom_resources(conf.conf, keys::DRIVER_RESOURCE_PREFIX)?,
             labels: conf.labels()?,
             annotations: conf.annotations(),
             node_selector,
@@ -224,7 +224,7 @@ fn uploaded_file_lists(conf: &DriverConf<'_>) -> Result<Vec<(String, String)>> {
                 Some((u, f)) if key == keys::ARCHIVES => (u, Some(f)),
                 _ => (uri.as_str(), None),
             };
-            let target = uploads::upload_file_uri(without_fragment, &conf.conf, conf.inputs, key)?;
+            let target = uploads::upload_file_uri(without_fragment, conf.conf, conf.inputs, key)?;
             // Archives go through a URI builder, which writes `file:///x` as `file:/x`.
             let target = if key == keys::ARCHIVES {
                 match target.split_once(":///") {

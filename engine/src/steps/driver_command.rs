@@ -56,7 +56,7 @@ impl DriverCommandStep {
                     env.push(("PYSPARK_DRIVER_PYTHON".to_owned(), p));
                 }
                 if uploads::is_local_and_resolvable(res) {
-                    uploads::upload_file_uri(res, &conf.conf, conf.inputs, "the main resource")?
+                    uploads::upload_file_uri(res, conf.conf, conf.inputs, "the main resource")?
                 } else {
                     res.clone()
                 }

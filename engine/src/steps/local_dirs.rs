@@ -26,7 +26,7 @@ impl LocalDirsStep {
     pub fn for_driver(conf: &DriverConf<'_>) -> Result<Self> {
         let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
         Self::new(
-            &conf.conf,
+            conf.conf,
             conf.inputs.env.spark_local_dirs.as_deref(),
             &default_dir,
         )
