@@ -33,10 +33,11 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
     if let Some(template) = tree.as_ref().and_then(from_tree) {
         return Ok(template);
     }
-    match tree {
-        Some(tree) => from_value(tree.into_value(), key, file),
-        None => parse_by_value(text, key, file),
-    }
+    let value = match tree {
+        Some(tree) => tree.into_value(),
+        None => read_yaml(text, key, file)?,
+    };
+    from_value(value, key, file)
 }
 
 /// [`parse`] without its fast path: serde-saphyr's reading of the YAML, then the Pod read
@@ -45,39 +46,50 @@ pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
 #[doc(hidden)]
 pub fn parse_by_value(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
     check_size(text, key, file)?;
-    let value: Value = serde_saphyr::from_str(text).map_err(|e| Error::InvalidValue {
+    from_value(read_yaml(text, key, file)?, key, file)
+}
+
+/// The error for template `file` (conf `key`).
+fn invalid(key: &str, file: &str, reason: String) -> Error {
+    Error::InvalidValue {
         key: key.into(),
         value: file.into(),
-        reason: format!(
-            "not a valid YAML pod template: {}",
-            first_line(&e.to_string())
-        ),
-    })?;
-    from_value(value, key, file)
+        reason,
+    }
 }
 
 fn check_size(text: &str, key: &str, file: &str) -> Result<()> {
     if text.len() > MAX_TEMPLATE_BYTES {
-        return Err(Error::InvalidValue {
-            key: key.into(),
-            value: file.into(),
-            reason: format!(
+        return Err(invalid(
+            key,
+            file,
+            format!(
                 "the pod template is larger than {} MiB",
                 MAX_TEMPLATE_BYTES >> 20
             ),
-        });
+        ));
     }
     Ok(())
+}
+
+/// serde-saphyr's reading of `text`.
+fn read_yaml(text: &str, key: &str, file: &str) -> Result<Value> {
+    serde_saphyr::from_str(text).map_err(|e| {
+        invalid(
+            key,
+            file,
+            format!(
+                "not a valid YAML pod template: {}",
+                first_line(&e.to_string())
+            ),
+        )
+    })
 }
 
 /// The template `value` (the YAML document as serde-saphyr reads it) describes; `key` and
 /// `file` name it in errors.
 fn from_value(mut value: Value, key: &str, file: &str) -> Result<PodTemplate> {
-    let bad = |reason: String| Error::InvalidValue {
-        key: key.into(),
-        value: file.into(),
-        reason,
-    };
+    let bad = |reason: String| invalid(key, file, reason);
     if depth(&value) > MAX_DEPTH {
         return Err(bad(format!(
             "the pod template nests deeper than {MAX_DEPTH} levels"
@@ -130,8 +142,9 @@ fn from_tree(tree: &Node<'_>) -> Option<PodTemplate> {
     if matches!(tree.get("kind"), Some(Node::Str(kind)) if kind != "Pod") {
         return None;
     }
+    // (Nesting needs no check: the subset reader refuses what is deeper than MAX_DEPTH.)
     let spec = tree.get("spec")?;
-    if matches!(spec, Node::Null) || node_depth(tree) > MAX_DEPTH {
+    if matches!(spec, Node::Null) {
         return None;
     }
     if let Some(Node::Seq(containers)) = spec.get("containers") {
@@ -148,21 +161,10 @@ fn from_tree(tree: &Node<'_>) -> Option<PodTemplate> {
     })
 }
 
-fn node_depth(node: &Node<'_>) -> usize {
-    match node {
-        Node::Seq(items) => 1 + items.iter().map(node_depth).max().unwrap_or(0),
-        Node::Map(entries) => {
-            1 + entries
-                .iter()
-                .map(|(_, v)| node_depth(v))
-                .max()
-                .unwrap_or(0)
-        }
-        _ => 0,
-    }
-}
+const _: () = assert!(crate::yaml_subset::MAX_DEPTH <= MAX_DEPTH);
 
 /// One step of a field path: a key (`spec`) or a list index (`[1]`).
+#[derive(Clone)]
 enum Step {
     Key(String),
     Index(usize),
@@ -529,19 +531,11 @@ spec:
         assert!(fast >= texts.len() / 2, "{fast} of {}", texts.len());
     }
 
-    /// Every path to a collection in `value`, with the collection.
-    fn collections(value: &Value, path: &mut Vec<Step>, out: &mut Vec<Vec<(bool, String)>>) {
-        let here = || {
-            path.iter()
-                .map(|s| match s {
-                    Step::Key(k) => (true, k.clone()),
-                    Step::Index(i) => (false, i.to_string()),
-                })
-                .collect()
-        };
+    /// Every path to a collection in `value` (`path` leads to `value`).
+    fn collections(value: &Value, path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
         match value {
             Value::Object(map) => {
-                out.push(here());
+                out.push(path.clone());
                 for (k, v) in map {
                     path.push(Step::Key(k.clone()));
                     collections(v, path, out);
@@ -549,7 +543,7 @@ spec:
                 }
             }
             Value::Array(items) => {
-                out.push(here());
+                out.push(path.clone());
                 for (i, v) in items.iter().enumerate() {
                     path.push(Step::Index(i));
                     collections(v, path, out);
@@ -560,13 +554,11 @@ spec:
         }
     }
 
-    fn at_path<'a>(value: &'a mut Value, path: &[(bool, String)]) -> &'a mut Value {
-        path.iter().fold(value, |v, (is_key, step)| {
-            if *is_key {
-                &mut v[step.as_str()]
-            } else {
-                &mut v[step.parse::<usize>().unwrap()]
-            }
+    /// The value at `path` in `value`.
+    fn at_path<'a>(value: &'a mut Value, path: &[Step]) -> &'a mut Value {
+        path.iter().fold(value, |v, step| match step {
+            Step::Key(key) => &mut v[key.as_str()],
+            Step::Index(i) => &mut v[*i],
         })
     }
 

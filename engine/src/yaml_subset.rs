@@ -52,7 +52,7 @@ pub(crate) mod de;
 /// Texts longer than this are left to serde-saphyr (pod templates are limited to 4 MiB).
 const MAX_TEXT_BYTES: usize = 4 << 20;
 /// The deepest nesting of collections serde-saphyr's default budget accepts.
-const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 /// The longest key, quotes included. serde-saphyr's scanner stops looking for the `:` of a
 /// key after 1024 characters.
 const MAX_KEY_BYTES: usize = 512;
@@ -75,7 +75,7 @@ pub fn parse(text: &str) -> Option<Value> {
 
 /// A document of the subset, read without copying its strings: what [`parse`] returns before
 /// it is turned into a [`Value`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub(crate) enum Node<'a> {
     /// `null`, `~`, an empty scalar.
     Null,

@@ -13,6 +13,7 @@
 //! (`deserialize_ignored_any`), by their path, when they hold something (not null, `{}` or
 //! `[]`).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 
@@ -109,7 +110,7 @@ impl<'de, 'p> NodeDeserializer<'de, 'p> {
 
     fn visit_map<V: Visitor<'de>>(
         self,
-        entries: &'de [(std::borrow::Cow<'de, str>, Node<'de>)],
+        entries: &'de [(Cow<'de, str>, Node<'de>)],
         visitor: V,
     ) -> Result<V::Value> {
         let mut access = Entries {
@@ -323,9 +324,9 @@ impl<'de> SeqAccess<'de> for Items<'de, '_> {
 
 /// The entries of a mapping, as a serde `MapAccess`.
 struct Entries<'de, 'p> {
-    entries: std::slice::Iter<'de, (std::borrow::Cow<'de, str>, Node<'de>)>,
+    entries: std::slice::Iter<'de, (Cow<'de, str>, Node<'de>)>,
     /// The entry whose key was read last.
-    value: Option<&'de (std::borrow::Cow<'de, str>, Node<'de>)>,
+    value: Option<&'de (Cow<'de, str>, Node<'de>)>,
     path: Path<'p>,
     skipped: &'p RefCell<Vec<String>>,
 }
