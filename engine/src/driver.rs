@@ -276,7 +276,7 @@ pub fn build(
     )?;
     let basic = BasicDriverStep::new(&conf)?;
     let pod_name = basic.pod_name().to_owned();
-    let steps: Vec<Box<dyn FeatureStep>> = vec![
+    let mut steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
         Box::new(DriverCredentialsStep::new(&conf)?),
         Box::new(DriverServiceStep::new(&conf)?),
@@ -329,8 +329,9 @@ pub fn build(
         )
     });
     let mut system_properties = conf.conf.clone();
-    let mut resources: Vec<(Resource, &'static str)> = Vec::new();
-    for step in &steps {
+    // The driver service, the pod template ConfigMap, Hadoop and Kerberos objects.
+    let mut resources: Vec<(Resource, &'static str)> = Vec::with_capacity(steps.len());
+    for step in &mut steps {
         step.configure_pod(&mut spark_pod)?;
         for (k, v) in step.system_properties() {
             system_properties.set(k, v);
@@ -442,7 +443,8 @@ pub fn build(
             },
         });
     }
-    let mut objects = vec![Resource::Pod(driver_pod)];
+    let mut objects = Vec::with_capacity(resources.len() + 1);
+    objects.push(Resource::Pod(driver_pod));
     for (resource, _) in &mut resources {
         if let Some(uid) = &inputs.driver_uid {
             resource

@@ -347,7 +347,7 @@ fn build_pod(
         &mut warnings,
     )?;
     let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
-    let steps: Vec<Box<dyn FeatureStep>> = vec![
+    let mut steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
         Box::new(ExecutorCredentialsStep::new(conf.conf)),
         Box::new(MountSecretsStep::new(
@@ -383,7 +383,7 @@ fn build_pod(
         )
     });
     let mut resources = Vec::new();
-    for step in &steps {
+    for step in &mut steps {
         step.configure_pod(&mut spark_pod)?;
         resources.extend(
             step.additional_resources()

@@ -103,7 +103,7 @@ impl<'a> DriverConf<'a> {
             ),
             (labels::SPARK_ROLE, "driver".to_owned()),
         ];
-        with_preset_labels(self.conf, keys::DRIVER_LABEL_PREFIX, &preset)
+        with_preset_labels(self.conf, keys::DRIVER_LABEL_PREFIX, preset)
     }
 
     /// The driver pod's annotations (`spark.kubernetes.driver.annotation.*`), raw.
@@ -158,13 +158,13 @@ pub fn prefixed(conf: &SparkConf, prefix: &str) -> Vec<(String, String)> {
 
 /// The user's labels under `prefix` followed by Spark's `preset` ones; a user label with a
 /// preset key is refused, as Spark does.
-pub fn with_preset_labels(
+pub fn with_preset_labels<const N: usize>(
     conf: &SparkConf,
     prefix: &str,
-    preset: &[(&str, String)],
+    preset: [(&str, String); N],
 ) -> Result<Vec<(String, String)>> {
     let custom = prefixed(conf, prefix);
-    for (key, _) in preset {
+    for (key, _) in &preset {
         if custom.iter().any(|(k, _)| k == key) {
             return Err(Error::NotAllowed {
                 key: format!("{prefix}{key}"),
@@ -173,7 +173,7 @@ pub fn with_preset_labels(
         }
     }
     let mut all = custom;
-    all.extend(preset.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    all.extend(preset.map(|(k, v)| (k.to_owned(), v)));
     Ok(all)
 }
 
@@ -253,7 +253,7 @@ impl ExecutorConf<'_> {
             (labels::SPARK_ROLE, "executor".to_owned()),
             (labels::SPARK_RESOURCE_PROFILE_ID, "0".to_owned()),
         ];
-        with_preset_labels(self.conf, keys::EXECUTOR_LABEL_PREFIX, &preset)
+        with_preset_labels(self.conf, keys::EXECUTOR_LABEL_PREFIX, preset)
     }
 
     /// `spark.kubernetes.executor.env`: `spark.executorEnv.*` whose names Spark accepts

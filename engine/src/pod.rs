@@ -42,10 +42,13 @@ impl SparkPod {
 
     /// Appends a volume to the pod.
     pub fn add_volume(&mut self, volume: Volume) {
-        self.spec_mut()
-            .volumes
-            .get_or_insert_with(Vec::new)
-            .push(volume);
+        let volumes = self.spec_mut().volumes.get_or_insert_with(Vec::new);
+        if volumes.len() == volumes.capacity() {
+            // Volumes are large (over 3 KiB): room for the few more that later steps add,
+            // instead of growing one at a time.
+            volumes.reserve(4);
+        }
+        volumes.push(volume);
     }
 
     /// Appends a volume mount to the Spark container.

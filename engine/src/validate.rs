@@ -4,13 +4,28 @@
 //! Spark submits such objects and learns of the problem from a 422; spark-render refuses them
 //! up front, naming the object and the field.
 
+use std::fmt;
+
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::error::{Error, Result};
 use crate::manifest::Resource;
 
-fn refuse(object: &str, field: &str, value: &str, reason: &str) -> Error {
+/// An object as errors name it, `Kind/name` (written only when there is an error).
+#[derive(Clone, Copy)]
+struct ObjectId<'a> {
+    kind: &'a str,
+    name: &'a str,
+}
+
+impl fmt::Display for ObjectId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.kind, self.name)
+    }
+}
+
+fn refuse(object: ObjectId<'_>, field: &str, value: &str, reason: &str) -> Error {
     Error::InvalidValue {
         key: format!("{object} {field}"),
         value: value.to_owned(),
@@ -63,7 +78,7 @@ pub fn is_qualified_name(s: &str) -> bool {
     }
 }
 
-fn check_meta(object: &str, meta: &ObjectMeta, kind: &str) -> Result<()> {
+fn check_meta(object: ObjectId<'_>, meta: &ObjectMeta, kind: &str) -> Result<()> {
     let name = meta.name.as_deref().unwrap_or_default();
     let name_ok = if kind == "Service" {
         is_dns_label(name)
@@ -109,12 +124,26 @@ fn check_meta(object: &str, meta: &ObjectMeta, kind: &str) -> Result<()> {
     Ok(())
 }
 
-fn duplicates<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let mut seen = std::collections::BTreeSet::new();
+/// The first name that repeats an earlier one.
+fn duplicates<'a, I>(names: I) -> Option<&'a str>
+where
+    I: Iterator<Item = &'a str> + Clone,
+{
+    // A pod has a handful of volumes, containers and ports: comparing each with the ones
+    // before it allocates nothing. Long lists (generated confs) go through a set.
+    const SHORT: usize = 32;
+    if names.clone().nth(SHORT).is_none() {
+        return names
+            .clone()
+            .enumerate()
+            .find(|&(i, n)| names.clone().take(i).any(|earlier| earlier == n))
+            .map(|(_, n)| n);
+    }
+    let mut seen = std::collections::HashSet::new();
     names.into_iter().find(|&n| !seen.insert(n))
 }
 
-fn check_pod_spec(object: &str, spec: &PodSpec) -> Result<()> {
+fn check_pod_spec(object: ObjectId<'_>, spec: &PodSpec) -> Result<()> {
     if let Some(d) = duplicates(spec.volumes.iter().flatten().map(|v| v.name.as_str())) {
         return Err(refuse(
             object,
@@ -133,12 +162,11 @@ fn check_pod_spec(object: &str, spec: &PodSpec) -> Result<()> {
             ));
         }
     }
-    let containers: Vec<&Container> = spec
+    let containers = spec
         .containers
         .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .collect();
-    if let Some(d) = duplicates(containers.iter().map(|c| c.name.as_str())) {
+        .chain(spec.init_containers.iter().flatten());
+    if let Some(d) = duplicates(containers.clone().map(|c| c.name.as_str())) {
         return Err(refuse(
             object,
             "spec.containers",
@@ -146,7 +174,7 @@ fn check_pod_spec(object: &str, spec: &PodSpec) -> Result<()> {
             "two containers have this name",
         ));
     }
-    for c in &containers {
+    for c in containers {
         check_limits(object, c)?;
         if c.volume_mounts
             .iter()
@@ -187,7 +215,7 @@ fn check_pod_spec(object: &str, spec: &PodSpec) -> Result<()> {
 }
 
 /// A limit below its request (e.g. `spark.kubernetes.executor.limit.cores` below the request).
-fn check_limits(object: &str, c: &Container) -> Result<()> {
+fn check_limits(object: ObjectId<'_>, c: &Container) -> Result<()> {
     let Some(resources) = &c.resources else {
         return Ok(());
     };
@@ -210,17 +238,20 @@ fn check_limits(object: &str, c: &Container) -> Result<()> {
 /// Checks every object; the first problem is an error naming the object and field.
 pub fn check(objects: &[&Resource]) -> Result<()> {
     for object in objects {
-        let id = format!("{}/{}", object.kind(), object.name());
-        check_meta(&id, object.metadata(), object.kind())?;
+        let id = ObjectId {
+            kind: object.kind(),
+            name: object.name(),
+        };
+        check_meta(id, object.metadata(), object.kind())?;
         match object {
             Resource::Pod(p) => {
                 if let Some(spec) = &p.spec {
-                    check_pod_spec(&id, spec)?;
+                    check_pod_spec(id, spec)?;
                 }
             }
             Resource::StatefulSet(s) => {
                 if let Some(spec) = s.spec.as_ref().and_then(|s| s.template.spec.as_ref()) {
-                    check_pod_spec(&id, spec)?;
+                    check_pod_spec(id, spec)?;
                 }
             }
             _ => {}

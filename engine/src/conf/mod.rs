@@ -7,6 +7,8 @@ pub mod keys;
 pub mod properties;
 pub mod registry;
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use crate::error::{Error, Result};
@@ -16,9 +18,12 @@ pub use bytes::ByteUnit;
 ///
 /// Setting an existing key replaces its value in place, as a later `--conf` overrides an earlier
 /// one in spark-submit.
+///
+/// Keys and values are shared strings: a copy of the conf (the driver's system properties, the
+/// running driver's conf) shares them instead of copying each one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SparkConf {
-    entries: IndexMap<String, String, Hasher>,
+    entries: IndexMap<Arc<str>, Arc<str>, Hasher>,
 }
 
 /// The conf's key hasher: foldhash with a fixed seed — several times faster than the standard
@@ -33,19 +38,21 @@ impl SparkConf {
     }
 
     /// Sets `key` to `value`, replacing an earlier value.
-    pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) -> &mut Self {
+    pub fn set(&mut self, key: impl Into<Arc<str>>, value: impl Into<Arc<str>>) -> &mut Self {
         self.entries.insert(key.into(), value.into());
         self
     }
 
     /// Removes `key`, returning its value if it was set.
     pub fn remove(&mut self, key: &str) -> Option<String> {
-        self.entries.shift_remove(key)
+        self.entries
+            .shift_remove(key)
+            .map(|v| v.as_ref().to_owned())
     }
 
     /// The raw value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries.get(key).map(String::as_str)
+        self.entries.get(key).map(AsRef::as_ref)
     }
 
     /// Whether `key` is set.
@@ -60,14 +67,14 @@ impl SparkConf {
 
     /// All entries, in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.entries.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
     }
 
     /// The entry at position `index` in insertion order.
     pub fn get_index(&self, index: usize) -> Option<(&str, &str)> {
         self.entries
             .get_index(index)
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .map(|(k, v)| (k.as_ref(), v.as_ref()))
     }
 
     /// Number of entries.
@@ -181,7 +188,7 @@ pub fn parse_java_double(s: &str) -> Option<f64> {
     body.parse::<f64>().ok()
 }
 
-impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for SparkConf {
+impl<K: Into<Arc<str>>, V: Into<Arc<str>>> FromIterator<(K, V)> for SparkConf {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut conf = SparkConf::new();
         for (k, v) in iter {

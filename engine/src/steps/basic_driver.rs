@@ -2,7 +2,9 @@
 //! and the pod's name, labels, annotations, restart policy, node selector, pull secrets and
 //! scheduler.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::mem::take;
 
 use k8s_openapi::api::core::v1::{ContainerPort, LocalObjectReference, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -395,13 +397,13 @@ impl FeatureStep for BasicDriverStep {
         rule(String::new())
     }
 
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
         let c = &mut p.container;
         if c.name.is_empty() {
             c.name = DEFAULT_DRIVER_CONTAINER_NAME.into();
         }
-        c.image = Some(self.image.clone());
-        c.image_pull_policy = Some(self.pull_policy.clone());
+        c.image = Some(take(&mut self.image));
+        c.image_pull_policy = Some(take(&mut self.pull_policy));
         let ports = c.ports.get_or_insert_with(Vec::new);
         for (name, port) in [
             ("driver-rpc-port", self.driver_port),
@@ -415,52 +417,60 @@ impl FeatureStep for BasicDriverStep {
                 ..ContainerPort::default()
             });
         }
-        let mut env = vec![pod::env("SPARK_USER", &self.spark_user)];
-        env.extend(self.env.iter().map(|(k, v)| pod::env(k, v)));
+        let prepared = take(&mut self.env);
+        let env = c.env.get_or_insert_with(Vec::new);
+        // Room for the env vars later steps add (the command, local dirs, the conf dir).
+        env.reserve(prepared.len() + 8);
+        env.push(pod::env("SPARK_USER", take(&mut self.spark_user)));
+        env.extend(prepared.into_iter().map(|(k, v)| pod::env(k, v)));
         env.push(pod::env_from_field(
             "SPARK_DRIVER_BIND_ADDRESS",
             "status.podIP",
         ));
-        p.add_env(env);
 
         let resources = p
             .container
             .resources
             .get_or_insert_with(ResourceRequirements::default);
         let requests = resources.requests.get_or_insert_with(BTreeMap::new);
-        requests.insert("cpu".into(), Quantity(self.cpu_request.clone()));
+        requests.insert("cpu".into(), Quantity(take(&mut self.cpu_request)));
         let memory = Quantity(format!("{}Mi", self.memory.total_mib()));
         requests.insert("memory".into(), memory.clone());
         let limits = resources.limits.get_or_insert_with(BTreeMap::new);
-        if let Some(limit) = &self.cpu_limit {
-            limits.insert("cpu".into(), Quantity(limit.clone()));
+        if let Some(limit) = self.cpu_limit.take() {
+            limits.insert("cpu".into(), Quantity(limit));
         }
         limits.insert("memory".into(), memory);
-        for (name, amount) in &self.custom_resources {
-            limits.insert(name.clone(), Quantity(amount.clone()));
+        for (name, amount) in take(&mut self.custom_resources) {
+            limits.insert(name, Quantity(amount));
         }
 
         let meta = &mut p.pod.metadata;
         meta.name = Some(self.pod_name.clone());
-        pod::merge_into(&mut meta.labels, self.labels.iter().cloned());
+        pod::merge_into(&mut meta.labels, take(&mut self.labels));
+        let app_id = &self.app_id;
         pod::merge_into(
             &mut meta.annotations,
-            self.annotations
-                .iter()
-                .map(|(k, v)| (k.clone(), substitute_ids(v, &self.app_id, "").into_owned())),
+            take(&mut self.annotations).into_iter().map(|(k, v)| {
+                let v = match substitute_ids(&v, app_id, "") {
+                    Cow::Owned(substituted) => substituted,
+                    Cow::Borrowed(_) => v,
+                };
+                (k, v)
+            }),
         );
         let spec = p.spec_mut();
         spec.restart_policy = Some("Never".into());
-        pod::merge_into(&mut spec.node_selector, self.node_selector.iter().cloned());
+        pod::merge_into(&mut spec.node_selector, take(&mut self.node_selector));
         if !self.pull_secrets.is_empty() {
             spec.image_pull_secrets.get_or_insert_with(Vec::new).extend(
-                self.pull_secrets
-                    .iter()
-                    .map(|name| LocalObjectReference { name: name.clone() }),
+                take(&mut self.pull_secrets)
+                    .into_iter()
+                    .map(|name| LocalObjectReference { name }),
             );
         }
-        if let Some(name) = &self.scheduler_name {
-            spec.scheduler_name = Some(name.clone());
+        if let Some(name) = self.scheduler_name.take() {
+            spec.scheduler_name = Some(name);
         }
         Ok(())
     }

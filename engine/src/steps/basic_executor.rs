@@ -2,7 +2,9 @@
 //! memory, env, block manager port, args), the executors' spark-conf volume, the
 //! decommissioning hook, labels, annotations, node selector, owner, restart policy.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::mem::take;
 
 use k8s_openapi::api::core::v1::{
     ConfigMapVolumeSource, ContainerPort, ExecAction, KeyToPath, Lifecycle, LifecycleHandler,
@@ -254,19 +256,6 @@ impl BasicExecutorStep {
     pub fn cores(&self) -> i32 {
         self.cores
     }
-
-    /// The executor app id and executor id substituted into annotation values.
-    fn annotation_values(&self, app_id: &str, executor_id: &str) -> Vec<(String, String)> {
-        self.annotations
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    substitute_ids(v, app_id, executor_id).into_owned(),
-                )
-            })
-            .collect()
-    }
 }
 
 /// The executor hostname: the last 63 characters of the pod name, leading non-word characters
@@ -491,62 +480,60 @@ impl FeatureStep for BasicExecutorStep {
         rule(String::new())
     }
 
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+        // The step configures one pod: its prepared values move into it.
         let c = &mut p.container;
         if c.name.is_empty() {
             c.name = DEFAULT_EXECUTOR_CONTAINER_NAME.into();
         }
-        c.image = Some(self.image.clone());
-        c.image_pull_policy = Some(self.pull_policy.clone());
+        c.image = Some(take(&mut self.image));
+        c.image_pull_policy = Some(take(&mut self.pull_policy));
         let resources = c
             .resources
             .get_or_insert_with(ResourceRequirements::default);
         let memory = Quantity(format!("{}Mi", self.memory.total_mib()));
         let requests = resources.requests.get_or_insert_with(BTreeMap::new);
         requests.insert("memory".into(), memory.clone());
-        requests.insert("cpu".into(), Quantity(self.cpu_request.clone()));
+        requests.insert("cpu".into(), Quantity(take(&mut self.cpu_request)));
         let limits = resources.limits.get_or_insert_with(BTreeMap::new);
         limits.insert("memory".into(), memory);
-        for (name, amount) in &self.custom_resources {
-            limits.insert(name.clone(), Quantity(amount.clone()));
+        for (name, amount) in take(&mut self.custom_resources) {
+            limits.insert(name, Quantity(amount));
         }
-        if let Some(limit) = &self.cpu_limit {
-            limits.insert("cpu".into(), Quantity(limit.clone()));
+        if let Some(limit) = self.cpu_limit.take() {
+            limits.insert("cpu".into(), Quantity(limit));
         }
-        let mut env = vec![pod::env("SPARK_USER", &self.spark_user)];
-        env.extend(self.env.iter().map(|(k, v)| pod::env(k, v)));
+        let prepared = take(&mut self.env);
+        let env = c.env.get_or_insert_with(Vec::new);
+        // Room for the env vars later steps add (local dirs, secrets).
+        env.reserve(prepared.len() + 8);
+        env.push(pod::env("SPARK_USER", take(&mut self.spark_user)));
+        env.extend(prepared.into_iter().map(|(k, v)| pod::env(k, v)));
         env.push(pod::env_from_field("SPARK_EXECUTOR_POD_IP", "status.podIP"));
         env.push(pod::env_from_field(
             "SPARK_EXECUTOR_POD_NAME",
             "metadata.name",
         ));
-        p.add_env(env);
         // The block manager port is appended to a template's ports (none for port 0).
         if self.block_manager_port != 0 {
-            p.container
-                .ports
-                .get_or_insert_with(Vec::new)
-                .push(ContainerPort {
-                    name: Some("blockmanager".into()),
-                    container_port: self.block_manager_port,
-                    ..ContainerPort::default()
-                });
+            c.ports.get_or_insert_with(Vec::new).push(ContainerPort {
+                name: Some("blockmanager".into()),
+                container_port: self.block_manager_port,
+                ..ContainerPort::default()
+            });
         }
-        p.container
-            .args
-            .get_or_insert_with(Vec::new)
-            .push("executor".into());
+        c.args.get_or_insert_with(Vec::new).push("executor".into());
         if !self.disable_config_map {
             p.add_volume_mount(pod::mount(
                 SPARK_CONF_VOLUME_EXEC,
                 crate::driver::SPARK_CONF_DIR_INTERNAL,
             ));
         }
-        if let Some(script) = &self.decommission_script {
+        if let Some(script) = self.decommission_script.take() {
             p.container.lifecycle = Some(Lifecycle {
                 pre_stop: Some(LifecycleHandler {
                     exec: Some(ExecAction {
-                        command: Some(vec![script.clone()]),
+                        command: Some(vec![script]),
                     }),
                     ..LifecycleHandler::default()
                 }),
@@ -554,25 +541,30 @@ impl FeatureStep for BasicExecutorStep {
             });
         }
 
-        let app_id = self
-            .labels
-            .iter()
-            .find(|(k, _)| k == crate::kubernetes_conf::labels::SPARK_APP_ID)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let executor_id = self
-            .labels
-            .iter()
-            .find(|(k, _)| k == crate::kubernetes_conf::labels::SPARK_EXECUTOR_ID)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
+        // Annotation values get the app and executor ids (the values of their labels).
+        let labels = &self.labels;
+        let label = |name: &str| {
+            labels
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or("", |(_, v)| v.as_str())
+        };
+        let app_id = label(crate::kubernetes_conf::labels::SPARK_APP_ID);
+        let executor_id = label(crate::kubernetes_conf::labels::SPARK_EXECUTOR_ID);
+        let annotations: Vec<(String, String)> = take(&mut self.annotations)
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match substitute_ids(&v, app_id, executor_id) {
+                    Cow::Owned(substituted) => substituted,
+                    Cow::Borrowed(_) => v,
+                };
+                (k, v)
+            })
+            .collect();
         let meta = &mut p.pod.metadata;
         meta.name = Some(self.pod_name.clone());
-        pod::merge_into(&mut meta.labels, self.labels.iter().cloned());
-        pod::merge_into(
-            &mut meta.annotations,
-            self.annotation_values(&app_id, &executor_id),
-        );
+        pod::merge_into(&mut meta.labels, take(&mut self.labels));
+        pod::merge_into(&mut meta.annotations, annotations);
         if let Some(DriverPodRef {
             name,
             uid: Some(uid),
@@ -583,38 +575,39 @@ impl FeatureStep for BasicExecutorStep {
                 .push(pod::owner_reference_to_pod(name, uid));
         }
         let spec = p.spec_mut();
-        spec.hostname = Some(self.hostname.clone());
+        spec.hostname = Some(take(&mut self.hostname));
         spec.restart_policy = Some(self.restart_policy.into());
-        pod::merge_into(&mut spec.node_selector, self.node_selector.iter().cloned());
+        pod::merge_into(&mut spec.node_selector, take(&mut self.node_selector));
         if !self.pull_secrets.is_empty() {
             spec.image_pull_secrets.get_or_insert_with(Vec::new).extend(
-                self.pull_secrets
-                    .iter()
-                    .map(|name| LocalObjectReference { name: name.clone() }),
+                take(&mut self.pull_secrets)
+                    .into_iter()
+                    .map(|name| LocalObjectReference { name }),
             );
         }
         if !self.disable_config_map {
+            let items = (!self.conf_file_names.is_empty()).then(|| {
+                take(&mut self.conf_file_names)
+                    .into_iter()
+                    .map(|f| KeyToPath {
+                        key: f.clone(),
+                        mode: Some(420),
+                        path: f,
+                    })
+                    .collect()
+            });
             p.add_volume(Volume {
                 name: SPARK_CONF_VOLUME_EXEC.into(),
                 config_map: Some(ConfigMapVolumeSource {
-                    name: self.config_map_name.clone(),
-                    items: (!self.conf_file_names.is_empty()).then(|| {
-                        self.conf_file_names
-                            .iter()
-                            .map(|f| KeyToPath {
-                                key: f.clone(),
-                                mode: Some(420),
-                                path: f.clone(),
-                            })
-                            .collect()
-                    }),
+                    name: take(&mut self.config_map_name),
+                    items,
                     ..ConfigMapVolumeSource::default()
                 }),
                 ..Volume::default()
             });
         }
-        if let Some(name) = &self.scheduler_name {
-            p.spec_mut().scheduler_name = Some(name.clone());
+        if let Some(name) = self.scheduler_name.take() {
+            p.spec_mut().scheduler_name = Some(name);
         }
         Ok(())
     }

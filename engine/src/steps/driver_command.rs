@@ -88,13 +88,17 @@ impl FeatureStep for DriverCommandStep {
         "DriverCommandFeatureStep"
     }
 
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
         p.container
             .args
             .get_or_insert_with(Vec::new)
-            .extend(self.args.iter().cloned());
+            .extend(std::mem::take(&mut self.args));
         if !self.env.is_empty() {
-            p.add_env(self.env.iter().map(|(k, v)| pod::env(k, v)));
+            p.add_env(
+                std::mem::take(&mut self.env)
+                    .into_iter()
+                    .map(|(k, v)| pod::env(k, v)),
+            );
         }
         Ok(())
     }

@@ -112,7 +112,7 @@ impl FeatureStep for DriverCredentialsStep {
         Source::rule(self.name(), "")
     }
 
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
         if self.credentials.is_empty() {
             if let Some(account) = &self.service_account {
                 let spec = p.spec_mut();

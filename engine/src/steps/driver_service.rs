@@ -101,7 +101,7 @@ impl FeatureStep for DriverServiceStep {
         "DriverServiceFeatureStep"
     }
 
-    fn configure_pod(&self, _pod: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&mut self, _pod: &mut SparkPod) -> Result<()> {
         Ok(())
     }
 

@@ -60,7 +60,7 @@ impl FeatureStep for HadoopConfStep {
         "HadoopConfDriverFeatureStep"
     }
 
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
         if let Some((name, files)) = &self.config_map {
             let items = files.as_ref().map(|files| {
                 files
@@ -139,7 +139,7 @@ impl FeatureStep for HadoopConfExecutorStep {
         "HadoopConfExecutorFeatureStep"
     }
 
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
         if let Some(name) = &self.config_map {
             mount_hadoop_config_map(p, name, None);
         }

@@ -127,7 +127,7 @@ impl FeatureStep for KerberosConfStep {
         "KerberosConfDriverFeatureStep"
     }
 
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
         if let Some(krb5) = &self.krb5 {
             let source = match krb5 {
                 Krb5::ConfigMap(name) => ConfigMapVolumeSource {

@@ -86,7 +86,7 @@ impl FeatureStep for LocalDirsStep {
         }
     }
 
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
         let existing: Vec<String> = p
             .container
             .volume_mounts

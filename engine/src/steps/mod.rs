@@ -107,8 +107,10 @@ pub trait FeatureStep {
         Source::rule(self.name(), "")
     }
 
-    /// Applies the step to the pod and its Spark container.
-    fn configure_pod(&self, pod: &mut SparkPod) -> Result<()>;
+    /// Applies the step to the pod and its Spark container. A step configures one pod: it may
+    /// move into the pod what it prepared for it, keeping what [`FeatureStep::explain`],
+    /// [`FeatureStep::system_properties`] and [`FeatureStep::additional_resources`] read.
+    fn configure_pod(&mut self, pod: &mut SparkPod) -> Result<()>;
 
     /// System properties the driver gets in its `spark.properties`.
     fn system_properties(&self) -> Vec<(String, String)> {

@@ -349,7 +349,7 @@ impl FeatureStep for MountVolumesStep {
         "MountVolumesFeatureStep"
     }
 
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
         for volume in &self.volumes {
             p.add_volume(volume.clone());
         }

@@ -53,7 +53,7 @@ impl FeatureStep for PodTemplateConfigMapStep {
         "PodTemplateConfigMapStep"
     }
 
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
         if self.template_text.is_some() {
             p.add_volume(Volume {
                 name: POD_TEMPLATE_VOLUME.into(),
