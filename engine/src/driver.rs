@@ -330,7 +330,7 @@ pub fn build(
     });
     let mut system_properties = conf.conf.clone();
     // The driver service, the pod template ConfigMap, Hadoop and Kerberos objects.
-    let mut resources: Vec<(Resource, &'static str)> = Vec::with_capacity(steps.len());
+    let mut resources: Vec<(Resource, &'static str)> = Vec::with_capacity(4);
     for step in &mut steps {
         step.configure_pod(&mut spark_pod)?;
         for (k, v) in step.system_properties() {

@@ -159,9 +159,16 @@ fn spread(h: i32) -> usize {
 /// exactly (list bins, resize at 3/4 with Java's split of each bin): the iteration order.
 ///
 /// Bins are singly linked lists over the key indices (`next`), as Java's are over nodes.
+#[cfg(test)]
 fn concurrent_hash_map_simulated(keys: &[&str]) -> Vec<usize> {
+    let hashes: Vec<i32> = keys.iter().map(|k| java_string_hash(k)).collect();
+    concurrent_hash_map_simulated_hashed(keys, &hashes)
+}
+
+/// [`concurrent_hash_map_simulated`] given the keys' `String.hashCode`s.
+fn concurrent_hash_map_simulated_hashed(keys: &[&str], key_hashes: &[i32]) -> Vec<usize> {
     const NIL: usize = usize::MAX;
-    let hashes: Vec<usize> = keys.iter().map(|k| spread(java_string_hash(k))).collect();
+    let hashes: Vec<usize> = key_hashes.iter().map(|&h| spread(h)).collect();
     let mut head = vec![NIL; 16];
     let mut next = vec![NIL; keys.len()];
     let mut size_ctl = 12usize;
@@ -242,10 +249,12 @@ fn concurrent_hash_map_simulated(keys: &[&str]) -> Vec<usize> {
 /// an immutable Scala map with `keys`: the map's order decides the puts, the Java
 /// `ConcurrentHashMap` behind `Properties` the output.
 pub fn properties_store_order(keys: &[&str]) -> Vec<usize> {
-    let in_map: Vec<usize> =
-        immutable_order((0..keys.len()).collect(), |&i| java_string_hash(keys[i]));
+    // Each key hashed once, for both maps.
+    let hashes: Vec<i32> = keys.iter().map(|k| java_string_hash(k)).collect();
+    let in_map: Vec<usize> = immutable_order((0..keys.len()).collect(), |&i| hashes[i]);
     let put_order: Vec<&str> = in_map.iter().map(|&i| keys[i]).collect();
-    concurrent_hash_map_simulated(&put_order)
+    let put_hashes: Vec<i32> = in_map.iter().map(|&i| hashes[i]).collect();
+    concurrent_hash_map_simulated_hashed(&put_order, &put_hashes)
         .into_iter()
         .map(|j| in_map[j])
         .collect()

@@ -321,13 +321,13 @@ fn executor_env(
         conf.get_all
             .iter()
             .filter(|(k, _)| is_executor_startup_conf(k))
-            .map(|(k, v)| format!("-D{k}={v}")),
+            .map(|(k, v)| ["-D", k, "=", v].concat()),
     );
     // Spark numbers the options, then puts them in a map: the env vars follow its hash order.
     let numbered: Vec<(String, String)> = opts
         .into_iter()
         .enumerate()
-        .map(|(i, opt)| (format!("SPARK_JAVA_OPT_{i}"), opt))
+        .map(|(i, opt)| (numbered_name("SPARK_JAVA_OPT_", i), opt))
         .collect();
     env.extend(crate::hash_order::immutable_order(numbered, |(name, _)| {
         crate::hash_order::java_string_hash(name)
@@ -342,6 +342,25 @@ fn executor_env(
     Ok(env)
 }
 
+/// `prefix` followed by `n` in decimal (without the formatting machinery: one per option).
+fn numbered_name(prefix: &str, n: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut name = String::with_capacity(prefix.len() + digits.len() - at);
+    name.push_str(prefix);
+    name.extend(digits[at..].iter().map(|&d| char::from(d)));
+    name
+}
+
 /// `SparkConf.isExecutorStartupConf`: confs executors need at JVM start, passed as `-D` options.
 pub fn is_executor_startup_conf(key: &str) -> bool {
     (key.starts_with("spark.auth") && key != "spark.authenticate.secret")
@@ -354,9 +373,14 @@ pub fn is_executor_startup_conf(key: &str) -> bool {
 /// `Utils.splitCommandString`: splits on white space (only space, tab, CR and LF: Spark's
 /// `isSpace`), honouring single and double quotes and backslash escapes inside double quotes.
 pub fn split_command_string(s: &str) -> Vec<String> {
-    // Bytes, not chars (the quotes and separators are ASCII): a plain loop over the bytes
-    // instead of decoding every character.
-    if !s.bytes().any(|b| b == b'"' || b == b'\'') {
+    // Bytes, not chars (the quotes and separators are ASCII), in whole chunks without an
+    // early exit inside, so that the check runs on vectors.
+    let quoted = s.as_bytes().chunks(64).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |found, &b| found | (b == b'"') | (b == b'\''))
+    });
+    if !quoted {
         // Without quotes, only white space separates words. The separators are ASCII, so
         // splitting at their bytes keeps every other character whole.
         let mut words = Vec::new();
@@ -654,6 +678,16 @@ mod tests {
             "--add-opens=java.base/java.lang=ALL-UNNAMED -Dx=\\\\ -XX:+Flag\r\n-Dy",
         ] {
             assert_eq!(split_command_string(s), split_quoted(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn numbered_names_are_decimal() {
+        for n in [0, 7, 10, 99, 100, 12_345, usize::MAX] {
+            assert_eq!(
+                numbered_name("SPARK_JAVA_OPT_", n),
+                format!("SPARK_JAVA_OPT_{n}")
+            );
         }
     }
 
