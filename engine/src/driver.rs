@@ -360,7 +360,11 @@ pub fn build(
     let namespace = conf.namespace().to_owned();
     let conf_map_name = names::driver_conf_map_name(&inputs.unique_id);
     let properties_text = properties::store(
-        &format!("Java properties built from Kubernetes config map with name: {conf_map_name}"),
+        &[
+            "Java properties built from Kubernetes config map with name: ",
+            &conf_map_name,
+        ]
+        .concat(),
         &java::date_to_string_utc(submit_time_ms(conf.conf, inputs)),
         system_properties.iter(),
     );

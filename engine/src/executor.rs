@@ -346,7 +346,7 @@ fn build_pod(
         options.strict,
         &mut warnings,
     )?;
-    let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
+    let default_dir = ["/var/data/spark-", &conf.inputs.local_dir_uuid].concat();
     let mut steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
         Box::new(ExecutorCredentialsStep::new(conf.conf)),
@@ -455,7 +455,11 @@ fn executor_config_map(
     let name = names::executor_conf_map_name(&inputs.unique_id);
     let namespace = conf.get_or(keys::NAMESPACE, "default").to_owned();
     let text = properties::store(
-        &format!("Java properties built from Kubernetes config map with name: {name}"),
+        &[
+            "Java properties built from Kubernetes config map with name: ",
+            &name,
+        ]
+        .concat(),
         &java::date_to_string_utc(inputs.submit_time_ms),
         [(keys::NAMESPACE, namespace.as_str())],
     );

@@ -48,14 +48,26 @@ pub fn date_to_string_utc(millis: i64) -> String {
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    let weekday = DAYS[days.rem_euclid(7) as usize];
-    format!(
-        "{weekday} {} {d:02} {:02}:{:02}:{:02} UTC {y}",
-        MONTHS[(m - 1) as usize],
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60
-    )
+    // `EEE MMM dd HH:mm:ss zzz yyyy`, written piece by piece (two per render).
+    let two_digits = |s: &mut String, n: i64| {
+        s.push(char::from(b'0' + (n / 10) as u8));
+        s.push(char::from(b'0' + (n % 10) as u8));
+    };
+    let mut s = String::with_capacity(28);
+    s.push_str(DAYS[days.rem_euclid(7) as usize]);
+    s.push(' ');
+    s.push_str(MONTHS[(m - 1) as usize]);
+    s.push(' ');
+    two_digits(&mut s, d);
+    s.push(' ');
+    two_digits(&mut s, sod / 3600);
+    s.push(':');
+    two_digits(&mut s, sod % 3600 / 60);
+    s.push(':');
+    two_digits(&mut s, sod % 60);
+    s.push_str(" UTC ");
+    s.push_str(&y.to_string());
+    s
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
@@ -96,6 +108,14 @@ mod tests {
         assert_eq!(
             date_to_string_utc(951_782_400_000),
             "Tue Feb 29 00:00:00 UTC 2000"
+        );
+        assert_eq!(
+            date_to_string_utc(1_000_000_000_000),
+            "Sun Sep 09 01:46:40 UTC 2001"
+        );
+        assert_eq!(
+            date_to_string_utc(253_402_300_799_000),
+            "Fri Dec 31 23:59:59 UTC 9999"
         );
     }
 }

@@ -27,10 +27,10 @@ fn sanitize(s: &str) -> String {
 /// `KubernetesConf.getResourceNamePrefix(appName)` for a given unique id: `<app>-<id>`
 /// sanitised, a leading `-` removed and a leading digit replaced by `x`.
 pub fn resource_name_prefix(app_name: &str, unique_id: &str) -> String {
-    let s = sanitize(&format!("{app_name}-{unique_id}"));
+    let s = sanitize(&[app_name, "-", unique_id].concat());
     let s = s.strip_prefix('-').unwrap_or(&s);
     match s.chars().next() {
-        Some(c) if c.is_ascii_digit() => format!("x{}", &s[1..]),
+        Some(c) if c.is_ascii_digit() => ["x", &s[1..]].concat(),
         _ => s.to_owned(),
     }
 }
@@ -47,22 +47,22 @@ pub fn app_name_label(app_name: &str) -> String {
 /// The driver Service name: `<prefix>-driver-svc`, or `spark-<unique id>-driver-svc` when that
 /// is longer than 63 characters (`DriverServiceFeatureStep`).
 pub fn driver_service_name(resource_name_prefix: &str, unique_id: &str) -> String {
-    let preferred = format!("{resource_name_prefix}-driver-svc");
+    let preferred = [resource_name_prefix, "-driver-svc"].concat();
     if preferred.len() <= DNS_LABEL_MAX_LENGTH {
         preferred
     } else {
-        format!("spark-{unique_id}-driver-svc")
+        ["spark-", unique_id, "-driver-svc"].concat()
     }
 }
 
 /// The driver's spark-conf ConfigMap name (`KubernetesClientUtils.configMapNameDriver`).
 pub fn driver_conf_map_name(unique_id: &str) -> String {
-    format!("spark-drv-{unique_id}-conf-map")
+    ["spark-drv-", unique_id, "-conf-map"].concat()
 }
 
 /// The executors' spark-conf ConfigMap name (`KubernetesClientUtils.configMapNameExecutor`).
 pub fn executor_conf_map_name(unique_id: &str) -> String {
-    format!("spark-exec-{unique_id}-conf-map")
+    ["spark-exec-", unique_id, "-conf-map"].concat()
 }
 
 #[cfg(test)]

@@ -18,6 +18,14 @@ pub fn is_valid(s: &str) -> bool {
     }
 }
 
+/// `n` followed by `unit` (`1408Mi` for Kubernetes, `1024m` for the JVM), without the
+/// formatting machinery (a render writes several).
+pub fn amount(n: i64, unit: &str) -> String {
+    let mut s = n.to_string();
+    s.push_str(unit);
+    s
+}
+
 /// Refuses a value of conf key `key` that is not a quantity (Spark would pass it on and the API
 /// server refuse the object).
 pub fn check(key: &str, value: &str) -> crate::Result<()> {

@@ -139,12 +139,13 @@ fn spark_context_start(conf: &mut SparkConf, inputs: &RenderInputs) {
     });
     for key in [keys::DRIVER_JAVA_OPTIONS, keys::EXECUTOR_JAVA_OPTIONS] {
         let with_modules = match conf.get(key) {
-            Some(opts) => format!("{JAVA_MODULE_OPTIONS} {opts}"),
+            Some(opts) => [JAVA_MODULE_OPTIONS, " ", opts].concat(),
             None => JAVA_MODULE_OPTIONS.to_owned(),
         };
+        let ipv6 = if prefer_ipv6 { "true" } else { "false" };
         conf.set(
             key,
-            format!("-Djava.net.preferIPv6Addresses={prefer_ipv6} {with_modules}"),
+            ["-Djava.net.preferIPv6Addresses=", ipv6, " ", &with_modules].concat(),
         );
     }
     conf.set("spark.executor.id", "driver");

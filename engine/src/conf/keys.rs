@@ -209,6 +209,8 @@ pub const EXECUTOR_POD_TEMPLATE_CONTAINER_NAME: &str =
 pub const KEYTAB: &str = "spark.kerberos.keytab";
 /// `spark.kerberos.principal`
 pub const PRINCIPAL: &str = "spark.kerberos.principal";
+/// `spark.kubernetes.authenticate.driver.oauthToken`
+pub const OAUTH_TOKEN: &str = "spark.kubernetes.authenticate.driver.oauthToken";
 /// `spark.kubernetes.authenticate.driver.oauthTokenFile`
 pub const OAUTH_TOKEN_FILE: &str = "spark.kubernetes.authenticate.driver.oauthTokenFile";
 /// `spark.kubernetes.authenticate.driver.caCertFile`

@@ -113,7 +113,7 @@ impl BasicDriverStep {
         let pod_name = c
             .get(keys::DRIVER_POD_NAME)
             .map(str::to_owned)
-            .unwrap_or_else(|| format!("{}-driver", conf.resource_name_prefix));
+            .unwrap_or_else(|| [conf.resource_name_prefix.as_str(), "-driver"].concat());
         let image = c
             .get_first(&[keys::DRIVER_CONTAINER_IMAGE, keys::CONTAINER_IMAGE])
             .ok_or_else(|| Error::Missing {
@@ -434,7 +434,7 @@ impl FeatureStep for BasicDriverStep {
             .get_or_insert_with(ResourceRequirements::default);
         let requests = resources.requests.get_or_insert_with(BTreeMap::new);
         requests.insert("cpu".into(), Quantity(take(&mut self.cpu_request)));
-        let memory = Quantity(format!("{}Mi", self.memory.total_mib()));
+        let memory = Quantity(quantity::amount(self.memory.total_mib(), "Mi"));
         requests.insert("memory".into(), memory.clone());
         let limits = resources.limits.get_or_insert_with(BTreeMap::new);
         if let Some(limit) = self.cpu_limit.take() {

@@ -167,7 +167,13 @@ impl BasicExecutorStep {
         let driver_port = c
             .get_int(keys::DRIVER_PORT)?
             .unwrap_or(keys::DEFAULT_DRIVER_PORT);
-        let driver_url = format!("spark://CoarseGrainedScheduler@{driver_host}:{driver_port}");
+        let driver_url = [
+            "spark://CoarseGrainedScheduler@",
+            driver_host,
+            ":",
+            &driver_port.to_string(),
+        ]
+        .concat();
 
         let is_python = c.get(keys::RESOURCE_TYPE) == Some("python");
         let memory = ExecutorMemory::from_conf(c, is_python)?;
@@ -192,7 +198,12 @@ impl BasicExecutorStep {
             quantity::check(keys::EXECUTOR_LIMIT_CORES, limit)?;
         }
 
-        let pod_name = format!("{}-exec-{}", conf.resource_name_prefix, conf.executor_id);
+        let pod_name = [
+            conf.resource_name_prefix.as_str(),
+            "-exec-",
+            &conf.executor_id,
+        ]
+        .concat();
         let (environment, warnings) = conf.environment();
         let env = executor_env(conf, &driver_url, cores, &memory, environment)?;
 
@@ -294,7 +305,7 @@ fn executor_env(
         ("SPARK_EXECUTOR_CORES".into(), cores.to_string()),
         (
             "SPARK_EXECUTOR_MEMORY".into(),
-            format!("{}m", memory.heap_mib),
+            quantity::amount(memory.heap_mib, "m"),
         ),
         ("SPARK_APPLICATION_ID".into(), conf.app_id.clone()),
         (
@@ -515,7 +526,7 @@ impl FeatureStep for BasicExecutorStep {
         let resources = c
             .resources
             .get_or_insert_with(ResourceRequirements::default);
-        let memory = Quantity(format!("{}Mi", self.memory.total_mib()));
+        let memory = Quantity(quantity::amount(self.memory.total_mib(), "Mi"));
         let requests = resources.requests.get_or_insert_with(BTreeMap::new);
         requests.insert("memory".into(), memory.clone());
         requests.insert("cpu".into(), Quantity(take(&mut self.cpu_request)));

@@ -20,8 +20,26 @@ use crate::provenance::Source;
 use crate::steps::ExplainContext;
 use crate::steps::FeatureStep;
 
-const AUTH_PREFIX: &str = "spark.kubernetes.authenticate.driver";
-const MOUNTED_PREFIX: &str = "spark.kubernetes.authenticate.driver.mounted";
+const MOUNTED_PREFIX: &str = "spark.kubernetes.authenticate.driver.mounted.";
+/// The credentials the driver may find already mounted: conf suffix and key.
+const MOUNTED_SUFFIXES: [(&str, &str); 4] = [
+    (
+        "oauthTokenFile",
+        "spark.kubernetes.authenticate.driver.mounted.oauthTokenFile",
+    ),
+    (
+        "clientKeyFile",
+        "spark.kubernetes.authenticate.driver.mounted.clientKeyFile",
+    ),
+    (
+        "clientCertFile",
+        "spark.kubernetes.authenticate.driver.mounted.clientCertFile",
+    ),
+    (
+        "caCertFile",
+        "spark.kubernetes.authenticate.driver.mounted.caCertFile",
+    ),
+];
 /// Where the credentials Secret is mounted.
 pub const CREDENTIALS_BASE_DIR: &str = "/mnt/secrets/spark-kubernetes-credentials";
 /// The credentials volume.
@@ -50,41 +68,30 @@ impl DriverCredentialsStep {
     pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
         let c = &conf.conf;
         let mut credentials = Vec::new();
-        for (suffix, secret_key, mounted_suffix) in [
-            ("clientKeyFile", "client-key", "clientKeyFile"),
-            ("clientCertFile", "client-cert", "clientCertFile"),
-            ("caCertFile", "ca-cert", "caCertFile"),
+        for (key, secret_key, mounted_suffix) in [
+            (keys::CLIENT_KEY_FILE, "client-key", "clientKeyFile"),
+            (keys::CLIENT_CERT_FILE, "client-cert", "clientCertFile"),
+            (keys::CA_CERT_FILE, "ca-cert", "caCertFile"),
         ] {
-            let key = format!("{AUTH_PREFIX}.{suffix}");
-            if let Some(path) = c.get(&key) {
+            if let Some(path) = c.get(key) {
                 credentials.push(Credential {
                     secret_key,
                     mounted_suffix,
-                    data: conf.inputs.file_bytes(&key, path)?.to_vec(),
+                    data: conf.inputs.file_bytes(key, path)?.to_vec(),
                 });
             }
         }
-        if let Some(token) = c.get(&format!("{AUTH_PREFIX}.oauthToken")) {
+        if let Some(token) = c.get(keys::OAUTH_TOKEN) {
             credentials.push(Credential {
                 secret_key: "oauth-token",
                 mounted_suffix: "oauthTokenFile",
                 data: token.as_bytes().to_vec(),
             });
         }
-        let mounted = [
-            "oauthTokenFile",
-            "clientKeyFile",
-            "clientCertFile",
-            "caCertFile",
-        ]
-        .into_iter()
-        .map(|s| {
-            (
-                s,
-                c.get(&format!("{MOUNTED_PREFIX}.{s}")).map(str::to_owned),
-            )
-        })
-        .collect();
+        let mounted = MOUNTED_SUFFIXES
+            .into_iter()
+            .map(|(suffix, key)| (suffix, c.get(key).map(str::to_owned)))
+            .collect();
         let redacted = c
             .iter()
             .filter(|(k, _)| k.ends_with("oauthToken"))
@@ -92,7 +99,11 @@ impl DriverCredentialsStep {
             .collect();
         Ok(DriverCredentialsStep {
             service_account: c.get(keys::DRIVER_SERVICE_ACCOUNT).map(str::to_owned),
-            secret_name: format!("{}-kubernetes-credentials", conf.resource_name_prefix),
+            secret_name: [
+                conf.resource_name_prefix.as_str(),
+                "-kubernetes-credentials",
+            ]
+            .concat(),
             credentials,
             mounted,
             redacted,
@@ -145,9 +156,9 @@ impl FeatureStep for DriverCredentialsStep {
                 .credentials
                 .iter()
                 .find(|c| c.mounted_suffix == *suffix)
-                .map(|c| format!("{CREDENTIALS_BASE_DIR}/{}", c.secret_key));
+                .map(|c| [CREDENTIALS_BASE_DIR, "/", c.secret_key].concat());
             if let Some(path) = user_path.clone().or(from_submitter) {
-                props.push((format!("{MOUNTED_PREFIX}.{suffix}"), path));
+                props.push(([MOUNTED_PREFIX, suffix].concat(), path));
             }
         }
         props

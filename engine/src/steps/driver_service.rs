@@ -109,7 +109,7 @@ impl FeatureStep for DriverServiceStep {
         vec![
             (
                 keys::DRIVER_HOST.into(),
-                format!("{}.{}.svc", self.service_name, self.namespace),
+                [self.service_name.as_str(), ".", &self.namespace, ".svc"].concat(),
             ),
             (keys::DRIVER_PORT.into(), self.driver_port.to_string()),
             (

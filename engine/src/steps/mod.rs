@@ -49,7 +49,7 @@ impl ExplainContext<'_> {
 
     /// The conf entry `prefix` + `suffix`, as a source, if set.
     pub fn prefixed(&self, prefix: &str, suffix: &str) -> Option<Source> {
-        let key = format!("{prefix}{suffix}");
+        let key = [prefix, suffix].concat();
         self.conf.get(&key).map(|v| Source::conf(&key, v))
     }
 

@@ -42,7 +42,11 @@ impl PodTemplateConfigMapStep {
             None => None,
         };
         Ok(PodTemplateConfigMapStep {
-            config_map_name: format!("{}-driver-podspec-conf-map", conf.resource_name_prefix),
+            config_map_name: [
+                conf.resource_name_prefix.as_str(),
+                "-driver-podspec-conf-map",
+            ]
+            .concat(),
             template_text,
         })
     }
@@ -80,9 +84,12 @@ impl FeatureStep for PodTemplateConfigMapStep {
         match self.template_text {
             Some(_) => vec![(
                 keys::EXECUTOR_POD_TEMPLATE_FILE.to_owned(),
-                format!(
-                    "{EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH}/{EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME}"
-                ),
+                [
+                    EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH,
+                    "/",
+                    EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME,
+                ]
+                .concat(),
             )],
             None => Vec::new(),
         }
