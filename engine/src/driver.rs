@@ -229,11 +229,11 @@ pub(crate) fn template_source(file: Option<&str>) -> impl Fn(&str) -> Source + '
 
 /// Explains the fields of objects made whole by a step, after the client added its
 /// namespace and ownerReferences.
-pub(crate) fn explain_objects(
-    made: &[(Resource, &'static str)],
+pub(crate) fn explain_objects<'a>(
+    made: impl IntoIterator<Item = (&'a Resource, &'static str)>,
     conf: &SparkConf,
 ) -> Vec<FieldSource> {
-    made.iter()
+    made.into_iter()
         .flat_map(|(object, step)| {
             let mut fields = crate::provenance::whole_object(
                 object,
@@ -329,18 +329,21 @@ pub fn build(
         )
     });
     let mut system_properties = conf.conf.clone();
-    // The driver service, the pod template ConfigMap, Hadoop and Kerberos objects.
-    let mut resources: Vec<(Resource, &'static str)> = Vec::with_capacity(4);
+    // The driver service, the pod template ConfigMap, Hadoop and Kerberos objects, then the
+    // spark-conf ConfigMap, each with the step that made it; the pod goes in front at the end.
+    // Room for the usual four and the pod: the objects are large, and this is the list
+    // returned.
+    let mut objects: Vec<Resource> = Vec::with_capacity(5);
+    let mut made_by: Vec<&'static str> = Vec::with_capacity(4);
     for step in &mut steps {
         step.configure_pod(&mut spark_pod)?;
         for (k, v) in step.system_properties() {
             system_properties.set(k, v);
         }
-        resources.extend(
-            step.additional_resources()
-                .into_iter()
-                .map(|r| (r, step.name())),
-        );
+        for resource in step.additional_resources() {
+            objects.push(resource);
+            made_by.push(step.name());
+        }
         if let Some(r) = recorder.as_mut() {
             r.record(&spark_pod, |field, fields| {
                 step.explain(
@@ -419,18 +422,16 @@ pub fn build(
 
     let mut data = conf_files;
     data.insert(keys::NAMESPACE.to_owned(), namespace.clone());
-    resources.push((
-        Resource::ConfigMap(ConfigMap {
-            metadata: ObjectMeta {
-                name: Some(conf_map_name),
-                ..ObjectMeta::default()
-            },
-            immutable: Some(true),
-            data: Some(data),
-            ..ConfigMap::default()
-        }),
-        "Client",
-    ));
+    objects.push(Resource::ConfigMap(ConfigMap {
+        metadata: ObjectMeta {
+            name: Some(conf_map_name),
+            ..ObjectMeta::default()
+        },
+        immutable: Some(true),
+        data: Some(data),
+        ..ConfigMap::default()
+    }));
+    made_by.push("Client");
 
     let mut explanations = Vec::new();
     if let Some(r) = recorder {
@@ -447,29 +448,26 @@ pub fn build(
             },
         });
     }
-    let mut objects = Vec::with_capacity(resources.len() + 1);
-    objects.push(Resource::Pod(driver_pod));
-    for (resource, _) in &mut resources {
+    // Every object carries its namespace, so that `kubectl apply -f -` puts them together
+    // whatever the current context's namespace is.
+    for resource in &mut objects {
+        let metadata = resource.metadata_mut();
         if let Some(uid) = &inputs.driver_uid {
-            resource
-                .metadata_mut()
+            metadata
                 .owner_references
                 .get_or_insert_with(Vec::new)
                 .push(pod::owner_reference_to_pod(&pod_name, uid));
         }
-        resource.metadata_mut().namespace = Some(namespace.clone());
+        metadata.namespace = Some(namespace.clone());
     }
     if options.explain {
-        explanations.extend(explain_objects(&resources, conf.conf));
+        explanations.extend(explain_objects(
+            objects.iter().zip(made_by.iter().copied()),
+            conf.conf,
+        ));
     }
-    for (resource, _) in resources {
-        objects.push(resource);
-    }
-    // Every object carries its namespace, so that `kubectl apply -f -` puts them together
-    // whatever the current context's namespace is.
-    for object in &mut objects {
-        object.metadata_mut().namespace = Some(namespace.clone());
-    }
+    driver_pod.metadata.namespace = Some(namespace);
+    objects.insert(0, Resource::Pod(driver_pod));
 
     Ok(DriverSpec {
         objects,

@@ -184,7 +184,7 @@ pub fn build(
         object.metadata_mut().namespace = Some(namespace.clone());
     }
     if options.explain {
-        let made: Vec<(Resource, &'static str)> = objects
+        let made = objects
             .iter()
             .filter(|o| !matches!(o, Resource::Pod(_)))
             .map(|o| {
@@ -193,10 +193,9 @@ pub fn build(
                     Resource::StatefulSet(_) => "StatefulSetPodsAllocator",
                     _ => "KubernetesClusterSchedulerBackend",
                 };
-                (o.clone(), step)
-            })
-            .collect();
-        explanations.extend(crate::driver::explain_objects(&made, conf));
+                (o, step)
+            });
+        explanations.extend(crate::driver::explain_objects(made, conf));
         for object in objects.iter().filter(|o| matches!(o, Resource::Pod(_))) {
             explanations.push(FieldSource {
                 object: format!("Pod/{}", object.name()),
