@@ -39,10 +39,10 @@ impl RunningDriver {
         let mut conf = driver.spark_properties.clone();
         // The image entrypoint: --conf spark.driver.bindAddress=$POD_IP
         //                       --conf spark.executorEnv.SPARK_DRIVER_POD_IP=$POD_IP
-        conf.set(keys::DRIVER_BIND_ADDRESS, inputs.driver_pod_ip.as_str());
+        conf.set(keys::DRIVER_BIND_ADDRESS, &inputs.driver_pod_ip);
         conf.set(
             "spark.executorEnv.SPARK_DRIVER_POD_IP",
-            inputs.driver_pod_ip.as_str(),
+            &inputs.driver_pod_ip,
         );
         // spark-submit inside the pod runs the driver in client mode.
         conf.set(keys::DEPLOY_MODE, "client");
@@ -83,7 +83,7 @@ impl RunningDriver {
             }
         }
         if !conf.contains(keys::APP_ID) {
-            conf.set(keys::APP_ID, inputs.app_id.as_str());
+            conf.set(keys::APP_ID, &inputs.app_id);
         }
         spark_context_start(&mut conf, inputs);
         let (conf_files, _) = match &inputs.env.conf_dir_files {

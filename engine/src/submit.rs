@@ -5,7 +5,7 @@
 //! `spark.driver.host`.
 
 use crate::app::{Application, MainAppResource};
-use crate::conf::{self, keys, SparkConf};
+use crate::conf::{self, keys, ConfStr, SparkConf};
 use crate::error::{Error, Result};
 use crate::inputs::RenderInputs;
 
@@ -109,10 +109,10 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     // keys not starting with `spark.` are ignored.
     let mut conf = SparkConf::new();
     for (k, v) in &args.properties_file {
-        conf.set(k.as_str(), crate::java::trim(v));
+        conf.set(k, ConfStr::copy(crate::java::trim(v)));
     }
     for (k, v) in &args.conf {
-        conf.set(k.as_str(), v.as_str());
+        conf.set(k, v);
     }
     let ignored: Vec<String> = conf
         .iter()
@@ -203,7 +203,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     ];
     for (key, value) in assigned {
         if let Some(value) = value {
-            conf.set(key, value.as_str());
+            conf.set(key, value);
         }
     }
 

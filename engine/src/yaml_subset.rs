@@ -151,6 +151,8 @@ pub(crate) fn tree(text: &str) -> Option<Node<'_>> {
         comment_run: 0,
         nodes: 0,
         failed: false,
+        items: Vec::new(),
+        entries: Vec::new(),
     };
     parser.document()
 }
@@ -202,6 +204,12 @@ struct Parser<'a> {
     nodes: usize,
     /// Whether a line outside the subset was read (the parse then fails whatever was made).
     failed: bool,
+    /// The items of the sequences being read, innermost last: a finished sequence takes its
+    /// items off the end into a vector of exactly their number (one allocation per
+    /// sequence instead of one per doubling).
+    items: Vec<Node<'a>>,
+    /// The entries of the mappings being read, innermost last, as [`Parser::items`].
+    entries: Vec<(Cow<'a, str>, Node<'a>)>,
 }
 
 impl<'a> Parser<'a> {
@@ -312,7 +320,7 @@ impl<'a> Parser<'a> {
 
     /// A block sequence: the `- ` entries at column `indent`.
     fn seq(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
-        let mut items = Vec::new();
+        let start = self.items.len();
         while let Some(line) = self.peek() {
             if line.indent != indent || !is_seq_entry(line.text) {
                 if line.indent > indent {
@@ -324,7 +332,8 @@ impl<'a> Parser<'a> {
             let rest = trim_start_spaces(after_dash);
             if rest.is_empty() || rest.starts_with('#') {
                 self.advance();
-                items.push(self.nested(indent, depth, false)?);
+                let item = self.nested(indent, depth, false)?;
+                self.items.push(item);
             } else if is_seq_entry(rest) || looks_like_key(rest) {
                 // A collection starting on the entry's line: read the rest of the line as a
                 // line of its own, at the column where it starts.
@@ -333,18 +342,20 @@ impl<'a> Parser<'a> {
                     indent: column,
                     text: rest,
                 });
-                items.push(self.block(column, depth + 1)?);
+                let item = self.block(column, depth + 1)?;
+                self.items.push(item);
             } else {
                 self.advance();
-                items.push(self.inline(rest, depth + 1)?);
+                let item = self.inline(rest, depth + 1)?;
+                self.items.push(item);
             }
         }
-        Some(Node::Seq(items))
+        Some(Node::Seq(self.items.drain(start..).collect()))
     }
 
     /// A block mapping: the `key: value` entries at column `indent`.
     fn map(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
-        let mut entries = Vec::new();
+        let start = self.entries.len();
         while let Some(line) = self.peek() {
             if line.indent != indent {
                 if line.indent > indent {
@@ -361,9 +372,9 @@ impl<'a> Parser<'a> {
             } else {
                 self.inline(rest, depth + 1)?
             };
-            entries.push((key, value));
+            self.entries.push((key, value));
         }
-        mapping(entries)
+        mapping(self.entries.drain(start..).collect())
     }
 
     /// The value of an entry at column `indent` whose line ends after its `:` or `-`: the
@@ -420,30 +431,31 @@ impl<'a> Parser<'a> {
         *at += 1;
         skip_spaces(b, at);
         if open == b'[' {
-            let mut items = Vec::new();
             if b.get(*at) == Some(&b']') {
                 *at += 1;
-                return Some(Node::Seq(items));
+                return Some(Node::Seq(Vec::new()));
             }
+            let start = self.items.len();
             loop {
-                items.push(self.flow_node(s, at, depth + 1)?);
+                let item = self.flow_node(s, at, depth + 1)?;
+                self.items.push(item);
                 if flow_separator(b, at, b']')? {
-                    return Some(Node::Seq(items));
+                    return Some(Node::Seq(self.items.drain(start..).collect()));
                 }
             }
         } else {
-            let mut entries = Vec::new();
             if b.get(*at) == Some(&b'}') {
                 *at += 1;
-                return Some(Node::Map(entries));
+                return Some(Node::Map(Vec::new()));
             }
+            let start = self.entries.len();
             loop {
                 let key = self.flow_key(s, at)?;
                 skip_spaces(b, at);
                 let value = self.flow_node(s, at, depth + 1)?;
-                entries.push((key, value));
+                self.entries.push((key, value));
                 if flow_separator(b, at, b'}')? {
-                    return mapping(entries);
+                    return mapping(self.entries.drain(start..).collect());
                 }
             }
         }

@@ -7,6 +7,10 @@ pub mod keys;
 pub mod properties;
 pub mod registry;
 
+use std::borrow::{Borrow, Cow};
+use std::fmt;
+use std::hash::Hash;
+use std::ops::Deref;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -23,7 +27,115 @@ pub use bytes::ByteUnit;
 /// running driver's conf) shares them instead of copying each one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SparkConf {
-    entries: IndexMap<Arc<str>, Arc<str>, Hasher>,
+    entries: IndexMap<ConfStr, ConfStr, Hasher>,
+}
+
+/// A key or value of a [`SparkConf`]: a `&'static str` (Spark's own keys and fixed values,
+/// used without a copy) or a shared string (a copy of the conf shares it).
+///
+/// Made from a `&'static str`, a `String`, a `&String` or an `Arc<str>`; other borrowed
+/// strings with [`ConfStr::copy`].
+#[derive(Clone)]
+pub struct ConfStr(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl ConfStr {
+    /// A copy of `s`.
+    pub fn copy(s: &str) -> Self {
+        ConfStr(Repr::Shared(Arc::from(s)))
+    }
+
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Static(s) => s,
+            Repr::Shared(s) => s,
+        }
+    }
+}
+
+impl Deref for ConfStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for ConfStr {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for ConfStr {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// Hashed as its `str`, so that a map keyed by `ConfStr` is searched with a `&str`.
+impl Hash for ConfStr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialEq for ConfStr {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ConfStr {}
+
+impl fmt::Debug for ConfStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for ConfStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&'static str> for ConfStr {
+    fn from(s: &'static str) -> Self {
+        ConfStr(Repr::Static(s))
+    }
+}
+
+impl From<String> for ConfStr {
+    fn from(s: String) -> Self {
+        ConfStr(Repr::Shared(Arc::from(s)))
+    }
+}
+
+impl From<&String> for ConfStr {
+    fn from(s: &String) -> Self {
+        ConfStr::copy(s)
+    }
+}
+
+impl From<Arc<str>> for ConfStr {
+    fn from(s: Arc<str>) -> Self {
+        ConfStr(Repr::Shared(s))
+    }
+}
+
+impl From<Cow<'static, str>> for ConfStr {
+    fn from(s: Cow<'static, str>) -> Self {
+        match s {
+            Cow::Borrowed(s) => s.into(),
+            Cow::Owned(s) => s.into(),
+        }
+    }
 }
 
 /// The conf's key hasher: foldhash with a fixed seed — several times faster than the standard
@@ -37,9 +149,19 @@ impl SparkConf {
         Self::default()
     }
 
-    /// Sets `key` to `value`, replacing an earlier value.
-    pub fn set(&mut self, key: impl Into<Arc<str>>, value: impl Into<Arc<str>>) -> &mut Self {
-        self.entries.insert(key.into(), value.into());
+    /// Sets `key` to `value`, replacing an earlier value (whose key is kept: no copy of the
+    /// key is made then).
+    pub fn set(
+        &mut self,
+        key: impl Into<ConfStr> + AsRef<str>,
+        value: impl Into<ConfStr>,
+    ) -> &mut Self {
+        match self.entries.get_mut(key.as_ref()) {
+            Some(slot) => *slot = value.into(),
+            None => {
+                self.entries.insert(key.into(), value.into());
+            }
+        }
         self
     }
 
@@ -188,7 +310,7 @@ pub fn parse_java_double(s: &str) -> Option<f64> {
     body.parse::<f64>().ok()
 }
 
-impl<K: Into<Arc<str>>, V: Into<Arc<str>>> FromIterator<(K, V)> for SparkConf {
+impl<K: Into<ConfStr> + AsRef<str>, V: Into<ConfStr>> FromIterator<(K, V)> for SparkConf {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut conf = SparkConf::new();
         for (k, v) in iter {

@@ -9,7 +9,7 @@ use std::mem::take;
 use k8s_openapi::api::core::v1::{ContainerPort, LocalObjectReference, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use crate::conf::{keys, ByteUnit, SparkConf};
+use crate::conf::{keys, ByteUnit, ConfStr, SparkConf};
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
@@ -475,18 +475,18 @@ impl FeatureStep for BasicDriverStep {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(String, String)> {
+    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
         vec![
-            (keys::DRIVER_POD_NAME.into(), self.pod_name.clone()),
-            (keys::APP_ID.into(), self.app_id.clone()),
+            (keys::DRIVER_POD_NAME.into(), (&self.pod_name).into()),
+            (keys::APP_ID.into(), (&self.app_id).into()),
             (keys::SUBMIT_IN_DRIVER.into(), "true".into()),
             (
                 keys::MEMORY_OVERHEAD_FACTOR.into(),
-                crate::java::double_to_string(self.memory.default_overhead_factor),
+                crate::java::double_to_string(self.memory.default_overhead_factor).into(),
             ),
         ]
         .into_iter()
-        .chain(self.uploaded.iter().cloned())
+        .chain(self.uploaded.iter().map(|(k, v)| (k.into(), v.into())))
         .collect()
     }
 }

@@ -3,7 +3,7 @@
 //! interpreter env of Python apps, and `spark.kubernetes.resource.type`.
 
 use crate::app::MainAppResource;
-use crate::conf::keys;
+use crate::conf::{keys, ConfStr};
 use crate::error::Result;
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
@@ -103,7 +103,7 @@ impl FeatureStep for DriverCommandStep {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(String, String)> {
+    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
         vec![(keys::RESOURCE_TYPE.into(), self.resource_type.into())]
     }
 }

@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::{Secret, SecretVolumeSource, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::ByteString;
 
-use crate::conf::keys;
+use crate::conf::{keys, ConfStr};
 use crate::error::Result;
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
@@ -145,11 +145,11 @@ impl FeatureStep for DriverCredentialsStep {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(String, String)> {
-        let mut props: Vec<(String, String)> = self
+    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
+        let mut props: Vec<(ConfStr, ConfStr)> = self
             .redacted
             .iter()
-            .map(|k| (k.clone(), "<present_but_redacted>".to_owned()))
+            .map(|k| (k.into(), "<present_but_redacted>".into()))
             .collect();
         for (suffix, user_path) in &self.mounted {
             let from_submitter = self
@@ -158,7 +158,7 @@ impl FeatureStep for DriverCredentialsStep {
                 .find(|c| c.mounted_suffix == *suffix)
                 .map(|c| [CREDENTIALS_BASE_DIR, "/", c.secret_key].concat());
             if let Some(path) = user_path.clone().or(from_submitter) {
-                props.push(([MOUNTED_PREFIX, suffix].concat(), path));
+                props.push(([MOUNTED_PREFIX, suffix].concat().into(), path.into()));
             }
         }
         props

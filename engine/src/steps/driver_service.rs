@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::conf::keys;
+use crate::conf::{keys, ConfStr};
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::{labels, DriverConf};
 use crate::manifest::Resource;
@@ -105,16 +105,21 @@ impl FeatureStep for DriverServiceStep {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(String, String)> {
+    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
         vec![
             (
                 keys::DRIVER_HOST.into(),
-                [self.service_name.as_str(), ".", &self.namespace, ".svc"].concat(),
+                [self.service_name.as_str(), ".", &self.namespace, ".svc"]
+                    .concat()
+                    .into(),
             ),
-            (keys::DRIVER_PORT.into(), self.driver_port.to_string()),
+            (
+                keys::DRIVER_PORT.into(),
+                self.driver_port.to_string().into(),
+            ),
             (
                 keys::DRIVER_BLOCK_MANAGER_PORT.into(),
-                self.block_manager_port.to_string(),
+                self.block_manager_port.to_string().into(),
             ),
         ]
     }

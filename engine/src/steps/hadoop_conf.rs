@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::conf::keys;
+use crate::conf::{keys, ConfStr};
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
@@ -77,10 +77,10 @@ impl FeatureStep for HadoopConfStep {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(String, String)> {
+    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
         self.config_map
             .iter()
-            .map(|(name, _)| (keys::EXECUTOR_HADOOP_CONFIG_MAP.to_owned(), name.clone()))
+            .map(|(name, _)| (keys::EXECUTOR_HADOOP_CONFIG_MAP.into(), name.into()))
             .collect()
     }
 

@@ -13,7 +13,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::ByteString;
 
-use crate::conf::keys;
+use crate::conf::{keys, ConfStr};
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
@@ -179,13 +179,13 @@ impl FeatureStep for KerberosConfStep {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(String, String)> {
+    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
         self.keytab
             .iter()
             .map(|(name, _)| {
                 (
-                    keys::KEYTAB.to_owned(),
-                    format!("{KERBEROS_KEYTAB_MOUNT_POINT}/{name}"),
+                    keys::KEYTAB.into(),
+                    format!("{KERBEROS_KEYTAB_MOUNT_POINT}/{name}").into(),
                 )
             })
             .collect()

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::conf::SparkConf;
+use crate::conf::{ConfStr, SparkConf};
 use crate::error::Result;
 use crate::manifest::Resource;
 use crate::pod::SparkPod;
@@ -113,7 +113,7 @@ pub trait FeatureStep {
     fn configure_pod(&mut self, pod: &mut SparkPod) -> Result<()>;
 
     /// System properties the driver gets in its `spark.properties`.
-    fn system_properties(&self) -> Vec<(String, String)> {
+    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
         Vec::new()
     }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::conf::keys;
+use crate::conf::{keys, ConfStr};
 use crate::error::Result;
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
@@ -22,6 +22,8 @@ pub const POD_TEMPLATE_KEY: &str = "podspec-configmap-key";
 pub const EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH: &str = "/opt/spark/pod-template";
 /// The template's file name in the driver.
 pub const EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME: &str = "pod-spec-template.yml";
+/// The template file's path in the driver: the mount path, then the file name.
+const EXECUTOR_POD_SPEC_TEMPLATE_PATH: &str = "/opt/spark/pod-template/pod-spec-template.yml";
 
 /// The pod template ConfigMap step.
 #[derive(Debug, Clone)]
@@ -80,16 +82,11 @@ impl FeatureStep for PodTemplateConfigMapStep {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(String, String)> {
+    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
         match self.template_text {
             Some(_) => vec![(
-                keys::EXECUTOR_POD_TEMPLATE_FILE.to_owned(),
-                [
-                    EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH,
-                    "/",
-                    EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME,
-                ]
-                .concat(),
+                keys::EXECUTOR_POD_TEMPLATE_FILE.into(),
+                EXECUTOR_POD_SPEC_TEMPLATE_PATH.into(),
             )],
             None => Vec::new(),
         }
@@ -111,5 +108,23 @@ impl FeatureStep for PodTemplateConfigMapStep {
             })],
             None => Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_path_is_mount_path_then_file_name() {
+        assert_eq!(
+            EXECUTOR_POD_SPEC_TEMPLATE_PATH,
+            [
+                EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH,
+                "/",
+                EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME
+            ]
+            .concat()
+        );
     }
 }
