@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::pod::SparkPod;
-use crate::yaml_subset::{de, Node};
+use crate::yaml_subset::{de, Node, Tree};
 
 /// Limits that keep a hostile template from costing much: its size and nesting depth. (YAML
 /// alias expansion is bounded by the YAML parser's own budget.)
@@ -137,24 +137,25 @@ fn from_value(mut value: Value, key: &str, file: &str) -> Result<PodTemplate> {
 /// [`Value`] path below gives: a mapping that is a Pod with a spec, every container named, and
 /// nothing the fast deserialiser leaves to serde_json. `None` otherwise (the [`Value`] path then
 /// words any error).
-fn from_tree(tree: &Node<'_>) -> Option<PodTemplate> {
-    let Node::Map(_) = tree else { return None };
-    if matches!(tree.get("kind"), Some(Node::Str(kind)) if kind != "Pod") {
+fn from_tree(tree: &Tree<'_>) -> Option<PodTemplate> {
+    let root = tree.root();
+    let Node::Map(_) = root else { return None };
+    if matches!(tree.get(root, "kind"), Some(Node::Str(kind)) if kind != "Pod") {
         return None;
     }
     // (Nesting needs no check: the subset reader refuses what is deeper than MAX_DEPTH.)
-    let spec = tree.get("spec")?;
+    let spec = tree.get(root, "spec")?;
     if matches!(spec, Node::Null) {
         return None;
     }
-    if let Some(Node::Seq(containers)) = spec.get("containers") {
-        let nameless = |c: &Node<'_>| matches!(c, Node::Map(_)) && c.get("name").is_none();
-        if containers.iter().any(nameless) {
+    if let Some(Node::Seq(containers)) = tree.get(spec, "containers") {
+        let nameless = |c: &Node<'_>| matches!(c, Node::Map(_)) && tree.get(c, "name").is_none();
+        if tree.items(*containers).iter().any(nameless) {
             return None;
         }
     }
     let mut unknown_fields = Vec::new();
-    let pod = de::from_node(tree, &mut unknown_fields).ok()?;
+    let pod = de::from_tree(tree, &mut unknown_fields).ok()?;
     Some(PodTemplate {
         pod,
         unknown_fields,

@@ -38,7 +38,7 @@
 //!
 //! Time is linear in the text, and recursion follows the nesting (at most 64 levels).
 //!
-//! Inside the crate, `tree` reads the same document into a `Node` tree that borrows its
+//! Inside the crate, `tree` reads the same document into a `Tree` of nodes that borrows its
 //! strings from the text, and the `de` module deserialises a type straight from that tree
 //! (this is how `template::parse` reads a Pod); [`parse`](crate::yaml_subset::parse) is that
 //! tree turned into a [`Value`](serde_json::Value).
@@ -70,11 +70,35 @@ const MAX_COMMENTS: usize = 200_000;
 /// Parses `text` when it is in the subset (see the [module documentation](self)), giving
 /// exactly the value serde-saphyr gives; `None` otherwise.
 pub fn parse(text: &str) -> Option<Value> {
-    tree(text).map(Node::into_value)
+    tree(text).map(Tree::into_value)
 }
 
 /// A document of the subset, read without copying its strings: what [`parse`] returns before
-/// it is turned into a [`Value`].
+/// it is turned into a [`Value`]. The items and entries of all its collections are in two
+/// vectors, which the collections' [`Node`]s name by [`Span`] (two allocations for the whole
+/// tree instead of one per collection).
+#[derive(Debug)]
+pub(crate) struct Tree<'a> {
+    root: Node<'a>,
+    items: Vec<Node<'a>>,
+    entries: Vec<(Cow<'a, str>, Node<'a>)>,
+}
+
+/// Where a collection's items or entries are in its [`Tree`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    start: usize,
+    len: usize,
+}
+
+impl Span {
+    /// Whether the collection is empty.
+    pub(crate) fn is_empty(self) -> bool {
+        self.len == 0
+    }
+}
+
+/// A node of a [`Tree`].
 #[derive(Debug)]
 pub(crate) enum Node<'a> {
     /// `null`, `~`, an empty scalar.
@@ -89,55 +113,71 @@ pub(crate) enum Node<'a> {
     Float(f64),
     /// A string, borrowed from the text unless it had escapes.
     Str(Cow<'a, str>),
-    /// A sequence.
-    Seq(Vec<Node<'a>>),
-    /// A mapping, its entries sorted by key (the order of serde_json's map), keys unique.
-    Map(Vec<(Cow<'a, str>, Node<'a>)>),
+    /// A sequence: its items in [`Tree::items`].
+    Seq(Span),
+    /// A mapping: its entries in [`Tree::entries`], sorted by key (the order of serde_json's
+    /// map), keys unique.
+    Map(Span),
 }
 
-impl Node<'_> {
+impl<'a> Tree<'a> {
+    /// The document's root.
+    pub(crate) fn root(&self) -> &Node<'a> {
+        &self.root
+    }
+
+    /// The items of a sequence.
+    pub(crate) fn items(&self, span: Span) -> &[Node<'a>] {
+        &self.items[span.start..span.start + span.len]
+    }
+
+    /// The entries of a mapping.
+    pub(crate) fn entries(&self, span: Span) -> &[(Cow<'a, str>, Node<'a>)] {
+        &self.entries[span.start..span.start + span.len]
+    }
+
+    /// The value of `key` in `node`, a mapping.
+    pub(crate) fn get(&self, node: &Node<'a>, key: &str) -> Option<&Node<'a>> {
+        match *node {
+            Node::Map(span) => {
+                let entries = self.entries(span);
+                entries
+                    .binary_search_by(|(k, _)| k.as_ref().cmp(key))
+                    .ok()
+                    .map(|i| &entries[i].1)
+            }
+            _ => None,
+        }
+    }
+
     /// The [`Value`] serde-saphyr gives for the same text.
     pub(crate) fn into_value(self) -> Value {
-        match self {
+        self.value(&self.root)
+    }
+
+    fn value(&self, node: &Node<'a>) -> Value {
+        match node {
             Node::Null => Value::Null,
-            Node::Bool(b) => Value::Bool(b),
-            Node::Unsigned(n) => Value::from(n),
-            Node::Negative(n) => Value::from(n),
-            Node::Float(f) => Value::from(f),
-            Node::Str(s) => Value::String(s.into_owned()),
-            Node::Seq(items) => Value::Array(items.into_iter().map(Node::into_value).collect()),
-            Node::Map(entries) => Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.into_owned(), v.into_value()))
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Unsigned(n) => Value::from(*n),
+            Node::Negative(n) => Value::from(*n),
+            Node::Float(f) => Value::from(*f),
+            Node::Str(s) => Value::String(s.as_ref().to_owned()),
+            Node::Seq(span) => {
+                Value::Array(self.items(*span).iter().map(|n| self.value(n)).collect())
+            }
+            Node::Map(span) => Value::Object(
+                self.entries(*span)
+                    .iter()
+                    .map(|(k, v)| (k.as_ref().to_owned(), self.value(v)))
                     .collect::<Map<String, Value>>(),
             ),
         }
     }
-
-    /// The value of `key` in a mapping.
-    pub(crate) fn get(&self, key: &str) -> Option<&Self> {
-        match self {
-            Node::Map(entries) => entries
-                .binary_search_by(|(k, _)| k.as_ref().cmp(key))
-                .ok()
-                .map(|i| &entries[i].1),
-            _ => None,
-        }
-    }
-}
-
-/// The mapping of `entries`, sorted by key; `None` if a key repeats.
-fn mapping<'a>(mut entries: Vec<(Cow<'a, str>, Node<'a>)>) -> Option<Node<'a>> {
-    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    if entries.windows(2).any(|w| w[0].0 == w[1].0) {
-        return None;
-    }
-    Some(Node::Map(entries))
 }
 
 /// Reads `text` when it is in the subset; `None` otherwise.
-pub(crate) fn tree(text: &str) -> Option<Node<'_>> {
+pub(crate) fn tree(text: &str) -> Option<Tree<'_>> {
     if text.len() > MAX_TEXT_BYTES || !clean(text) {
         return None;
     }
@@ -151,10 +191,17 @@ pub(crate) fn tree(text: &str) -> Option<Node<'_>> {
         comment_run: 0,
         nodes: 0,
         failed: false,
+        open_items: Vec::new(),
+        open_entries: Vec::new(),
         items: Vec::new(),
         entries: Vec::new(),
     };
-    parser.document()
+    let root = parser.document()?;
+    Some(Tree {
+        root,
+        items: parser.items,
+        entries: parser.entries,
+    })
 }
 
 /// Whether `text` is free of the characters the subset leaves to serde-saphyr: the control
@@ -204,11 +251,15 @@ struct Parser<'a> {
     nodes: usize,
     /// Whether a line outside the subset was read (the parse then fails whatever was made).
     failed: bool,
-    /// The items of the sequences being read, innermost last: a finished sequence takes its
-    /// items off the end into a vector of exactly their number (one allocation per
-    /// sequence instead of one per doubling).
+    /// The items of the sequences being read, innermost last: a finished sequence moves its
+    /// items from the end of this stack to the end of [`Parser::items`], where they are
+    /// together.
+    open_items: Vec<Node<'a>>,
+    /// The entries of the mappings being read, innermost last, as [`Parser::open_items`].
+    open_entries: Vec<(Cow<'a, str>, Node<'a>)>,
+    /// The items of the finished sequences: [`Tree::items`].
     items: Vec<Node<'a>>,
-    /// The entries of the mappings being read, innermost last, as [`Parser::items`].
+    /// The entries of the finished mappings: [`Tree::entries`].
     entries: Vec<(Cow<'a, str>, Node<'a>)>,
 }
 
@@ -298,6 +349,32 @@ impl<'a> Parser<'a> {
         (self.peek().is_none() && !self.failed).then_some(value)
     }
 
+    /// The sequence of the items opened from `start` on, moved to [`Parser::items`].
+    fn close_seq(&mut self, start: usize) -> Node<'a> {
+        let span = Span {
+            start: self.items.len(),
+            len: self.open_items.len() - start,
+        };
+        self.items.extend(self.open_items.drain(start..));
+        Node::Seq(span)
+    }
+
+    /// The mapping of the entries opened from `start` on, moved to [`Parser::entries`] and
+    /// sorted by key; `None` if a key repeats.
+    fn close_map(&mut self, start: usize) -> Option<Node<'a>> {
+        let span = Span {
+            start: self.entries.len(),
+            len: self.open_entries.len() - start,
+        };
+        self.entries.extend(self.open_entries.drain(start..));
+        let entries = &mut self.entries[span.start..];
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if entries.windows(2).any(|w| w[0].0 == w[1].0) {
+            return None;
+        }
+        Some(Node::Map(span))
+    }
+
     /// Counts one node, failing beyond the budget.
     fn node(&mut self) -> Option<()> {
         self.nodes += 1;
@@ -320,7 +397,7 @@ impl<'a> Parser<'a> {
 
     /// A block sequence: the `- ` entries at column `indent`.
     fn seq(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
-        let start = self.items.len();
+        let start = self.open_items.len();
         while let Some(line) = self.peek() {
             if line.indent != indent || !is_seq_entry(line.text) {
                 if line.indent > indent {
@@ -333,7 +410,7 @@ impl<'a> Parser<'a> {
             if rest.is_empty() || rest.starts_with('#') {
                 self.advance();
                 let item = self.nested(indent, depth, false)?;
-                self.items.push(item);
+                self.open_items.push(item);
             } else if is_seq_entry(rest) || looks_like_key(rest) {
                 // A collection starting on the entry's line: read the rest of the line as a
                 // line of its own, at the column where it starts.
@@ -343,19 +420,19 @@ impl<'a> Parser<'a> {
                     text: rest,
                 });
                 let item = self.block(column, depth + 1)?;
-                self.items.push(item);
+                self.open_items.push(item);
             } else {
                 self.advance();
                 let item = self.inline(rest, depth + 1)?;
-                self.items.push(item);
+                self.open_items.push(item);
             }
         }
-        Some(Node::Seq(self.items.drain(start..).collect()))
+        Some(self.close_seq(start))
     }
 
     /// A block mapping: the `key: value` entries at column `indent`.
     fn map(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
-        let start = self.entries.len();
+        let start = self.open_entries.len();
         while let Some(line) = self.peek() {
             if line.indent != indent {
                 if line.indent > indent {
@@ -372,9 +449,9 @@ impl<'a> Parser<'a> {
             } else {
                 self.inline(rest, depth + 1)?
             };
-            self.entries.push((key, value));
+            self.open_entries.push((key, value));
         }
-        mapping(self.entries.drain(start..).collect())
+        self.close_map(start)
     }
 
     /// The value of an entry at column `indent` whose line ends after its `:` or `-`: the
@@ -433,29 +510,29 @@ impl<'a> Parser<'a> {
         if open == b'[' {
             if b.get(*at) == Some(&b']') {
                 *at += 1;
-                return Some(Node::Seq(Vec::new()));
+                return Some(self.close_seq(self.open_items.len()));
             }
-            let start = self.items.len();
+            let start = self.open_items.len();
             loop {
                 let item = self.flow_node(s, at, depth + 1)?;
-                self.items.push(item);
+                self.open_items.push(item);
                 if flow_separator(b, at, b']')? {
-                    return Some(Node::Seq(self.items.drain(start..).collect()));
+                    return Some(self.close_seq(start));
                 }
             }
         } else {
             if b.get(*at) == Some(&b'}') {
                 *at += 1;
-                return Some(Node::Map(Vec::new()));
+                return self.close_map(self.open_entries.len());
             }
-            let start = self.entries.len();
+            let start = self.open_entries.len();
             loop {
                 let key = self.flow_key(s, at)?;
                 skip_spaces(b, at);
                 let value = self.flow_node(s, at, depth + 1)?;
-                self.entries.push((key, value));
+                self.open_entries.push((key, value));
                 if flow_separator(b, at, b'}')? {
-                    return mapping(self.entries.drain(start..).collect());
+                    return self.close_map(start);
                 }
             }
         }

@@ -1,6 +1,6 @@
-//! Deserialising straight from a [`Node`] tree, with the visits `&serde_json::Value` makes.
+//! Deserialising straight from a [`Tree`], with the visits `&serde_json::Value` makes.
 //!
-//! [`from_node`] gives what `T::deserialize(&node.into_value())` gives, without building the
+//! [`from_tree`] gives what `T::deserialize(&tree.into_value())` gives, without building the
 //! [`Value`](serde_json::Value): each `deserialize_*` call answers with the same visitor call
 //! `serde_json`'s `impl Deserializer for &Value` makes, mappings are visited in key order (a
 //! [`Node::Map`] is sorted, as serde_json's map is), and strings are lent, as serde_json lends
@@ -19,17 +19,18 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-use super::Node;
+use super::{Node, Span, Tree};
 
-/// Deserialises a `T` from `node`; `skipped` receives the paths (`spec.containers[1].fooBar`)
-/// of the fields `T` does not know that hold a value.
-pub(crate) fn from_node<T: DeserializeOwned>(
-    node: &Node<'_>,
+/// Deserialises a `T` from the root of `tree`; `skipped` receives the paths
+/// (`spec.containers[1].fooBar`) of the fields `T` does not know that hold a value.
+pub(crate) fn from_tree<T: DeserializeOwned>(
+    tree: &Tree<'_>,
     skipped: &mut Vec<String>,
 ) -> Result<T> {
     let found = RefCell::new(Vec::new());
     let value = T::deserialize(NodeDeserializer {
-        node,
+        node: tree.root(),
+        tree,
         path: Path::Root,
         skipped: &found,
     })?;
@@ -88,14 +89,16 @@ impl Path<'_> {
 /// A node at a path, as a serde `Deserializer`.
 struct NodeDeserializer<'de, 'p> {
     node: &'de Node<'de>,
+    tree: &'de Tree<'de>,
     path: Path<'p>,
     skipped: &'p RefCell<Vec<String>>,
 }
 
 impl<'de, 'p> NodeDeserializer<'de, 'p> {
-    fn visit_seq<V: Visitor<'de>>(self, items: &'de [Node<'de>], visitor: V) -> Result<V::Value> {
+    fn visit_seq<V: Visitor<'de>>(self, items: Span, visitor: V) -> Result<V::Value> {
         let mut access = Items {
-            items: items.iter(),
+            items: self.tree.items(items).iter(),
+            tree: self.tree,
             index: 0,
             path: self.path,
             skipped: self.skipped,
@@ -108,13 +111,10 @@ impl<'de, 'p> NodeDeserializer<'de, 'p> {
         }
     }
 
-    fn visit_map<V: Visitor<'de>>(
-        self,
-        entries: &'de [(Cow<'de, str>, Node<'de>)],
-        visitor: V,
-    ) -> Result<V::Value> {
+    fn visit_map<V: Visitor<'de>>(self, entries: Span, visitor: V) -> Result<V::Value> {
         let mut access = Entries {
-            entries: entries.iter(),
+            entries: self.tree.entries(entries).iter(),
+            tree: self.tree,
             value: None,
             path: self.path,
             skipped: self.skipped,
@@ -164,8 +164,8 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de, '_> {
             Node::Bool(b) => visitor.visit_bool(*b),
             Node::Unsigned(_) | Node::Negative(_) | Node::Float(_) => self.number(visitor),
             Node::Str(s) => visitor.visit_borrowed_str(s),
-            Node::Seq(items) => self.visit_seq(items, visitor),
-            Node::Map(entries) => self.visit_map(entries, visitor),
+            Node::Seq(items) => self.visit_seq(*items, visitor),
+            Node::Map(entries) => self.visit_map(*entries, visitor),
         }
     }
 
@@ -237,7 +237,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de, '_> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.node {
-            Node::Seq(items) => self.visit_seq(items, visitor),
+            Node::Seq(items) => self.visit_seq(*items, visitor),
             _ => Err(Unsupported),
         }
     }
@@ -257,7 +257,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de, '_> {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.node {
-            Node::Map(entries) => self.visit_map(entries, visitor),
+            Node::Map(entries) => self.visit_map(*entries, visitor),
             _ => Err(Unsupported),
         }
     }
@@ -295,6 +295,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de, '_> {
 /// The items of a sequence, as a serde `SeqAccess`.
 struct Items<'de, 'p> {
     items: std::slice::Iter<'de, Node<'de>>,
+    tree: &'de Tree<'de>,
     index: usize,
     path: Path<'p>,
     skipped: &'p RefCell<Vec<String>>,
@@ -311,6 +312,7 @@ impl<'de> SeqAccess<'de> for Items<'de, '_> {
         self.index += 1;
         seed.deserialize(NodeDeserializer {
             node,
+            tree: self.tree,
             path: Path::Index(&self.path, index),
             skipped: self.skipped,
         })
@@ -325,6 +327,7 @@ impl<'de> SeqAccess<'de> for Items<'de, '_> {
 /// The entries of a mapping, as a serde `MapAccess`.
 struct Entries<'de, 'p> {
     entries: std::slice::Iter<'de, (Cow<'de, str>, Node<'de>)>,
+    tree: &'de Tree<'de>,
     /// The entry whose key was read last.
     value: Option<&'de (Cow<'de, str>, Node<'de>)>,
     path: Path<'p>,
@@ -347,6 +350,7 @@ impl<'de> MapAccess<'de> for Entries<'de, '_> {
         let (key, node) = self.value.take().ok_or(Unsupported)?;
         seed.deserialize(NodeDeserializer {
             node,
+            tree: self.tree,
             path: Path::Key(&self.path, key),
             skipped: self.skipped,
         })
