@@ -8,6 +8,8 @@
 #            stages:   median time of each stage of render_all
 #            yaml:     median time of the library calls under template::parse, and of two
 #                      other YAML parsers on the same text
+#            allocs:   heap allocations and bytes allocated per render (valgrind's DHAT);
+#                      unlike times, these counts are the same on every machine
 #
 # Output files go to target/bench-profile/out/.
 set -euo pipefail
@@ -27,8 +29,8 @@ cargo build --release -q --manifest-path "$ROOT/bench/profile/Cargo.toml"
 
 default_iterations() {
   case "$1:$CASE" in
-    callgrind:large | callgrind:volumes=*) echo 2 ;;
-    callgrind:*) echo 50 ;;
+    callgrind:large | callgrind:volumes=* | allocs:large | allocs:volumes=*) echo 2 ;;
+    callgrind:* | allocs:*) echo 50 ;;
     *:large | *:volumes=*) echo 30 ;;
     *) echo 2000 ;;
   esac
@@ -54,6 +56,16 @@ case "$TOOL" in
     callgrind_annotate "$file" 2>/dev/null | sed -n '/file:function/,$p' | sed -n '3,27p' | short
     echo "(full data: callgrind_annotate --inclusive=yes --tree=calling $file)"
     ;;
+  allocs)
+    command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
+    file="$OUT/dhat.$tag.json"
+    # The driver renders N times after one warm-up render; the request built before them
+    # allocates little next to N + 1 renders.
+    valgrind --tool=dhat --dhat-out-file="$file" "$BIN" "$CASE" "$N" render 2>&1 \
+      | sed -nE 's/^==[0-9]+== Total: +([0-9,]+) bytes in ([0-9,]+) blocks/\1 \2/p' | tr -d , \
+      | awk -v n="$N" '{ printf "%s: %.0f allocations, %.0f bytes allocated per render (%d renders + 1 warm-up)\n", "'"$CASE"'", $2 / (n + 1), $1 / (n + 1), n }'
+    echo "(allocation sites: $file, for valgrind's dh_view.html)"
+    ;;
   perf)
     command -v perf >/dev/null || { echo "perf is not installed (apt-get install linux-perf)" >&2; exit 1; }
     event=cpu-clock
@@ -68,7 +80,7 @@ case "$TOOL" in
       | head -30 | short
     ;;
   *)
-    echo "unknown TOOL $TOOL: callgrind | perf | stages | yaml" >&2
+    echo "unknown TOOL $TOOL: callgrind | perf | stages | yaml | allocs" >&2
     exit 2
     ;;
 esac
