@@ -111,14 +111,13 @@ pub fn parse_volumes(properties: &[(String, String)], prefix: &str) -> Result<Ve
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let get = |key: &str| index.get(key).copied();
-    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
     let mut seen = std::collections::HashSet::with_hasher(FixedState::default());
     for (key, _) in properties {
         let mut parts = key.split('.');
         if let (Some(t), Some(n)) = (parts.next(), parts.next()) {
             if seen.insert((t, n)) {
-                pairs.push((t.to_owned(), n.to_owned()));
+                pairs.push((t, n));
             }
         }
     }
@@ -126,54 +125,56 @@ pub fn parse_volumes(properties: &[(String, String)], prefix: &str) -> Result<Ve
         product_hash(&[java_string_hash(t), java_string_hash(n)])
     });
     let mut specs = Vec::with_capacity(pairs.len());
+    // One buffer for every `TYPE.NAME.SUFFIX` key looked up.
+    let mut key = String::new();
     for (vtype, name) in pairs {
-        let key = |suffix: &str| format!("{vtype}.{name}.{suffix}");
-        let full = |suffix: &str| format!("{prefix}{vtype}.{name}.{suffix}");
-        let required = |suffix: &str| {
-            get(&key(suffix))
-                .map(str::to_owned)
-                .ok_or_else(|| Error::Missing {
-                    key: full(suffix),
-                    reason: format!("it is required for a {vtype} volume"),
-                })
+        let mut get = |suffix: &str| {
+            key.clear();
+            key.extend([vtype, ".", name, ".", suffix]);
+            index.get(key.as_str()).copied()
         };
-        let mount_path =
-            get(&key("mount.path"))
-                .map(str::to_owned)
-                .ok_or_else(|| Error::Missing {
-                    key: full("mount.path"),
-                    reason: format!("volume {name} needs a mount path"),
-                })?;
-        let mount_read_only = match get(&key("mount.readOnly")) {
+        let full = |suffix: &str| [prefix, vtype, ".", name, ".", suffix].concat();
+        let required = |value: Option<&str>, suffix: &str| {
+            value.map(str::to_owned).ok_or_else(|| Error::Missing {
+                key: full(suffix),
+                reason: format!("it is required for a {vtype} volume"),
+            })
+        };
+        let mount_path = get("mount.path")
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Missing {
+                key: full("mount.path"),
+                reason: format!("volume {name} needs a mount path"),
+            })?;
+        let mount_read_only = match get("mount.readOnly") {
             None => false,
-            Some(v) => match v.to_ascii_lowercase().as_str() {
-                "true" => true,
-                "false" => false,
-                _ => {
-                    return Err(Error::invalid(
-                        &full("mount.readOnly"),
-                        v,
-                        "expected true or false",
-                    ))
-                }
-            },
+            Some(v) if v.eq_ignore_ascii_case("true") => true,
+            Some(v) if v.eq_ignore_ascii_case("false") => false,
+            Some(v) => {
+                return Err(Error::invalid(
+                    &full("mount.readOnly"),
+                    v,
+                    "expected true or false",
+                ))
+            }
         };
-        let conf = match vtype.as_str() {
+        let size_limit = get("options.sizeLimit");
+        let conf = match vtype {
             "hostPath" => VolumeConf::HostPath {
-                path: required("options.path")?,
+                path: required(get("options.path"), "options.path")?,
             },
             "persistentVolumeClaim" => VolumeConf::PersistentVolumeClaim {
-                claim_name: required("options.claimName")?,
-                storage_class: get(&key("options.storageClass")).map(str::to_owned),
-                size: get(&key("options.sizeLimit")).map(str::to_owned),
+                claim_name: required(get("options.claimName"), "options.claimName")?,
+                storage_class: get("options.storageClass").map(str::to_owned),
+                size: size_limit.map(str::to_owned),
             },
             "emptyDir" => VolumeConf::EmptyDir {
-                medium: get(&key("options.medium")).map(str::to_owned),
-                size_limit: get(&key("options.sizeLimit")).map(str::to_owned),
+                medium: get("options.medium").map(str::to_owned),
+                size_limit: size_limit.map(str::to_owned),
             },
             "nfs" => VolumeConf::Nfs {
-                path: required("options.path")?,
-                server: required("options.server")?,
+                path: required(get("options.path"), "options.path")?,
+                server: required(get("options.server"), "options.server")?,
             },
             other => {
                 return Err(Error::invalid(
@@ -183,21 +184,19 @@ pub fn parse_volumes(properties: &[(String, String)], prefix: &str) -> Result<Ve
                 ))
             }
         };
-        for (suffix, value) in [("options.sizeLimit", get(&key("options.sizeLimit")))] {
-            if let Some(v) = value {
-                if !quantity::is_valid(v) {
-                    return Err(Error::invalid(
-                        &full(suffix),
-                        v,
-                        "not a Kubernetes quantity (e.g. 10Gi); the API server would refuse it",
-                    ));
-                }
+        if let Some(v) = size_limit {
+            if !quantity::is_valid(v) {
+                return Err(Error::invalid(
+                    &full("options.sizeLimit"),
+                    v,
+                    "not a Kubernetes quantity (e.g. 10Gi); the API server would refuse it",
+                ));
             }
         }
         specs.push(VolumeSpec {
-            name: name.clone(),
+            name: name.to_owned(),
             mount_path,
-            mount_sub_path: get(&key("mount.subPath")).unwrap_or_default().to_owned(),
+            mount_sub_path: get("mount.subPath").unwrap_or_default().to_owned(),
             mount_read_only,
             conf,
         });
@@ -365,5 +364,119 @@ impl FeatureStep for MountVolumesStep {
             .cloned()
             .map(Resource::PersistentVolumeClaim)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PREFIX: &str = "spark.kubernetes.executor.volumes.";
+
+    fn parse(pairs: &[(&str, &str)]) -> Result<Vec<VolumeSpec>> {
+        let properties: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        parse_volumes(&properties, PREFIX)
+    }
+
+    /// The key an error names.
+    fn failing_key(pairs: &[(&str, &str)]) -> String {
+        parse(pairs).expect_err("refused").subject().to_owned()
+    }
+
+    #[test]
+    fn reads_each_volume_type_with_its_options() {
+        let specs = parse(&[
+            ("hostPath.h.mount.path", "/h"),
+            ("hostPath.h.mount.readOnly", "TRUE"),
+            ("hostPath.h.options.path", "/host"),
+            ("emptyDir.e.mount.path", "/e"),
+            ("emptyDir.e.mount.subPath", "sub"),
+            ("emptyDir.e.options.medium", "Memory"),
+            ("emptyDir.e.options.sizeLimit", "1Gi"),
+            ("nfs.n.mount.path", "/n"),
+            ("nfs.n.options.path", "/export"),
+            ("nfs.n.options.server", "nfs.example.com"),
+            ("persistentVolumeClaim.p.mount.path", "/p"),
+            ("persistentVolumeClaim.p.options.claimName", "OnDemand"),
+            ("persistentVolumeClaim.p.options.storageClass", "gp3"),
+            ("persistentVolumeClaim.p.options.sizeLimit", "5Gi"),
+        ])
+        .expect("parses");
+        let by_name = |name: &str| specs.iter().find(|s| s.name == name).expect("present");
+        assert!(by_name("h").mount_read_only);
+        assert_eq!(
+            by_name("h").conf,
+            VolumeConf::HostPath {
+                path: "/host".into()
+            }
+        );
+        assert_eq!(by_name("e").mount_sub_path, "sub");
+        assert_eq!(
+            by_name("e").conf,
+            VolumeConf::EmptyDir {
+                medium: Some("Memory".into()),
+                size_limit: Some("1Gi".into())
+            }
+        );
+        assert_eq!(
+            by_name("n").conf,
+            VolumeConf::Nfs {
+                path: "/export".into(),
+                server: "nfs.example.com".into()
+            }
+        );
+        assert_eq!(
+            by_name("p").conf,
+            VolumeConf::PersistentVolumeClaim {
+                claim_name: "OnDemand".into(),
+                storage_class: Some("gp3".into()),
+                size: Some("5Gi".into())
+            }
+        );
+        assert!(!by_name("p").mount_read_only);
+    }
+
+    #[test]
+    fn errors_name_the_full_key() {
+        assert_eq!(
+            failing_key(&[("emptyDir.e.options.medium", "Memory")]),
+            "spark.kubernetes.executor.volumes.emptyDir.e.mount.path"
+        );
+        assert_eq!(
+            failing_key(&[("hostPath.h.mount.path", "/h")]),
+            "spark.kubernetes.executor.volumes.hostPath.h.options.path"
+        );
+        assert_eq!(
+            failing_key(&[("nfs.n.mount.path", "/n"), ("nfs.n.options.path", "/x")]),
+            "spark.kubernetes.executor.volumes.nfs.n.options.server"
+        );
+        assert_eq!(
+            failing_key(&[
+                ("emptyDir.e.mount.path", "/e"),
+                ("emptyDir.e.mount.readOnly", "yes")
+            ]),
+            "spark.kubernetes.executor.volumes.emptyDir.e.mount.readOnly"
+        );
+        assert_eq!(
+            failing_key(&[
+                ("emptyDir.e.mount.path", "/e"),
+                ("emptyDir.e.options.sizeLimit", "lots")
+            ]),
+            "spark.kubernetes.executor.volumes.emptyDir.e.options.sizeLimit"
+        );
+        assert_eq!(
+            failing_key(&[("configMap.c.mount.path", "/c")]),
+            "spark.kubernetes.executor.volumes.configMap.c.mount.path"
+        );
+        assert_eq!(
+            failing_key(&[
+                ("emptyDir.a.mount.path", "/same"),
+                ("emptyDir.b.mount.path", "/same")
+            ]),
+            "spark.kubernetes.executor.volumes.*.mount.path"
+        );
     }
 }
