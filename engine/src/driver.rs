@@ -271,7 +271,7 @@ pub fn build(
 
     // Spark parses the executors' volumes here too, to refuse a bad conf before submitting.
     parse_volumes(
-        &conf.prefixed(keys::EXECUTOR_VOLUMES_PREFIX),
+        &conf.prefixed_borrowed(keys::EXECUTOR_VOLUMES_PREFIX),
         keys::EXECUTOR_VOLUMES_PREFIX,
     )?;
     let basic = BasicDriverStep::new(&conf)?;
@@ -289,7 +289,7 @@ pub fn build(
         )?),
         Box::new(MountVolumesStep::new(
             &parse_volumes(
-                &conf.prefixed(keys::DRIVER_VOLUMES_PREFIX),
+                &conf.prefixed_borrowed(keys::DRIVER_VOLUMES_PREFIX),
                 keys::DRIVER_VOLUMES_PREFIX,
             )?,
             &VolumeOwner::Driver,

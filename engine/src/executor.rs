@@ -358,7 +358,7 @@ fn build_pod(
         )?),
         Box::new(MountVolumesStep::new(
             &parse_volumes(
-                &conf.prefixed(keys::EXECUTOR_VOLUMES_PREFIX),
+                &conf.prefixed_borrowed(keys::EXECUTOR_VOLUMES_PREFIX),
                 keys::EXECUTOR_VOLUMES_PREFIX,
             )?,
             &VolumeOwner::Executor(conf.executor_id.clone()),

@@ -331,16 +331,16 @@ pub fn get_all(conf: &crate::SparkConf) -> Vec<(&str, &str)> {
 
 /// `conf.getAllWithPrefix(prefix).toMap` iterated, given `get_all` (the conf in `getAll`
 /// order): the entries under `prefix` (prefix removed) in the order Spark's code walks them.
-pub fn prefixed_map_order(get_all: &[(&str, &str)], prefix: &str) -> Vec<(String, String)> {
+pub fn prefixed_map_order<'a>(
+    get_all: &[(&'a str, &'a str)],
+    prefix: &str,
+) -> Vec<(&'a str, &'a str)> {
     let in_get_all: Vec<(&str, &str)> = get_all
         .iter()
         .filter_map(|(k, v)| k.strip_prefix(prefix).map(|rest| (rest, *v)))
         .collect();
     // Keys are unique: the conf is a map.
     immutable_order(in_get_all, |(k, _)| java_string_hash(k))
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
 }
 
 #[cfg(test)]

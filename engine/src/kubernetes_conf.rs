@@ -81,6 +81,11 @@ impl<'a> DriverConf<'a> {
     /// Entries under `prefix`, keys without it (`parsePrefixedKeyValuePairs`), in the order
     /// Spark iterates them.
     pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
+        owned(self.prefixed_borrowed(prefix))
+    }
+
+    /// [`DriverConf::prefixed`], borrowed from the conf.
+    pub fn prefixed_borrowed(&self, prefix: &str) -> Vec<(&str, &str)> {
         // Only the entries under `prefix` matter to the order (usually none).
         let under_prefix: Vec<(&str, &str)> = self
             .get_all_order
@@ -152,6 +157,14 @@ impl<'a> DriverConf<'a> {
 /// Entries under `prefix`, keys without it, in conf order (`parsePrefixedKeyValuePairs`).
 pub fn prefixed(conf: &SparkConf, prefix: &str) -> Vec<(String, String)> {
     conf.with_prefix(prefix)
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// Owned copies of borrowed entries.
+fn owned(entries: Vec<(&str, &str)>) -> Vec<(String, String)> {
+    entries
+        .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect()
 }
@@ -237,6 +250,11 @@ impl ExecutorConf<'_> {
 
     /// Entries under `prefix`, keys without it, in the order Spark iterates them.
     pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
+        owned(self.prefixed_borrowed(prefix))
+    }
+
+    /// [`ExecutorConf::prefixed`], borrowed from the conf.
+    pub fn prefixed_borrowed(&self, prefix: &str) -> Vec<(&str, &str)> {
         crate::hash_order::prefixed_map_order(self.get_all, prefix)
     }
 

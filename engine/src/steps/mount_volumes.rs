@@ -106,11 +106,9 @@ impl VolumeSpec {
 /// `KubernetesVolumeUtils.parseVolumesWithPrefix`: the volumes under `prefix`, in Spark's
 /// order. `properties` are the entries under the prefix (prefix removed) in the order Spark's
 /// map iterates them.
-pub fn parse_volumes(properties: &[(String, String)], prefix: &str) -> Result<Vec<VolumeSpec>> {
-    let index: std::collections::HashMap<&str, &str, FixedState> = properties
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+pub fn parse_volumes(properties: &[(&str, &str)], prefix: &str) -> Result<Vec<VolumeSpec>> {
+    let index: std::collections::HashMap<&str, &str, FixedState> =
+        properties.iter().copied().collect();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     let mut seen = std::collections::HashSet::with_hasher(FixedState::default());
     for (key, _) in properties {
@@ -349,11 +347,12 @@ impl FeatureStep for MountVolumesStep {
     }
 
     fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
-        for volume in &self.volumes {
-            p.add_volume(volume.clone());
+        // The step configures one pod: the volumes and mounts move into it.
+        for volume in std::mem::take(&mut self.volumes) {
+            p.add_volume(volume);
         }
-        for mount in &self.mounts {
-            p.add_volume_mount(mount.clone());
+        for mount in std::mem::take(&mut self.mounts) {
+            p.add_volume_mount(mount);
         }
         Ok(())
     }
@@ -374,11 +373,7 @@ mod tests {
     const PREFIX: &str = "spark.kubernetes.executor.volumes.";
 
     fn parse(pairs: &[(&str, &str)]) -> Result<Vec<VolumeSpec>> {
-        let properties: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        parse_volumes(&properties, PREFIX)
+        parse_volumes(pairs, PREFIX)
     }
 
     /// The key an error names.
