@@ -51,6 +51,22 @@ impl SparkPod {
         volumes.push(volume);
     }
 
+    /// Appends `volumes` to the pod's (one move when the pod has none yet).
+    pub fn add_volumes(&mut self, mut volumes: Vec<Volume>) {
+        match &mut self.spec_mut().volumes {
+            Some(existing) if !existing.is_empty() => existing.append(&mut volumes),
+            slot => *slot = Some(volumes),
+        }
+    }
+
+    /// Appends `mounts` to the Spark container's (one move when it has none yet).
+    pub fn add_volume_mounts(&mut self, mut mounts: Vec<VolumeMount>) {
+        match &mut self.container.volume_mounts {
+            Some(existing) if !existing.is_empty() => existing.append(&mut mounts),
+            slot => *slot = Some(mounts),
+        }
+    }
+
     /// Appends a volume mount to the Spark container.
     pub fn add_volume_mount(&mut self, mount: VolumeMount) {
         self.container

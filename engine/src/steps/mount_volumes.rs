@@ -244,8 +244,8 @@ impl MountVolumesStep {
         app_id: &str,
         legacy_access_mode: bool,
     ) -> Self {
-        let mut mounts = Vec::new();
-        let mut volumes = Vec::new();
+        let mut mounts = Vec::with_capacity(specs.len());
+        let mut volumes = Vec::with_capacity(specs.len());
         let mut claims = Vec::new();
         for (i, spec) in specs.iter().enumerate() {
             mounts.push(VolumeMount {
@@ -348,11 +348,11 @@ impl FeatureStep for MountVolumesStep {
 
     fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
         // The step configures one pod: the volumes and mounts move into it.
-        for volume in std::mem::take(&mut self.volumes) {
-            p.add_volume(volume);
+        if !self.volumes.is_empty() {
+            p.add_volumes(std::mem::take(&mut self.volumes));
         }
-        for mount in std::mem::take(&mut self.mounts) {
-            p.add_volume_mount(mount);
+        if !self.mounts.is_empty() {
+            p.add_volume_mounts(std::mem::take(&mut self.mounts));
         }
         Ok(())
     }
