@@ -125,13 +125,18 @@ pub fn immutable_order<T>(items: Vec<T>, hash: impl Fn(&T) -> i32) -> Vec<T> {
     if items.len() <= 4 {
         return items;
     }
-    let mut keyed: Vec<(u64, usize, T)> = items
-        .into_iter()
+    // The keys are sorted, not the items: an item moves twice, however large it is.
+    let mut keys: Vec<(u64, usize)> = items
+        .iter()
         .enumerate()
-        .map(|(i, t)| (trie_key(hash(&t)), i, t))
+        .map(|(i, t)| (trie_key(hash(t)), i))
         .collect();
-    keyed.sort_by_key(|(k, i, _)| (*k, *i));
-    keyed.into_iter().map(|(_, _, t)| t).collect()
+    // Each (key, position) is unique: an unstable sort gives the stable order.
+    keys.sort_unstable();
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    keys.into_iter()
+        .filter_map(|(_, i)| slots[i].take())
+        .collect()
 }
 
 /// Java `ConcurrentHashMap` iteration order for a map filled with keys whose `String.hashCode`s
