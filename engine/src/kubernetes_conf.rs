@@ -156,13 +156,11 @@ impl<'a> DriverConf<'a> {
 
 /// Entries under `prefix`, keys without it, in conf order (`parsePrefixedKeyValuePairs`).
 pub fn prefixed(conf: &SparkConf, prefix: &str) -> Vec<(String, String)> {
-    conf.with_prefix(prefix)
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
+    owned(conf.with_prefix(prefix))
 }
 
 /// Owned copies of borrowed entries.
-fn owned(entries: Vec<(&str, &str)>) -> Vec<(String, String)> {
+fn owned<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
     entries
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))

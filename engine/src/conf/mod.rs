@@ -7,10 +7,9 @@ pub mod keys;
 pub mod properties;
 pub mod registry;
 
-use std::borrow::{Borrow, Cow};
+use std::borrow::Borrow;
 use std::fmt;
 use std::hash::Hash;
-use std::ops::Deref;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -23,8 +22,9 @@ pub use bytes::ByteUnit;
 /// Setting an existing key replaces its value in place, as a later `--conf` overrides an earlier
 /// one in spark-submit.
 ///
-/// Keys and values are shared strings: a copy of the conf (the driver's system properties, the
-/// running driver's conf) shares them instead of copying each one.
+/// Keys and values are [`ConfStr`]s: Spark's own keys and fixed values are kept as
+/// `&'static str`, other strings are shared, so a copy of the conf (the driver's system
+/// properties, the running driver's conf) copies none of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SparkConf {
     entries: IndexMap<ConfStr, ConfStr, Hasher>,
@@ -33,8 +33,8 @@ pub struct SparkConf {
 /// A key or value of a [`SparkConf`]: a `&'static str` (Spark's own keys and fixed values,
 /// used without a copy) or a shared string (a copy of the conf shares it).
 ///
-/// Made from a `&'static str`, a `String`, a `&String` or an `Arc<str>`; other borrowed
-/// strings with [`ConfStr::copy`].
+/// Made from a `&'static str`, a `String` or a `&String`; other borrowed strings with
+/// [`ConfStr::copy`].
 #[derive(Clone)]
 pub struct ConfStr(Repr);
 
@@ -56,13 +56,6 @@ impl ConfStr {
             Repr::Static(s) => s,
             Repr::Shared(s) => s,
         }
-    }
-}
-
-impl Deref for ConfStr {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
     }
 }
 
@@ -120,21 +113,6 @@ impl From<String> for ConfStr {
 impl From<&String> for ConfStr {
     fn from(s: &String) -> Self {
         ConfStr::copy(s)
-    }
-}
-
-impl From<Arc<str>> for ConfStr {
-    fn from(s: Arc<str>) -> Self {
-        ConfStr(Repr::Shared(s))
-    }
-}
-
-impl From<Cow<'static, str>> for ConfStr {
-    fn from(s: Cow<'static, str>) -> Self {
-        match s {
-            Cow::Borrowed(s) => s.into(),
-            Cow::Owned(s) => s.into(),
-        }
     }
 }
 
@@ -317,5 +295,37 @@ impl<K: Into<ConfStr> + AsRef<str>, V: Into<ConfStr>> FromIterator<(K, V)> for S
             conf.set(k, v);
         }
         conf
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_and_shared_strings_are_one_key() {
+        let mut conf = SparkConf::new();
+        conf.set("spark.app.name", "a");
+        conf.set(String::from("spark.master"), String::from("k8s://h"));
+        conf.set("spark.other", "x");
+        // The same key, spelled as a shared string, replaces the value in place.
+        conf.set(String::from("spark.app.name"), "b");
+        let master = String::from("spark.master");
+        conf.set(&master, ConfStr::copy("k8s://g"));
+        assert_eq!(
+            conf.iter().collect::<Vec<_>>(),
+            [
+                ("spark.app.name", "b"),
+                ("spark.master", "k8s://g"),
+                ("spark.other", "x")
+            ]
+        );
+        assert_eq!(conf.get("spark.master"), Some("k8s://g"));
+        assert_eq!(ConfStr::from("v"), ConfStr::copy("v"));
+        let same: SparkConf = [("spark.app.name", "b")].into_iter().collect();
+        let shared: SparkConf = [(String::from("spark.app.name"), String::from("b"))]
+            .into_iter()
+            .collect();
+        assert_eq!(same, shared);
     }
 }

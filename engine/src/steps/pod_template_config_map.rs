@@ -22,8 +22,6 @@ pub const POD_TEMPLATE_KEY: &str = "podspec-configmap-key";
 pub const EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH: &str = "/opt/spark/pod-template";
 /// The template's file name in the driver.
 pub const EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME: &str = "pod-spec-template.yml";
-/// The template file's path in the driver: the mount path, then the file name.
-const EXECUTOR_POD_SPEC_TEMPLATE_PATH: &str = "/opt/spark/pod-template/pod-spec-template.yml";
 
 /// The pod template ConfigMap step.
 #[derive(Debug, Clone)]
@@ -86,7 +84,13 @@ impl FeatureStep for PodTemplateConfigMapStep {
         match self.template_text {
             Some(_) => vec![(
                 keys::EXECUTOR_POD_TEMPLATE_FILE.into(),
-                EXECUTOR_POD_SPEC_TEMPLATE_PATH.into(),
+                [
+                    EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH,
+                    "/",
+                    EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME,
+                ]
+                .concat()
+                .into(),
             )],
             None => Vec::new(),
         }
@@ -108,23 +112,5 @@ impl FeatureStep for PodTemplateConfigMapStep {
             })],
             None => Vec::new(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn template_path_is_mount_path_then_file_name() {
-        assert_eq!(
-            EXECUTOR_POD_SPEC_TEMPLATE_PATH,
-            [
-                EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH,
-                "/",
-                EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME
-            ]
-            .concat()
-        );
     }
 }
