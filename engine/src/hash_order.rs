@@ -18,40 +18,32 @@ pub fn java_string_hash(s: &str) -> i32 {
     let step = |h: i32, unit: u16| h.wrapping_mul(31).wrapping_add(i32::from(unit));
     if s.is_ascii() {
         // An ASCII byte is its own UTF-16 unit. Eight at a time: h·31⁸ + Σ bⱼ·31⁷⁻ʲ
-        // (wrapping), which breaks the chain of dependent multiplications.
-        const fn power_of_31(n: u32) -> i32 {
-            let mut p = 1i32;
-            let mut i = 0;
-            while i < n {
-                p = p.wrapping_mul(31);
-                i += 1;
-            }
-            p
-        }
-        const POWERS: [i32; 8] = [
-            power_of_31(7),
-            power_of_31(6),
-            power_of_31(5),
-            power_of_31(4),
-            power_of_31(3),
-            power_of_31(2),
-            power_of_31(1),
-            power_of_31(0),
-        ];
-        const POWER_8: i32 = power_of_31(8);
+        // (wrapping), the sum found within one 64-bit word.
+        const POWER_8: i32 = 31i32.pow(4).wrapping_mul(31i32.pow(4));
         let bytes = s.as_bytes();
         let chunks = bytes.chunks_exact(8);
         let tail = chunks.remainder();
         let h = chunks.fold(0i32, |h, chunk| {
-            let sum = chunk.iter().zip(POWERS).fold(0i32, |acc, (&b, p)| {
-                acc.wrapping_add(i32::from(b).wrapping_mul(p))
-            });
-            h.wrapping_mul(POWER_8).wrapping_add(sum)
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            h.wrapping_mul(POWER_8).wrapping_add(eight_units_sum(word))
         });
         tail.iter().fold(h, |h, &b| step(h, u16::from(b)))
     } else {
         s.encode_utf16().fold(0i32, step)
     }
+}
+
+/// Σ bⱼ·31⁷⁻ʲ (wrapping) for the bytes b₀…b₇ of `word` (b₀ its lowest), combined pairwise in
+/// lanes of the word: pairs b·31 + b′ in 16-bit lanes (below 2¹³), then pairs of those times
+/// 31² in 32-bit lanes (below 2²³), so that no lane carries into the next.
+fn eight_units_sum(word: u64) -> i32 {
+    const BYTES: u64 = 0x00ff_00ff_00ff_00ff;
+    const PAIRS: u64 = 0x0000_ffff_0000_ffff;
+    let pairs = (word & BYTES) * 31 + ((word >> 8) & BYTES);
+    let quads = (pairs & PAIRS) * 961 + ((pairs >> 16) & PAIRS);
+    // The first four bytes are in the low half.
+    let (first, second) = (quads as u32, (quads >> 32) as u32);
+    first.wrapping_mul(923_521).wrapping_add(second) as i32
 }
 
 const PRODUCT_SEED: i32 = 0xcafe_babe_u32 as i32;
@@ -441,9 +433,26 @@ mod tests {
             "abc",
             "abcd",
             "abcde",
+            "abcdefgh",
             "spark.executor.extraJavaOptions=-XX:+UseG1GC ~~~",
+            "\u{7f}\u{7f}\u{7f}\u{7f}\u{7f}\u{7f}\u{7f}\u{7f}\u{7f}",
+            "\0\u{7f}\0\u{7f}\u{7f}\0\u{7f}\0~",
+            crate::running_driver::JAVA_MODULE_OPTIONS,
         ] {
             assert_eq!(java_string_hash(s), by_units(s), "{s}");
+        }
+        // ASCII strings of every length up to 40, from a fixed pseudo-random sequence.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for len in 0..=40 {
+            let s: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    char::from((state % 128) as u8)
+                })
+                .collect();
+            assert_eq!(java_string_hash(&s), by_units(&s), "{s:?}");
         }
         // Outside the BMP: two UTF-16 units (0xD83D, 0xDE00), as Java's String.hashCode.
         assert_eq!(java_string_hash("😀"), 0xD83D * 31 + 0xDE00);

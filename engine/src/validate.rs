@@ -45,15 +45,24 @@ fn is_dns_label(s: &str) -> bool {
 /// A DNS-1123 subdomain as Kubernetes checks it: dot-separated parts of lowercase letters,
 /// digits and `-` (each starting and ending with a letter or digit), at most 253 characters.
 pub fn is_dns_subdomain(s: &str) -> bool {
-    s.len() <= 253
-        && s.split('.').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                && !part.starts_with('-')
-                && !part.ends_with('-')
-        })
+    if s.len() > 253 {
+        return false;
+    }
+    // One pass: `prev` is the byte before, `.` at the start of a part.
+    let mut prev = b'.';
+    for &c in s.as_bytes() {
+        let ok = match c {
+            b'a'..=b'z' | b'0'..=b'9' => true,
+            b'-' => prev != b'.',
+            b'.' => prev != b'.' && prev != b'-',
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        prev = c;
+    }
+    prev != b'.' && prev != b'-'
 }
 
 /// A label value: at most 63 characters, alphanumerics with `-`, `_`, `.` inside.
@@ -72,8 +81,8 @@ fn is_qualified_name_part(s: &str) -> bool {
 
 /// A label or annotation key: an optional DNS-subdomain prefix and `/`, then a name.
 pub fn is_qualified_name(s: &str) -> bool {
-    match s.split_once('/') {
-        Some((prefix, name)) => is_dns_subdomain(prefix) && is_qualified_name_part(name),
+    match s.bytes().position(|c| c == b'/') {
+        Some(slash) => is_dns_subdomain(&s[..slash]) && is_qualified_name_part(&s[slash + 1..]),
         None => is_qualified_name_part(s),
     }
 }
@@ -286,6 +295,44 @@ pub fn warnings(objects: &[&Resource]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every string of up to four characters from an alphabet of the interesting ones.
+    fn short_strings() -> Vec<String> {
+        let alphabet = ['a', 'Z', '1', '-', '.', '_', '/', 'é'];
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    #[test]
+    fn name_rules_agree_with_their_definitions() {
+        let part_ok = |part: &str| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !part.starts_with('-')
+                && !part.ends_with('-')
+        };
+        let subdomain = |s: &str| s.len() <= 253 && s.split('.').all(part_ok);
+        let qualified = |s: &str| match s.split_once('/') {
+            Some((prefix, name)) => subdomain(prefix) && is_qualified_name_part(name),
+            None => is_qualified_name_part(s),
+        };
+        for s in short_strings() {
+            assert_eq!(is_dns_subdomain(&s), subdomain(&s), "{s:?}");
+            assert_eq!(is_qualified_name(&s), qualified(&s), "{s:?}");
+        }
+        let long = ["a"; 127].join(".");
+        assert!(is_dns_subdomain(&long) && !is_dns_subdomain(&format!("{long}a")));
+    }
 
     #[test]
     fn dns_and_label_rules() {

@@ -176,11 +176,19 @@ impl<'a> Tree<'a> {
     }
 }
 
+/// The initial room of the parser's stacks of open items and entries (those of the collections
+/// being read, innermost last).
+const OPEN_CAPACITY: usize = 32;
+
 /// Reads `text` when it is in the subset; `None` otherwise.
 pub(crate) fn tree(text: &str) -> Option<Tree<'_>> {
     if text.len() > MAX_TEXT_BYTES || !clean(text) {
         return None;
     }
+    // Room for the usual case, an entry per 16 bytes of text and an item per 32 (templates
+    // average one line per 20 to 25 bytes), so that the vectors rarely grow: each growth
+    // copies every node read so far.
+    let room = (text.len() / 16).min(1 << 16) + 4;
     let mut parser = Parser {
         text,
         cursor: 0,
@@ -191,10 +199,10 @@ pub(crate) fn tree(text: &str) -> Option<Tree<'_>> {
         comment_run: 0,
         nodes: 0,
         failed: false,
-        open_items: Vec::new(),
-        open_entries: Vec::new(),
-        items: Vec::new(),
-        entries: Vec::new(),
+        open_items: Vec::with_capacity(OPEN_CAPACITY),
+        open_entries: Vec::with_capacity(OPEN_CAPACITY),
+        items: Vec::with_capacity(room / 2),
+        entries: Vec::with_capacity(room),
     };
     let root = parser.document()?;
     Some(Tree {
@@ -368,7 +376,7 @@ impl<'a> Parser<'a> {
         };
         self.entries.extend(self.open_entries.drain(start..));
         let entries = &mut self.entries[span.start..];
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_unstable_by(|a, b| key_order(&a.0, &b.0));
         if entries.windows(2).any(|w| w[0].0 == w[1].0) {
             return None;
         }
@@ -579,6 +587,23 @@ impl<'a> Parser<'a> {
         *at += len + 2;
         Some(key)
     }
+}
+
+/// The order of `str`, found from the keys' first eight bytes when they differ there (most
+/// keys of a mapping do), without a call to compare the bytes.
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    /// The first eight bytes, as a big-endian number, padded with zeros: comparing two of
+    /// these orders the keys as `str` does, or finds them tied.
+    fn prefix(s: &str) -> u64 {
+        match s.as_bytes().first_chunk::<8>() {
+            Some(head) => u64::from_be_bytes(*head),
+            None => s
+                .bytes()
+                .enumerate()
+                .fold(0, |n, (i, c)| n | u64::from(c) << (56 - 8 * i)),
+        }
+    }
+    prefix(a).cmp(&prefix(b)).then_with(|| a.cmp(b))
 }
 
 /// Whether a line's text starts a block sequence entry (`-` then a space or the end).
@@ -974,6 +999,35 @@ mod tests {
     /// What serde-saphyr makes of `text`.
     fn saphyr(text: &str) -> Result<Value, String> {
         serde_saphyr::from_str::<Value>(text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn keys_order_as_strings_do() {
+        let keys = [
+            "",
+            "a",
+            "a\u{0}",
+            "a\u{1}",
+            "ab",
+            "abcdefgh",
+            "abcdefg",
+            "abcdefghi",
+            "abcdefgha",
+            "abcdefgi",
+            "b",
+            "é",
+            "éa",
+            "spec",
+            "spec2",
+            "metadata",
+            "serviceAccountName",
+            "serviceAccount",
+        ];
+        for a in keys {
+            for b in keys {
+                assert_eq!(key_order(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
     }
 
     /// Asserts that `text` takes the fast path and gives serde-saphyr's value.

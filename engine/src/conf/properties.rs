@@ -314,6 +314,17 @@ mod tests {
         // Multi-byte characters beside escapes; a value's inner space stays as it is.
         let text = store("c", "d", [("ké y", "é a\x0cb!")]);
         assert_eq!(text, "#c\n#d\nké\\ y=é a\\fb\\!\n");
+        // Every escaped character, in a key and in a value, and an empty key and value.
+        let special = "\\\t\n\r\x0c=:#! ";
+        let text = store("c", "d", [(special, &*format!("{special} ")), ("", "")]);
+        assert_eq!(
+            text,
+            concat!(
+                "#c\n#d\n",
+                r"\\\t\n\r\f\=\:\#\!\ =\\\t\n\r\f\=\:\#\!  ",
+                "\n=\n"
+            )
+        );
     }
 
     #[test]

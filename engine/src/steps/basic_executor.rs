@@ -272,8 +272,13 @@ impl BasicExecutorStep {
 /// The executor hostname: the last 63 characters of the pod name, leading non-word characters
 /// removed, other characters outside `[A-Za-z0-9_-]` replaced by `_`.
 pub fn hostname(pod_name: &str) -> String {
-    let chars: Vec<char> = pod_name.chars().collect();
-    let tail: String = chars[chars.len().saturating_sub(63)..].iter().collect();
+    // The last 63 characters.
+    let start = pod_name
+        .char_indices()
+        .rev()
+        .nth(62)
+        .map_or(0, |(at, _)| at);
+    let tail = &pod_name[start..];
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let trimmed = tail.trim_start_matches(|c: char| !is_word(c));
     let mut out = String::with_capacity(trimmed.len());
@@ -384,32 +389,38 @@ pub fn is_executor_startup_conf(key: &str) -> bool {
 /// `Utils.splitCommandString`: splits on white space (only space, tab, CR and LF: Spark's
 /// `isSpace`), honouring single and double quotes and backslash escapes inside double quotes.
 pub fn split_command_string(s: &str) -> Vec<String> {
-    // Bytes, not chars (the quotes and separators are ASCII), in whole chunks without an
-    // early exit inside, so that the check runs on vectors.
-    let quoted = s.as_bytes().chunks(64).any(|chunk| {
-        chunk
-            .iter()
-            .fold(false, |found, &b| found | (b == b'"') | (b == b'\''))
-    });
-    if !quoted {
-        // Without quotes, only white space separates words. The separators are ASCII, so
-        // splitting at their bytes keeps every other character whole.
-        let mut words = Vec::new();
-        let mut start = 0;
-        for (i, b) in s.bytes().enumerate() {
-            if is_space(char::from(b)) {
-                if start < i {
-                    words.push(s[start..i].to_owned());
-                }
-                start = i + 1;
-            }
-        }
-        if start < s.len() {
-            words.push(s[start..].to_owned());
-        }
+    // Bytes, not chars: the quotes and separators are ASCII.
+    if any_byte(s, |b| (b == b'"') | (b == b'\'')) {
+        return split_quoted(s);
+    }
+    // Without quotes, only white space separates words. The separators are ASCII, so
+    // splitting at their bytes keeps every other character whole.
+    let mut words = Vec::new();
+    if !any_byte(s, |b| (b == b'\t') | (b == b'\r') | (b == b'\n')) {
+        words.extend(s.split(' ').filter(|w| !w.is_empty()).map(str::to_owned));
         return words;
     }
-    split_quoted(s)
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if is_space(char::from(b)) {
+            if start < i {
+                words.push(s[start..i].to_owned());
+            }
+            start = i + 1;
+        }
+    }
+    if start < s.len() {
+        words.push(s[start..].to_owned());
+    }
+    words
+}
+
+/// Whether a byte of `s` is `wanted`: whole chunks without an early exit inside, so that the
+/// check runs on vectors.
+fn any_byte(s: &str, wanted: impl Fn(u8) -> bool) -> bool {
+    s.as_bytes()
+        .chunks(64)
+        .any(|chunk| chunk.iter().fold(false, |found, &b| found | wanted(b)))
 }
 
 /// Spark's `Utils.isSpace`.
@@ -660,6 +671,12 @@ mod tests {
         assert_eq!(h.len(), 63);
         assert!(h.ends_with("-exec-12"));
         assert_eq!(hostname("--x.y-exec-1"), "x_y-exec-1");
+        // Characters, not bytes: 70 two-byte characters keep their last 63.
+        let wide = format!("{}-exec-1", "é".repeat(70));
+        assert_eq!(hostname(&wide), "exec-1");
+        let wide = format!("{}-exec-1", "ab".repeat(35));
+        assert_eq!(hostname(&format!("é{wide}")).len(), 63);
+        assert_eq!(hostname(&"x".repeat(63)), "x".repeat(63));
     }
 
     #[test]
@@ -687,6 +704,8 @@ mod tests {
             "  -Da=1\t-Db=\\x\u{2003}-Dc=é  ",
             "-Da\u{a0}-Db\u{b}-Dc\u{c}-Dd\u{85}-De",
             "--add-opens=java.base/java.lang=ALL-UNNAMED -Dx=\\\\ -XX:+Flag\r\n-Dy",
+            "  -Da=1 -Db=é   -Dc ",
+            crate::running_driver::JAVA_MODULE_OPTIONS,
         ] {
             assert_eq!(split_command_string(s), split_quoted(s), "{s:?}");
         }
