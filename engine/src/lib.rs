@@ -79,6 +79,7 @@ pub mod provenance;
 pub mod quantity;
 pub mod running_driver;
 pub mod steps;
+mod str_order;
 pub mod submit;
 pub mod template;
 pub mod uploads;

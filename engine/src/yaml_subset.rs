@@ -47,6 +47,8 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use crate::str_order::str_order;
+
 pub(crate) mod de;
 
 /// Texts longer than this are left to serde-saphyr (pod templates are limited to 4 MiB).
@@ -376,7 +378,7 @@ impl<'a> Parser<'a> {
         };
         self.entries.extend(self.open_entries.drain(start..));
         let entries = &mut self.entries[span.start..];
-        entries.sort_unstable_by(|a, b| key_order(&a.0, &b.0));
+        entries.sort_unstable_by(|a, b| str_order(&a.0, &b.0));
         if entries.windows(2).any(|w| w[0].0 == w[1].0) {
             return None;
         }
@@ -587,23 +589,6 @@ impl<'a> Parser<'a> {
         *at += len + 2;
         Some(key)
     }
-}
-
-/// The order of `str`, found from the keys' first eight bytes when they differ there (most
-/// keys of a mapping do), without a call to compare the bytes.
-fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
-    /// The first eight bytes, as a big-endian number, padded with zeros: comparing two of
-    /// these orders the keys as `str` does, or finds them tied.
-    fn prefix(s: &str) -> u64 {
-        match s.as_bytes().first_chunk::<8>() {
-            Some(head) => u64::from_be_bytes(*head),
-            None => s
-                .bytes()
-                .enumerate()
-                .fold(0, |n, (i, c)| n | u64::from(c) << (56 - 8 * i)),
-        }
-    }
-    prefix(a).cmp(&prefix(b)).then_with(|| a.cmp(b))
 }
 
 /// Whether a line's text starts a block sequence entry (`-` then a space or the end).
@@ -999,35 +984,6 @@ mod tests {
     /// What serde-saphyr makes of `text`.
     fn saphyr(text: &str) -> Result<Value, String> {
         serde_saphyr::from_str::<Value>(text).map_err(|e| e.to_string())
-    }
-
-    #[test]
-    fn keys_order_as_strings_do() {
-        let keys = [
-            "",
-            "a",
-            "a\u{0}",
-            "a\u{1}",
-            "ab",
-            "abcdefgh",
-            "abcdefg",
-            "abcdefghi",
-            "abcdefgha",
-            "abcdefgi",
-            "b",
-            "é",
-            "éa",
-            "spec",
-            "spec2",
-            "metadata",
-            "serviceAccountName",
-            "serviceAccount",
-        ];
-        for a in keys {
-            for b in keys {
-                assert_eq!(key_order(a, b), a.cmp(b), "{a:?} {b:?}");
-            }
-        }
     }
 
     /// Asserts that `text` takes the fast path and gives serde-saphyr's value.

@@ -389,38 +389,32 @@ pub fn is_executor_startup_conf(key: &str) -> bool {
 /// `Utils.splitCommandString`: splits on white space (only space, tab, CR and LF: Spark's
 /// `isSpace`), honouring single and double quotes and backslash escapes inside double quotes.
 pub fn split_command_string(s: &str) -> Vec<String> {
-    // Bytes, not chars: the quotes and separators are ASCII.
-    if any_byte(s, |b| (b == b'"') | (b == b'\'')) {
-        return split_quoted(s);
-    }
-    // Without quotes, only white space separates words. The separators are ASCII, so
-    // splitting at their bytes keeps every other character whole.
-    let mut words = Vec::new();
-    if !any_byte(s, |b| (b == b'\t') | (b == b'\r') | (b == b'\n')) {
-        words.extend(s.split(' ').filter(|w| !w.is_empty()).map(str::to_owned));
+    // Bytes, not chars (the quotes and separators are ASCII), in whole chunks without an
+    // early exit inside, so that the check runs on vectors.
+    let quoted = s.as_bytes().chunks(64).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |found, &b| found | (b == b'"') | (b == b'\''))
+    });
+    if !quoted {
+        // Without quotes, only white space separates words. The separators are ASCII, so
+        // splitting at their bytes keeps every other character whole.
+        let mut words = Vec::new();
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            if is_space(char::from(b)) {
+                if start < i {
+                    words.push(s[start..i].to_owned());
+                }
+                start = i + 1;
+            }
+        }
+        if start < s.len() {
+            words.push(s[start..].to_owned());
+        }
         return words;
     }
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if is_space(char::from(b)) {
-            if start < i {
-                words.push(s[start..i].to_owned());
-            }
-            start = i + 1;
-        }
-    }
-    if start < s.len() {
-        words.push(s[start..].to_owned());
-    }
-    words
-}
-
-/// Whether a byte of `s` is `wanted`: whole chunks without an early exit inside, so that the
-/// check runs on vectors.
-fn any_byte(s: &str, wanted: impl Fn(u8) -> bool) -> bool {
-    s.as_bytes()
-        .chunks(64)
-        .any(|chunk| chunk.iter().fold(false, |found, &b| found | wanted(b)))
+    split_quoted(s)
 }
 
 /// Spark's `Utils.isSpace`.
