@@ -40,10 +40,10 @@ fn eight_units_sum(word: u64) -> i32 {
     const BYTES: u64 = 0x00ff_00ff_00ff_00ff;
     const PAIRS: u64 = 0x0000_ffff_0000_ffff;
     let pairs = (word & BYTES) * 31 + ((word >> 8) & BYTES);
-    let quads = (pairs & PAIRS) * 961 + ((pairs >> 16) & PAIRS);
+    let quads = (pairs & PAIRS) * 31u64.pow(2) + ((pairs >> 16) & PAIRS);
     // The first four bytes are in the low half.
     let (first, second) = (quads as u32, (quads >> 32) as u32);
-    first.wrapping_mul(923_521).wrapping_add(second) as i32
+    first.wrapping_mul(31u32.pow(4)).wrapping_add(second) as i32
 }
 
 const PRODUCT_SEED: i32 = 0xcafe_babe_u32 as i32;

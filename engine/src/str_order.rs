@@ -3,7 +3,8 @@
 use std::cmp::Ordering;
 
 /// The order of `str`, decided by the first eight bytes when the strings differ there (most
-/// keys of a mapping, most names in a list do), without a call to compare the bytes.
+/// keys of a mapping do: the YAML subset reader sorts them), without a call to compare the
+/// bytes.
 pub(crate) fn str_order(a: &str, b: &str) -> Ordering {
     prefix(a).cmp(&prefix(b)).then_with(|| a.cmp(b))
 }

@@ -665,7 +665,8 @@ mod tests {
         assert_eq!(h.len(), 63);
         assert!(h.ends_with("-exec-12"));
         assert_eq!(hostname("--x.y-exec-1"), "x_y-exec-1");
-        // Characters, not bytes: 70 two-byte characters keep their last 63.
+        // Characters, not bytes: of 70 two-byte characters and "-exec-1", the last 63
+        // characters are 56 of them and "-exec-1", whose leading non-word ones are dropped.
         let wide = format!("{}-exec-1", "é".repeat(70));
         assert_eq!(hostname(&wide), "exec-1");
         let wide = format!("{}-exec-1", "ab".repeat(35));
