@@ -261,7 +261,9 @@ pub fn properties_store_order(keys: &[&str]) -> Vec<usize> {
 /// iteration order (indices into `hashes`).
 fn flat_hash_set_order(hashes: &[i32]) -> Vec<usize> {
     const LOAD_FACTOR: usize = 450;
-    let mut table: Vec<Option<usize>> = vec![None; 32];
+    /// An empty slot (the elements are positions in `hashes`).
+    const EMPTY: usize = usize::MAX;
+    let mut table: Vec<usize> = vec![EMPTY; 32];
     let mut seed = (table.len() - 1).count_ones();
     let mut size = 0usize;
     let mut threshold = table.len() * LOAD_FACTOR / 1000;
@@ -277,29 +279,31 @@ fn flat_hash_set_order(hashes: &[i32]) -> Vec<usize> {
         ((rotated >> (32 - ones.count_ones())) & ones) as usize
     }
 
-    fn insert(table: &mut [Option<usize>], hashes: &[i32], elem: usize, seed: u32) {
-        let len = table.len();
-        let mut h = index(hashes[elem], seed, len);
-        while table[h].is_some() {
-            h = (h + 1) % len;
+    // The table's length is a power of two: the probe wraps with a mask.
+    fn insert(table: &mut [usize], hashes: &[i32], elem: usize, seed: u32) {
+        let mask = table.len() - 1;
+        let mut h = index(hashes[elem], seed, table.len());
+        while table[h] != EMPTY {
+            h = (h + 1) & mask;
         }
-        table[h] = Some(elem);
+        table[h] = elem;
     }
 
     for elem in 0..hashes.len() {
         insert(&mut table, hashes, elem, seed);
         size += 1;
         if size >= threshold {
-            let old = std::mem::replace(&mut table, vec![None; 0]);
-            table = vec![None; old.len() * 2];
+            let old = std::mem::replace(&mut table, vec![EMPTY; 0]);
+            table = vec![EMPTY; old.len() * 2];
             seed = (table.len() - 1).count_ones();
             threshold = table.len() * LOAD_FACTOR / 1000;
-            for e in old.into_iter().flatten() {
+            for e in old.into_iter().filter(|&e| e != EMPTY) {
                 insert(&mut table, hashes, e, seed);
             }
         }
     }
-    table.into_iter().flatten().collect()
+    table.retain(|&e| e != EMPTY);
+    table
 }
 
 /// The order in which `SparkConf.getAll` returns `entries` (the conf's entries, in the order
@@ -394,6 +398,60 @@ mod tests {
             }
         }
         table.into_iter().flatten().collect()
+    }
+
+    /// Scala's `FlatHashTable` as it reads: a table of optional elements, probes wrapping
+    /// with the remainder; the masked version must agree with it.
+    fn flat_hash_set_as_written(hashes: &[i32]) -> Vec<usize> {
+        let index = |hcode: i32, seed: u32, len: usize| {
+            let i = hcode.wrapping_mul(0x9e37_75cd_u32 as i32).swap_bytes();
+            let i = i.wrapping_mul(0x9e37_75cd_u32 as i32) as u32;
+            let ones = (len - 1) as u32;
+            ((i.rotate_right(seed % 32) >> (32 - ones.count_ones())) & ones) as usize
+        };
+        let insert = |table: &mut Vec<Option<usize>>, e: usize, seed: u32| {
+            let len = table.len();
+            let mut h = index(hashes[e], seed, len);
+            while table[h].is_some() {
+                h = (h + 1) % len;
+            }
+            table[h] = Some(e);
+        };
+        let mut table: Vec<Option<usize>> = vec![None; 32];
+        let mut seed = 31u32.count_ones();
+        for e in 0..hashes.len() {
+            insert(&mut table, e, seed);
+            if e + 1 >= table.len() * 450 / 1000 {
+                let old = std::mem::replace(&mut table, vec![None; 0]);
+                table = vec![None; old.len() * 2];
+                seed = (table.len() - 1).count_ones();
+                for x in old.into_iter().flatten() {
+                    insert(&mut table, x, seed);
+                }
+            }
+        }
+        table.into_iter().flatten().collect()
+    }
+
+    #[test]
+    fn flat_hash_set_order_agrees_with_scalas_table_as_written() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for len in 0..300 {
+            let hashes: Vec<i32> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Few distinct values when small, so that probes collide and wrap.
+                    (state >> 32) as i32 % (len as i32 / 3 + 2)
+                })
+                .collect();
+            assert_eq!(
+                flat_hash_set_order(&hashes),
+                flat_hash_set_as_written(&hashes),
+                "{hashes:?}"
+            );
+        }
     }
 
     #[test]
