@@ -436,14 +436,14 @@ mod tests {
     #[test]
     fn flat_hash_set_order_agrees_with_scalas_table_as_written() {
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        for len in 0..300 {
+        for len in 0..300i32 {
             let hashes: Vec<i32> = (0..len)
                 .map(|_| {
                     state ^= state << 13;
                     state ^= state >> 7;
                     state ^= state << 17;
                     // Few distinct values when small, so that probes collide and wrap.
-                    (state >> 32) as i32 % (len as i32 / 3 + 2)
+                    (state >> 32) as i32 % (len / 3 + 2)
                 })
                 .collect();
             assert_eq!(
