@@ -62,6 +62,7 @@
 //! in your own `Cargo.toml`, as with kube-rs.
 
 pub mod app;
+mod byte_search;
 pub mod conf;
 pub mod conf_files;
 pub mod driver;

@@ -47,6 +47,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use crate::byte_search::{byte_mask, find_byte};
 use crate::str_order::str_order;
 
 pub(crate) mod de;
@@ -787,27 +788,9 @@ fn ends_line(tail: &str) -> bool {
     rest.is_empty() || (rest.starts_with('#') && rest.len() < tail.len())
 }
 
-/// The position of the first line feed in `b`, found eight bytes at a time.
+/// The position of the first line feed in `b`.
 fn find_newline(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const LINE_FEEDS: u64 = ONES * b'\n' as u64;
-    let mut chunks = b.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        // Line feeds become zero bytes; the lowest byte whose high bit the subtraction sets
-        // (and the byte did not have) is the first zero byte.
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ LINE_FEEDS;
-        let zeros = word.wrapping_sub(ONES) & !word & (ONES << 7);
-        if zeros != 0 {
-            return Some(offset + zeros.trailing_zeros() as usize / 8);
-        }
-        offset += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&c| c == b'\n')
-        .map(|n| offset + n)
+    find_byte(b, 0, |word| byte_mask(word, b'\n'))
 }
 
 /// `s` without its leading spaces.

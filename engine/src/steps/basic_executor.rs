@@ -12,6 +12,7 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
+use crate::byte_search::{byte_mask, find_byte};
 use crate::conf::{keys, ByteUnit};
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::{DriverPodRef, ExecutorConf};
@@ -389,32 +390,41 @@ pub fn is_executor_startup_conf(key: &str) -> bool {
 /// `Utils.splitCommandString`: splits on white space (only space, tab, CR and LF: Spark's
 /// `isSpace`), honouring single and double quotes and backslash escapes inside double quotes.
 pub fn split_command_string(s: &str) -> Vec<String> {
-    // Bytes, not chars (the quotes and separators are ASCII), in whole chunks without an
-    // early exit inside, so that the check runs on vectors.
-    let quoted = s.as_bytes().chunks(64).any(|chunk| {
-        chunk
-            .iter()
-            .fold(false, |found, &b| found | (b == b'"') | (b == b'\''))
-    });
+    // Bytes, not chars (the quotes and separators are ASCII), eight at a time.
+    let quoted = find_byte(s.as_bytes(), 0, |word| {
+        byte_mask(word, b'"') | byte_mask(word, b'\'')
+    })
+    .is_some();
     if !quoted {
         // Without quotes, only white space separates words. The separators are ASCII, so
         // splitting at their bytes keeps every other character whole.
+        let b = s.as_bytes();
         let mut words = Vec::new();
         let mut start = 0;
-        for (i, b) in s.bytes().enumerate() {
-            if is_space(char::from(b)) {
-                if start < i {
-                    words.push(s[start..i].to_owned());
-                }
-                start = i + 1;
+        while start < b.len() {
+            if is_space(char::from(b[start])) {
+                start += 1;
+                continue;
             }
-        }
-        if start < s.len() {
-            words.push(s[start..].to_owned());
+            let end = next_space(b, start);
+            words.push(s[start..end].to_owned());
+            start = end;
         }
         return words;
     }
     split_quoted(s)
+}
+
+/// The position of the first of Spark's white space bytes in `b` at or after `from` (`b.len()`
+/// if none): words are long and separators rare.
+fn next_space(b: &[u8], from: usize) -> usize {
+    find_byte(b, from, |word| {
+        byte_mask(word, b' ')
+            | byte_mask(word, b'\t')
+            | byte_mask(word, b'\r')
+            | byte_mask(word, b'\n')
+    })
+    .unwrap_or(b.len())
 }
 
 /// Spark's `Utils.isSpace`.
@@ -703,6 +713,37 @@ mod tests {
             crate::running_driver::JAVA_MODULE_OPTIONS,
         ] {
             assert_eq!(split_command_string(s), split_quoted(s), "{s:?}");
+        }
+        // Every separator at every offset of words of every length up to 20, and the bytes
+        // next to the separators (a separator's value plus or minus one, 0x80 and 0xff in a
+        // multi-byte character) that a carry or borrow could mistake for one.
+        let fillers = [
+            "a", "\u{8}", "!", "\u{1f}", "\u{b}", "\u{e}", "\u{c}", "ÿ", "\u{80}",
+        ];
+        for sep in [" ", "\t", "\r", "\n", "  ", "\t\n"] {
+            for filler in fillers {
+                for len in 0..20 {
+                    for lead in 0..10 {
+                        let s = format!(
+                            "{}{sep}{}{sep}{}",
+                            filler.repeat(lead),
+                            filler.repeat(len),
+                            filler.repeat(len / 2)
+                        );
+                        assert_eq!(split_command_string(&s), split_quoted(&s), "{s:?}");
+                    }
+                }
+            }
+        }
+        // A quote anywhere, in a string of any length, takes the quoted path.
+        for quote in ["'", "\""] {
+            for lead in 0..20 {
+                for tail in 0..12 {
+                    let s = format!("{}{quote}x y{quote}{}", "a".repeat(lead), "b".repeat(tail));
+                    assert_eq!(split_command_string(&s).len(), 1, "{s:?}");
+                    assert_eq!(split_command_string(&s), split_quoted(&s), "{s:?}");
+                }
+            }
         }
     }
 
