@@ -8,8 +8,9 @@
 #            stages:   median time of each stage of render_all
 #            yaml:     median time of the library calls under template::parse, and of two
 #                      other YAML parsers on the same text
-#            allocs:   heap allocations and bytes allocated per render (valgrind's DHAT);
-#                      unlike times, these counts are the same on every machine
+#            allocs:   heap allocations and bytes allocated per render (valgrind's DHAT), and
+#                      how many of them the output keeps; unlike times, these counts are the
+#                      same on every machine
 #
 # Output files go to target/bench-profile/out/.
 set -euo pipefail
@@ -65,6 +66,16 @@ case "$TOOL" in
       | sed -nE 's/^==[0-9]+== Total: +([0-9,]+) bytes in ([0-9,]+) blocks/\1 \2/p' | tr -d , \
       | awk -v n="$N" '{ printf "%s: %.0f allocations, %.0f bytes allocated per render (%d renders + 1 warm-up)\n", "'"$CASE"'", $2 / (n + 1), $1 / (n + 1), n }'
     echo "(allocation sites: $file, for valgrind's dh_view.html)"
+    # The same with every result kept (mode keep), for N and 2N renders: the difference is N
+    # renders, whose blocks alive at exit are the output's and the others were temporaries.
+    blocks() {
+      valgrind --tool=dhat --dhat-out-file=/dev/null "$BIN" "$CASE" "$1" keep 2>&1 \
+        | sed -nE 's/^==[0-9]+== (Total|At t-end): +([0-9,]+) bytes in ([0-9,]+) blocks/\2 \3/p' | tr -d , | tr '\n' ' '
+    }
+    read -r _ tk1 eb1 ek1 <<<"$(blocks "$N")"
+    read -r _ tk2 eb2 ek2 <<<"$(blocks "$((2 * N))")"
+    awk -v n="$N" -v tk=$((tk2 - tk1)) -v ek=$((ek2 - ek1)) -v eb=$((eb2 - eb1)) 'BEGIN {
+      printf "of which the output keeps %.0f (%.0f bytes); the render frees %.0f itself\n", ek / n, eb / n, (tk - ek) / n }'
     ;;
   perf)
     command -v perf >/dev/null || { echo "perf is not installed (apt-get install linux-perf)" >&2; exit 1; }

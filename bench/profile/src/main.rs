@@ -6,6 +6,7 @@
 //!   CASE        minimal | typical | large | volumes=N
 //!   ITERATIONS  default 1000
 //!   MODE        render   render_all (default)
+//!               keep     render_all, every result kept allocated to the end (for `allocs`)
 //!               pipeline render_all, copy the objects out, print them as YAML (what `all` does)
 //!               stages   median time of each stage, printed to stdout
 //!               write    write the case's properties and files into the directory given
@@ -57,6 +58,14 @@ fn main() {
                 std::hint::black_box(manifest::to_yaml(&rendered.objects()).expect("prints"));
             }
         }
+        "keep" => {
+            // The results stay allocated to the end, so that a heap profiler tells the
+            // output's allocations (alive at exit) from those a render frees itself.
+            let kept: Vec<_> = (0..iterations)
+                .map(|_| render_all(std::hint::black_box(&request)).expect("renders"))
+                .collect();
+            std::mem::forget(kept);
+        }
         "stages" => stages(&request, iterations),
         "yaml" => yaml(&request, iterations),
         "write" => {
@@ -74,7 +83,7 @@ fn main() {
             }
             return;
         }
-        other => panic!("unknown mode {other}: render | pipeline | stages | yaml | write"),
+        other => panic!("unknown mode {other}: render | keep | pipeline | stages | yaml | write"),
     }
     eprintln!(
         "{case} {mode}: {iterations} iterations, {:.1} µs each",
