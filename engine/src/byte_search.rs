@@ -14,7 +14,8 @@ pub(crate) fn find_byte(b: &[u8], from: usize, mask: impl Fn(u64) -> u64) -> Opt
         }
         at += 8;
     }
-    // The last bytes, padded with zeros, which no mask looks for: a lowest set bit is in them.
+    // The last bytes, padded with zero bytes, which no mask looks for: the lowest set bit, if
+    // any, marks one of the real bytes.
     let rest = b.get(at..)?;
     let last = rest.iter().rev().fold(0u64, |w, &c| w << 8 | u64::from(c));
     let found = mask(last);
