@@ -34,20 +34,16 @@ pub(crate) fn byte_mask(word: u64, c: u8) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Xorshift;
 
     #[test]
     fn finds_the_first_byte_looked_for_at_any_offset() {
         let alphabet = [b'a', b'\n', b'\t', 0x0b, 0x09, 0x8a, 0xff, 0x80, 0x01];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut rng = Xorshift::new(0x9e37_79b9_7f4a_7c15);
         for len in 0..40 {
             for _ in 0..200 {
                 let b: Vec<u8> = (0..len)
-                    .map(|_| {
-                        state ^= state << 13;
-                        state ^= state >> 7;
-                        state ^= state << 17;
-                        alphabet[(state % alphabet.len() as u64) as usize]
-                    })
+                    .map(|_| alphabet[(rng.next_u64() % alphabet.len() as u64) as usize])
                     .collect();
                 for from in 0..=len {
                     let expected = (from..len).find(|&i| b[i] == b'\n' || b[i] == b'\t');

@@ -347,6 +347,7 @@ pub fn prefixed_map_order<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Xorshift;
 
     /// The simulation with each bin a vector (inserting at the front for Java's prepends):
     /// slower, plainly Java's algorithm; the linked-list version must agree with it.
@@ -435,16 +436,11 @@ mod tests {
 
     #[test]
     fn flat_hash_set_order_agrees_with_scalas_table_as_written() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rng = Xorshift::new(0x2545_f491_4f6c_dd1d);
         for len in 0..300i32 {
             let hashes: Vec<i32> = (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    // Few distinct values when small, so that probes collide and wrap.
-                    (state >> 32) as i32 % (len / 3 + 2)
-                })
+                // Few distinct values when small, so that probes collide and wrap.
+                .map(|_| (rng.next_u64() >> 32) as i32 % (len / 3 + 2))
                 .collect();
             assert_eq!(
                 flat_hash_set_order(&hashes),
@@ -500,15 +496,10 @@ mod tests {
             assert_eq!(java_string_hash(s), by_units(s), "{s}");
         }
         // ASCII strings of every length up to 40, from a fixed pseudo-random sequence.
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut rng = Xorshift::new(0x9e37_79b9_7f4a_7c15);
         for len in 0..=40 {
             let s: String = (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    char::from((state % 128) as u8)
-                })
+                .map(|_| char::from((rng.next_u64() % 128) as u8))
                 .collect();
             assert_eq!(java_string_hash(&s), by_units(&s), "{s:?}");
         }

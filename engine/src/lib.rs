@@ -83,6 +83,8 @@ pub mod steps;
 mod str_order;
 pub mod submit;
 pub mod template;
+#[cfg(test)]
+mod test_rng;
 pub mod uploads;
 pub mod validate;
 pub mod version;
