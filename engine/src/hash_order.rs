@@ -293,7 +293,7 @@ fn flat_hash_set_order(hashes: &[i32]) -> Vec<usize> {
         insert(&mut table, hashes, elem, seed);
         size += 1;
         if size >= threshold {
-            let old = std::mem::replace(&mut table, vec![EMPTY; 0]);
+            let old = std::mem::take(&mut table);
             table = vec![EMPTY; old.len() * 2];
             seed = (table.len() - 1).count_ones();
             threshold = table.len() * LOAD_FACTOR / 1000;
