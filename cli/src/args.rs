@@ -1,6 +1,11 @@
 //! Command-line arguments: spark-submit's own options (so a spark-submit command line works
 //! with `spark-render driver` in place of `spark-submit`), plus the values Spark would draw
-//! itself, and output options.
+//! itself, output options and kubectl options.
+//!
+//! The command line is read as `SparkSubmitOptionParser` reads it: options (`--opt value` or
+//! `--opt=value`, the last one winning) in any order up to the primary resource; everything
+//! after the resource is the application's arguments, verbatim, even when it looks like an
+//! option.
 
 use std::path::PathBuf;
 
@@ -9,22 +14,31 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Prints the Kubernetes objects Apache Spark would create for a spark-submit, without a JVM
 /// and without a cluster.
 #[derive(Debug, Parser)]
-#[command(name = "spark-render", version = version_text(), about, long_about = None)]
+#[command(
+    name = "spark-render",
+    version = VERSION_TEXT,
+    about,
+    long_about = None,
+    propagate_version = true,
+    args_override_self = true
+)]
 pub struct Cli {
     /// What to render.
     #[command(subcommand)]
     pub command: Command,
 }
 
-fn version_text() -> &'static str {
-    concat!(env!("CARGO_PKG_VERSION"), " (mirrors Apache Spark 3.5.3)")
-}
+/// What `--version` prints: spark-render's version and the Spark releases it mirrors.
+pub const VERSION_TEXT: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (mirrors Apache Spark 3.5.3; --spark-version takes any 3.5.x)"
+);
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The driver Pod and its Service and ConfigMaps, as `spark-submit --deploy-mode cluster`
-    /// creates them.
+    /// creates them; `--apply` creates them through kubectl.
     #[command(after_help = DRIVER_EXAMPLES)]
     Driver(DriverArgs),
     /// The executor Pods the running driver would create, and their spark-conf ConfigMap.
@@ -35,60 +49,22 @@ pub enum Command {
     /// deprecated keys, keys with no effect in the deploy mode.
     Lint(LintArgs),
     /// Every field of the objects `all` prints, with where it comes from: a conf key, a pod
-    /// template, a Spark default, a render input or a Spark rule (`-o json` for tools).
-    Explain(ExecutorArgs),
+    /// template, a Spark default, a render input or a Spark rule.
+    Explain(ExplainArgs),
     /// Prints a shell completion script (e.g. `spark-render completions bash > /etc/bash_completion.d/spark-render`).
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Prints the manual page (roff), e.g. `spark-render man | man -l -`.
-    Man,
-}
-
-/// Arguments of `spark-render lint`.
-#[derive(Debug, Args)]
-pub struct LintArgs {
-    /// Exit with status 1 when there are findings.
-    #[arg(long = "fail-on-findings")]
-    pub fail: bool,
-
-    #[command(flatten)]
-    pub driver: DriverArgs,
-}
-
-/// Arguments of `spark-render executor` and `spark-render all`.
-#[derive(Debug, Args)]
-pub struct ExecutorArgs {
-    #[command(flatten)]
-    pub executors: ExecutorOptions,
-
-    #[command(flatten)]
-    pub driver: DriverArgs,
-}
-
-/// Which executors to render, and what only the running driver knows.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Executor options")]
-pub struct ExecutorOptions {
-    /// An executor to render; repeatable (default: 1).
-    #[arg(long = "executor-id", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub executor_id: Vec<u32>,
-
-    /// The driver pod's IP (the image entrypoint hands it to Spark; it reaches the executors'
-    /// SPARK_DRIVER_POD_IP). Default: the placeholder DRIVER_POD_IP.
-    #[arg(long = "driver-pod-ip", value_name = "IP")]
-    pub driver_pod_ip: Option<String>,
-
-    /// An executor pod's UID as N=UID (repeatable), for the ownerReferences of what is created
-    /// with it (on-demand claims when spark.kubernetes.driver.ownPersistentVolumeClaim=false).
-    #[arg(long = "executor-uid", value_name = "N=UID", value_parser = parse_executor_uid)]
-    pub executor_uid: Vec<(u32, String)>,
-
-    /// The secret executors get with spark.authenticate=true (default: random, as Spark draws it).
-    #[arg(long = "auth-secret", value_name = "HEX")]
-    pub auth_secret: Option<String>,
+    /// Prints a manual page (roff): `spark-render man | man -l -` for the main page,
+    /// `spark-render man all` for a subcommand's, `spark-render man DIR` writes them all.
+    Man {
+        /// A subcommand (its page goes to stdout) or a directory (every page is written
+        /// there as spark-render.1, spark-render-driver.1, ...). Default: the main page.
+        #[arg(value_name = "SUBCOMMAND|DIR")]
+        target: Option<String>,
+    },
 }
 
 const DRIVER_EXAMPLES: &str = "\
@@ -98,110 +74,285 @@ Examples:
       --conf spark.kubernetes.container.image=apache/spark:3.5.3 \\
       local:///opt/spark/examples/jars/spark-examples.jar 100 | kubectl apply -f -
 
-  spark-render driver --properties-file job.conf -o json local:///opt/app/main.py";
+  spark-render driver --reproducible --properties-file job.conf -o json local:///opt/app/main.py";
 
 /// Arguments of `spark-render driver`.
 #[derive(Debug, Args)]
 pub struct DriverArgs {
     #[command(flatten)]
-    pub submit: SubmitOptions,
+    pub render: RenderArgs,
 
     #[command(flatten)]
-    pub inputs: InputOptions,
-
-    /// Output format.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Yaml)]
-    pub output: OutputFormat,
-
-    /// Refuse pod templates with fields Kubernetes does not know, instead of warning that they
-    /// are dropped.
-    #[arg(long)]
-    pub strict: bool,
+    pub output: ManifestOutput,
 
     #[command(flatten)]
     pub apply: ApplyOptions,
 
-    /// The main resource: a jar, a .py or a .R file (local://, file://, https://, or a path).
-    #[arg(value_name = "APP_RESOURCE")]
-    pub resource: String,
-
-    /// The application's arguments.
-    #[arg(
-        value_name = "APP_ARGS",
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
-    pub app_args: Vec<String>,
+    #[command(flatten)]
+    pub app: Application,
 }
 
-/// spark-submit's options.
+/// Arguments of `spark-render executor` and `spark-render all`.
 #[derive(Debug, Args)]
-#[command(next_help_heading = "spark-submit options")]
+pub struct ExecutorArgs {
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub executors: ExecutorOptions,
+
+    #[command(flatten)]
+    pub output: ManifestOutput,
+
+    #[command(flatten)]
+    pub app: Application,
+}
+
+/// Arguments of `spark-render explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub executors: ExecutorOptions,
+
+    #[command(flatten)]
+    pub output: ReportOutput,
+
+    #[command(flatten)]
+    pub app: Application,
+}
+
+/// Arguments of `spark-render lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub output: ReportOutput,
+
+    /// Exit with status 1 when there are findings.
+    #[arg(long = "fail-on-findings", help_heading = "Output")]
+    pub fail: bool,
+
+    #[command(flatten)]
+    pub app: Application,
+}
+
+/// What every rendering subcommand takes: spark-submit's options and the render inputs.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub submit: SubmitOptions,
+
+    #[command(flatten)]
+    pub inputs: InputOptions,
+}
+
+/// The primary resource and the application's arguments: the first argument that is not an
+/// option, and everything after it.
+#[derive(Debug, Args)]
+pub struct Application {
+    /// The main resource (a jar, a .py or a .R file: local://, file://, https://, or a path),
+    /// then the application's arguments, passed on verbatim even when they look like options.
+    #[arg(
+        value_name = "APP_RESOURCE [APP_ARGS]...",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true
+    )]
+    pub resource_and_args: Vec<String>,
+}
+
+impl Application {
+    /// The primary resource.
+    pub fn resource(&self) -> &str {
+        self.resource_and_args.first().map_or("", String::as_str)
+    }
+
+    /// The application's arguments.
+    pub fn args(&self) -> &[String] {
+        self.resource_and_args.get(1..).unwrap_or_default()
+    }
+}
+
+/// spark-submit's options, with the conf keys spark-submit maps them to.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Submission options (spark-submit's)")]
 pub struct SubmitOptions {
     /// k8s://https://host:port (default: spark.master, else k8s://https://kubernetes.default.svc).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub master: Option<String>,
 
-    /// Only `cluster` has a driver pod to render.
-    #[arg(long = "deploy-mode", value_name = "MODE")]
+    /// `cluster` (a driver pod) or `client` (executors only).
+    #[arg(long = "deploy-mode", value_name = "MODE", allow_hyphen_values = true)]
     pub deploy_mode: Option<String>,
 
     /// The application name (spark.app.name).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub name: Option<String>,
 
     /// The main class of a JVM application.
-    #[arg(long = "class", value_name = "CLASS")]
+    #[arg(long = "class", value_name = "CLASS", allow_hyphen_values = true)]
     pub main_class: Option<String>,
 
     /// A Spark property; repeatable. Wins over the properties file.
-    #[arg(short = 'c', long = "conf", value_name = "KEY=VALUE")]
+    #[arg(
+        short = 'c',
+        long = "conf",
+        value_name = "KEY=VALUE",
+        allow_hyphen_values = true
+    )]
     pub conf: Vec<String>,
 
     /// A spark-defaults style file (`key=value` or `key value`, `#` comments). Without it,
     /// spark-defaults.conf from SPARK_CONF_DIR or SPARK_HOME/conf is read, as spark-submit does.
-    #[arg(long = "properties-file", value_name = "FILE")]
+    #[arg(
+        long = "properties-file",
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
     pub properties_file: Option<PathBuf>,
 
+    /// The namespace (spark.kubernetes.namespace; must agree with it when both are given).
+    #[arg(
+        short = 'n',
+        long = "namespace",
+        value_name = "NAMESPACE",
+        allow_hyphen_values = true
+    )]
+    pub namespace: Option<String>,
+
     /// Comma-separated jars (spark.jars).
-    #[arg(long, value_name = "JARS")]
+    #[arg(long, value_name = "JARS", allow_hyphen_values = true)]
     pub jars: Option<String>,
 
+    /// Comma-separated Maven coordinates groupId:artifactId:version (spark.jars.packages).
+    #[arg(long, value_name = "PACKAGES", allow_hyphen_values = true)]
+    pub packages: Option<String>,
+
+    /// Comma-separated groupId:artifactId to leave out of --packages (spark.jars.excludes).
+    #[arg(
+        long = "exclude-packages",
+        value_name = "EXCLUDES",
+        allow_hyphen_values = true
+    )]
+    pub exclude_packages: Option<String>,
+
+    /// Comma-separated extra Maven repositories (spark.jars.repositories).
+    #[arg(long, value_name = "REPOS", allow_hyphen_values = true)]
+    pub repositories: Option<String>,
+
     /// Comma-separated files (spark.files).
-    #[arg(long, value_name = "FILES")]
+    #[arg(long, value_name = "FILES", allow_hyphen_values = true)]
     pub files: Option<String>,
 
     /// Comma-separated .zip, .egg or .py files (spark.submit.pyFiles).
-    #[arg(long = "py-files", value_name = "PY_FILES")]
+    #[arg(long = "py-files", value_name = "PY_FILES", allow_hyphen_values = true)]
     pub py_files: Option<String>,
 
     /// Comma-separated archives (spark.archives).
-    #[arg(long, value_name = "ARCHIVES")]
+    #[arg(long, value_name = "ARCHIVES", allow_hyphen_values = true)]
     pub archives: Option<String>,
 
     /// spark.driver.memory, e.g. 2g.
-    #[arg(long = "driver-memory", value_name = "MEM")]
+    #[arg(long = "driver-memory", value_name = "MEM", allow_hyphen_values = true)]
     pub driver_memory: Option<String>,
 
+    /// spark.driver.extraJavaOptions.
+    #[arg(
+        long = "driver-java-options",
+        value_name = "OPTS",
+        allow_hyphen_values = true
+    )]
+    pub driver_java_options: Option<String>,
+
+    /// spark.driver.extraLibraryPath.
+    #[arg(
+        long = "driver-library-path",
+        value_name = "PATH",
+        allow_hyphen_values = true
+    )]
+    pub driver_library_path: Option<String>,
+
+    /// spark.driver.extraClassPath.
+    #[arg(
+        long = "driver-class-path",
+        value_name = "PATH",
+        allow_hyphen_values = true
+    )]
+    pub driver_class_path: Option<String>,
+
     /// spark.driver.cores.
-    #[arg(long = "driver-cores", value_name = "NUM")]
+    #[arg(long = "driver-cores", value_name = "NUM", allow_hyphen_values = true)]
     pub driver_cores: Option<String>,
 
     /// spark.executor.memory, e.g. 4g.
-    #[arg(long = "executor-memory", value_name = "MEM")]
+    #[arg(
+        long = "executor-memory",
+        value_name = "MEM",
+        allow_hyphen_values = true
+    )]
     pub executor_memory: Option<String>,
 
     /// spark.executor.cores.
-    #[arg(long = "executor-cores", value_name = "NUM")]
+    #[arg(
+        long = "executor-cores",
+        value_name = "NUM",
+        allow_hyphen_values = true
+    )]
     pub executor_cores: Option<String>,
 
     /// spark.executor.instances.
-    #[arg(long = "num-executors", value_name = "NUM")]
+    #[arg(long = "num-executors", value_name = "NUM", allow_hyphen_values = true)]
     pub num_executors: Option<String>,
 
+    /// Standalone and Mesos only: spark-submit ignores it on Kubernetes.
+    #[arg(
+        long = "total-executor-cores",
+        value_name = "NUM",
+        allow_hyphen_values = true
+    )]
+    pub total_executor_cores: Option<String>,
+
     /// The user to impersonate (passed to the driver).
-    #[arg(long = "proxy-user", value_name = "NAME")]
+    #[arg(long = "proxy-user", value_name = "NAME", allow_hyphen_values = true)]
     pub proxy_user: Option<String>,
+
+    /// The Kerberos principal (spark.kerberos.principal).
+    #[arg(long, value_name = "PRINCIPAL", allow_hyphen_values = true)]
+    pub principal: Option<String>,
+
+    /// The keytab of --principal (spark.kerberos.keytab); read, as Spark ships it in a Secret.
+    #[arg(long, value_name = "KEYTAB", allow_hyphen_values = true)]
+    pub keytab: Option<PathBuf>,
+
+    /// YARN only: spark-submit ignores it on Kubernetes.
+    #[arg(long, value_name = "QUEUE", allow_hyphen_values = true)]
+    pub queue: Option<String>,
+
+    /// Standalone and Mesos only: spark-submit ignores it on Kubernetes.
+    #[arg(long)]
+    pub supervise: bool,
+
+    /// Prints the parsed submission (main class, arguments, Spark config) on stderr, as
+    /// spark-submit --verbose does.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+
+    /// Refused: kills a running submission (standalone and Mesos only).
+    #[arg(long, value_name = "SUBMISSION_ID", allow_hyphen_values = true)]
+    pub kill: Option<String>,
+
+    /// Refused: asks for a running submission's status (standalone and Mesos only).
+    #[arg(long, value_name = "SUBMISSION_ID", allow_hyphen_values = true)]
+    pub status: Option<String>,
+
+    /// Refused: connects to a Spark Connect server, which creates nothing on Kubernetes.
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
+    pub remote: Option<String>,
 }
 
 /// The values Spark draws from randomness, the clock, the environment or the cluster. Each
@@ -209,6 +360,11 @@ pub struct SubmitOptions {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Render inputs (drawn like spark-submit when absent)")]
 pub struct InputOptions {
+    /// Pin every drawn value (ids, times, user, UUIDs, auth secret) to fixed values, so the
+    /// same inputs give the same bytes on every run and machine. Flags below still win.
+    #[arg(long)]
+    pub reproducible: bool,
+
     /// The application id (default: spark-<random 32 hex>).
     #[arg(long = "app-id", value_name = "ID")]
     pub app_id: Option<String>,
@@ -243,7 +399,35 @@ pub struct InputOptions {
     /// (default: $SPARK_CONF_DIR, else $SPARK_HOME/conf, as spark-submit's scripts set it).
     #[arg(long = "conf-dir", value_name = "DIR")]
     pub conf_dir: Option<PathBuf>,
+}
 
+/// Output of the subcommands that print manifests.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct ManifestOutput {
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Yaml)]
+    pub format: OutputFormat,
+
+    #[command(flatten)]
+    pub spark: SparkOptions,
+}
+
+/// Output of `explain` and `lint`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct ReportOutput {
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
+    #[command(flatten)]
+    pub spark: SparkOptions,
+}
+
+/// Which Spark is mirrored and how strictly its inputs are read.
+#[derive(Debug, Args)]
+pub struct SparkOptions {
     /// The Spark release to mirror (3.5.x).
     #[arg(
         long = "spark-version",
@@ -251,6 +435,84 @@ pub struct InputOptions {
         default_value = "3.5.3"
     )]
     pub spark_version: String,
+
+    /// Refuse pod templates with fields Kubernetes does not know, instead of warning that they
+    /// are dropped (lint: exit with status 1 when there are findings).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Which executors to render, and what only the running driver knows.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Executors")]
+pub struct ExecutorOptions {
+    /// Executors to render: ids, lists and ranges (`3`, `1,4`, `1-3`); repeatable. Default:
+    /// those the driver requests at start (1..N, N = Spark's initial number of executors).
+    #[arg(long = "executor-id", value_name = "IDS", value_parser = parse_executor_ids)]
+    pub executor_id: Vec<Vec<u32>>,
+
+    /// The driver pod's IP (the image entrypoint hands it to Spark; it reaches the executors'
+    /// SPARK_DRIVER_POD_IP). Default: the placeholder DRIVER_POD_IP.
+    #[arg(long = "driver-pod-ip", value_name = "IP")]
+    pub driver_pod_ip: Option<String>,
+
+    /// An executor pod's UID as N=UID (repeatable), for the ownerReferences of what is created
+    /// with it (on-demand claims when spark.kubernetes.driver.ownPersistentVolumeClaim=false).
+    #[arg(long = "executor-uid", value_name = "N=UID", value_parser = parse_executor_uid)]
+    pub executor_uid: Vec<(u32, String)>,
+
+    /// The secret executors get with spark.authenticate=true (default: random, as Spark draws
+    /// it; with --reproducible, a placeholder).
+    #[arg(long = "auth-secret", value_name = "HEX")]
+    pub auth_secret: Option<String>,
+}
+
+impl ExecutorOptions {
+    /// The ids asked for, each once, in the order first given (empty: Spark's initial ones).
+    pub fn ids(&self) -> Vec<u32> {
+        let mut ids = Vec::new();
+        for id in self.executor_id.iter().flatten() {
+            if !ids.contains(id) {
+                ids.push(*id);
+            }
+        }
+        ids
+    }
+}
+
+/// The most executor ids one range may name (a typo like `1-1000000` is refused, not rendered).
+const MAX_RANGE: u32 = 10_000;
+
+/// Parses `3`, `1,4` or `1-3` (and mixes such as `1-3,7`) into executor ids (from 1).
+fn parse_executor_ids(s: &str) -> Result<Vec<u32>, String> {
+    let number = |t: &str| -> Result<u32, String> {
+        match t.trim().parse::<u32>() {
+            Ok(0) => Err("executor ids start at 1".to_owned()),
+            Ok(n) => Ok(n),
+            Err(_) => Err(format!(
+                "{t:?} is not an executor id (expected ids, lists and ranges such as 3, 1,4 or 1-3)"
+            )),
+        }
+    };
+    let mut ids = Vec::new();
+    for part in s.split(',') {
+        match part.split_once('-') {
+            Some((from, to)) => {
+                let (from, to) = (number(from)?, number(to)?);
+                if from > to {
+                    return Err(format!("the range {part:?} is empty"));
+                }
+                if to - from >= MAX_RANGE {
+                    return Err(format!(
+                        "the range {part:?} names more than {MAX_RANGE} executors"
+                    ));
+                }
+                ids.extend(from..=to);
+            }
+            None => ids.push(number(part)?),
+        }
+    }
+    Ok(ids)
 }
 
 fn parse_executor_uid(s: &str) -> Result<(u32, String), String> {
@@ -263,16 +525,12 @@ fn parse_executor_uid(s: &str) -> Result<(u32, String), String> {
 
 /// `--apply` and what is passed through to kubectl.
 #[derive(Debug, Args)]
-#[command(next_help_heading = "Apply through kubectl")]
+#[command(next_help_heading = "kubectl")]
 pub struct ApplyOptions {
     /// Create the driver pod, then its other objects owned by it, as spark-submit does
-    /// (executors are created later by the running driver).
+    /// (executors are created later by the running driver). Nothing is printed.
     #[arg(long)]
     pub apply: bool,
-
-    /// The namespace (sets spark.kubernetes.namespace; must agree with it when both are given).
-    #[arg(short = 'n', long = "namespace", value_name = "NAMESPACE")]
-    pub namespace: Option<String>,
 
     /// The kubeconfig context to use.
     #[arg(long, value_name = "CONTEXT", requires = "apply")]
@@ -287,7 +545,7 @@ pub struct ApplyOptions {
     pub kubectl: Option<PathBuf>,
 }
 
-/// Output formats.
+/// Manifest formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// Multi-document YAML, each object after `---`.
@@ -296,12 +554,167 @@ pub enum OutputFormat {
     Json,
 }
 
+/// Formats of `explain` and `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Lines for people.
+    Text,
+    /// A YAML list of records.
+    Yaml,
+    /// A JSON list of records.
+    Json,
+}
+
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
+    use clap::{CommandFactory, Parser};
+
+    use super::*;
 
     #[test]
     fn arguments_are_consistent() {
-        super::Cli::command().debug_assert();
+        Cli::command().debug_assert();
+    }
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("spark-render").chain(args.iter().copied()))
+    }
+
+    fn app_of(cli: &Cli) -> &Application {
+        match &cli.command {
+            Command::Driver(a) => &a.app,
+            Command::All(a) | Command::Executor(a) => &a.app,
+            Command::Explain(a) => &a.app,
+            Command::Lint(a) => &a.app,
+            _ => panic!("not a render subcommand"),
+        }
+    }
+
+    #[test]
+    fn everything_after_the_resource_is_an_application_argument() {
+        let cli = parse(&[
+            "driver",
+            "--name",
+            "first",
+            "local:///opt/job.py",
+            "--name",
+            "daily",
+            "--num-executors",
+            "5",
+            "-o",
+            "json",
+            "--",
+            "--apply",
+        ])
+        .unwrap();
+        let Command::Driver(args) = &cli.command else {
+            panic!("driver expected")
+        };
+        assert_eq!(args.render.submit.name.as_deref(), Some("first"));
+        assert_eq!(args.render.submit.num_executors, None);
+        assert_eq!(args.output.format, OutputFormat::Yaml);
+        assert!(!args.apply.apply);
+        assert_eq!(app_of(&cli).resource(), "local:///opt/job.py");
+        assert_eq!(
+            app_of(&cli).args(),
+            [
+                "--name",
+                "daily",
+                "--num-executors",
+                "5",
+                "-o",
+                "json",
+                "--",
+                "--apply"
+            ]
+        );
+    }
+
+    #[test]
+    fn options_take_the_equals_form_and_the_last_one_wins() {
+        let cli = parse(&[
+            "all",
+            "--name=a",
+            "--name",
+            "b",
+            "--conf=spark.x=1",
+            "-c",
+            "spark.y=2",
+            "--driver-java-options",
+            "-Dfoo=bar -Dx",
+            "a.jar",
+        ])
+        .unwrap();
+        let Command::All(args) = &cli.command else {
+            panic!("all expected")
+        };
+        let submit = &args.render.submit;
+        assert_eq!(submit.name.as_deref(), Some("b"));
+        assert_eq!(submit.conf, ["spark.x=1", "spark.y=2"]);
+        assert_eq!(submit.driver_java_options.as_deref(), Some("-Dfoo=bar -Dx"));
+    }
+
+    #[test]
+    fn unknown_options_before_the_resource_are_usage_errors() {
+        let err = parse(&["driver", "--bogus", "a.jar"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::UnknownArgument);
+        let err = parse(&["driver", "--name"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn apply_is_only_offered_by_driver() {
+        for sub in ["explain", "lint", "executor", "all"] {
+            let err = parse(&[sub, "--apply", "a.jar"]).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::UnknownArgument,
+                "{sub} --apply"
+            );
+        }
+        assert!(parse(&["driver", "--apply", "a.jar"]).is_ok());
+    }
+
+    #[test]
+    fn explain_offers_text_yaml_and_json() {
+        for (flag, format) in [
+            (None, ReportFormat::Text),
+            (Some("yaml"), ReportFormat::Yaml),
+            (Some("json"), ReportFormat::Json),
+        ] {
+            let mut args = vec!["explain"];
+            if let Some(flag) = flag {
+                args.extend(["-o", flag]);
+            }
+            args.push("a.jar");
+            let cli = parse(&args).unwrap();
+            let Command::Explain(explain) = &cli.command else {
+                panic!("explain expected")
+            };
+            assert_eq!(explain.output.format, format);
+        }
+    }
+
+    #[test]
+    fn executor_ids_take_lists_and_ranges_once_each() {
+        let cli = parse(&[
+            "all",
+            "--executor-id",
+            "1-3",
+            "--executor-id",
+            "2,7",
+            "a.jar",
+        ])
+        .unwrap();
+        let Command::All(args) = &cli.command else {
+            panic!("all expected")
+        };
+        assert_eq!(args.executors.ids(), [1, 2, 3, 7]);
+        assert_eq!(parse_executor_ids("4"), Ok(vec![4]));
+        assert!(parse_executor_ids("0").is_err());
+        assert!(parse_executor_ids("3-1").is_err());
+        assert!(parse_executor_ids("1-100000").is_err());
+        assert!(parse_executor_ids("x").is_err());
+        assert!(parse_executor_ids("1,").is_err());
     }
 }

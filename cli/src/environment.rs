@@ -11,21 +11,38 @@ use spark_render_engine::{RenderInputs, SubmitterEnv};
 use crate::args::InputOptions;
 
 /// Fills the render inputs: flags first, then what spark-submit would draw.
+///
+/// With `--reproducible`, the drawn values are the engine's fixed ones
+/// ([`RenderInputs::default`]) instead: the same inputs give the same bytes everywhere.
 pub fn render_inputs(opts: &InputOptions) -> RenderInputs {
-    let now = now_millis();
     let mut inputs = RenderInputs::default();
-    inputs.app_id = opts
-        .app_id
-        .clone()
-        .unwrap_or_else(|| format!("spark-{}", hex(&random_bytes(16))));
-    inputs.unique_id = opts.unique_id.clone().unwrap_or_else(|| {
+    if !opts.reproducible {
+        let now = now_millis();
+        inputs.app_id = format!("spark-{}", hex(&random_bytes(16)));
         // KubernetesUtils.uniqueID: 3 random bytes, then the clock's low 40 bits in hex.
-        format!("{}{:x}", hex(&random_bytes(3)), now & 0xFF_FFFF_FFFF)
-    });
-    inputs.submit_time_ms = opts.submit_time.unwrap_or(now);
-    inputs.spark_user = opts.spark_user.clone().unwrap_or_else(current_user);
-    inputs.local_dir_uuid = opts.local_dir_uuid.clone().unwrap_or_else(random_uuid);
-    inputs.upload_uuid = opts.upload_uuid.clone().unwrap_or_else(random_uuid);
+        inputs.unique_id = format!("{}{:x}", hex(&random_bytes(3)), now & 0xFF_FFFF_FFFF);
+        inputs.submit_time_ms = now;
+        inputs.spark_user = current_user();
+        inputs.local_dir_uuid = random_uuid();
+        inputs.upload_uuid = random_uuid();
+        inputs.auth_secret = random_secret();
+    }
+    let given = [
+        (&mut inputs.app_id, &opts.app_id),
+        (&mut inputs.unique_id, &opts.unique_id),
+        (&mut inputs.spark_user, &opts.spark_user),
+        (&mut inputs.local_dir_uuid, &opts.local_dir_uuid),
+        (&mut inputs.upload_uuid, &opts.upload_uuid),
+    ];
+    for (input, flag) in given {
+        if let Some(value) = flag {
+            input.clone_from(value);
+        }
+    }
+    if let Some(time) = opts.submit_time {
+        inputs.submit_time_ms = time;
+    }
+    // The driver pod's UID comes from the API server: without --driver-uid there is none.
     inputs.driver_uid = opts.driver_uid.clone();
     inputs.working_dir = std::env::current_dir()
         .map(|d| d.to_string_lossy().into_owned())

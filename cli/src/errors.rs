@@ -44,4 +44,10 @@ pub enum CliError {
     /// The output could not be produced or written.
     #[error("{0}")]
     Output(String),
+    /// The reader of standard output went away (`| head`): not an error for the user.
+    #[error("standard output was closed")]
+    ClosedOutput,
+    /// The command line asks for something spark-render does not do (exit status 2).
+    #[error("{0}")]
+    Usage(String),
 }

@@ -394,6 +394,8 @@ fn client_mode_renders_executors_only_and_names_what_it_needs() {
             "spark.kubernetes.driver.pod.name=my-driver",
             "--driver-uid",
             "uid-9",
+            "--executor-id",
+            "1",
             JAR,
         ],
     ]

@@ -88,16 +88,10 @@ impl DriverSpec {
 }
 
 /// Conf keys whose features spark-render does not model yet: refused, never ignored.
-const UNSUPPORTED: &[(&str, &str)] = &[
-    (
-        "spark.kubernetes.driver.pod.featureSteps",
-        "user feature steps (they are JVM classes)",
-    ),
-    (
-        "spark.jars.packages",
-        "resolving Maven packages (spark-submit downloads them and adds the jars to spark.jars)",
-    ),
-];
+const UNSUPPORTED: &[(&str, &str)] = &[(
+    "spark.kubernetes.driver.pod.featureSteps",
+    "user feature steps (they are JVM classes)",
+)];
 
 /// Refuses a conf that sets one of `unsupported`'s keys (`(key or prefix ending in '.',
 /// feature)`) to a non-empty value (an empty value leaves the feature off in Spark too).

@@ -73,8 +73,12 @@ pub fn build(
     let stateful = allocator == "statefulset";
     // The statefulset allocator builds one pod, for the placeholder id EXECID, as the
     // StatefulSet's template.
+    // Without ids: the executors the driver requests at start, 1..N for Spark's initial target.
     let ids: Vec<String> = if stateful {
         vec!["EXECID".to_owned()]
+    } else if ids.is_empty() {
+        let initial = u32::try_from(initial_executors(conf)?).unwrap_or(0);
+        (1..=initial).map(|id| id.to_string()).collect()
     } else {
         ids.iter().map(u32::to_string).collect()
     };

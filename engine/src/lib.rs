@@ -114,7 +114,9 @@ pub struct RenderRequest {
     pub inputs: RenderInputs,
     /// The Spark release whose behaviour is mirrored.
     pub spark_version: SparkVersion,
-    /// The executors to render (by id, from 1), for [`render_all`].
+    /// The executors to render (by id, from 1), for [`render_all`]. Empty: those the driver
+    /// requests when it starts, 1..N for Spark's initial number of executors
+    /// (`spark.executor.instances`, default 2, or the dynamic-allocation initial/minimum).
     pub executor_ids: Vec<u32>,
     /// Refuse pod templates with fields Kubernetes does not know (instead of warning that
     /// they are dropped).

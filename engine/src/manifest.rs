@@ -89,6 +89,17 @@ pub fn to_yaml(objects: &[Resource]) -> Result<String, SerializeError> {
     Ok(out)
 }
 
+/// Any serialisable value (explanations, lint findings) as one YAML document, with the same
+/// style as [`to_yaml`].
+pub fn to_yaml_document<T: Serialize>(value: &T) -> Result<String, SerializeError> {
+    let mut doc = serde_saphyr::to_string_with_options(value, yaml_options())
+        .map_err(|e| SerializeError(e.to_string()))?;
+    if !doc.ends_with('\n') {
+        doc.push('\n');
+    }
+    Ok(doc)
+}
+
 /// Block literals (`|`) for multi-line text such as `spark.properties`; long single-line values
 /// stay on one line (no `>` folding), which keeps them greppable.
 fn yaml_options() -> serde_saphyr::SerializerOptions {

@@ -50,6 +50,28 @@ pub struct SubmitArgs {
     pub num_executors: Option<String>,
     /// `--proxy-user`.
     pub proxy_user: Option<String>,
+    /// `--driver-java-options` (`spark.driver.extraJavaOptions`).
+    pub driver_java_options: Option<String>,
+    /// `--driver-class-path` (`spark.driver.extraClassPath`).
+    pub driver_class_path: Option<String>,
+    /// `--driver-library-path` (`spark.driver.extraLibraryPath`).
+    pub driver_library_path: Option<String>,
+    /// `--packages`: Maven coordinates (`spark.jars.packages`).
+    pub packages: Option<String>,
+    /// `--exclude-packages` (`spark.jars.excludes`).
+    pub exclude_packages: Option<String>,
+    /// `--repositories` (`spark.jars.repositories`).
+    pub repositories: Option<String>,
+    /// `--principal` (`spark.kerberos.principal`).
+    pub principal: Option<String>,
+    /// `--keytab` (`spark.kerberos.keytab`).
+    pub keytab: Option<String>,
+    /// `--total-executor-cores`: standalone and Mesos only; no effect on Kubernetes.
+    pub total_executor_cores: Option<String>,
+    /// `--queue`: YARN only; no effect on Kubernetes.
+    pub queue: Option<String>,
+    /// `--supervise`: standalone and Mesos only; no effect on Kubernetes.
+    pub supervise: bool,
     /// The primary resource (jar, `.py` or `.R` file).
     pub primary_resource: String,
     /// The application's arguments.
@@ -206,6 +228,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
             conf.set(key, value);
         }
     }
+    assign_submit_only_options(args, deploy_mode, &mut conf, &mut warnings)?;
 
     // The application jar joins spark.jars (not for Python and R apps; not spark-submit's
     // placeholder `spark-internal`, which is no user jar).
@@ -284,6 +307,120 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
         app,
         warnings,
     })
+}
+
+/// The options spark-submit maps to conf keys besides the common ones
+/// (`SparkSubmitArguments.loadEnvironmentArguments` and the `OptionAssigner`s of
+/// `prepareSubmitEnvironment` for a Kubernetes master), and those it ignores on Kubernetes.
+fn assign_submit_only_options(
+    args: &SubmitArgs,
+    deploy_mode: DeployMode,
+    conf: &mut SparkConf,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let driver_options = [
+        (keys::DRIVER_EXTRA_JAVA_OPTIONS, &args.driver_java_options),
+        (keys::DRIVER_EXTRA_CLASS_PATH, &args.driver_class_path),
+        (keys::DRIVER_EXTRA_LIBRARY_PATH, &args.driver_library_path),
+    ];
+    for (key, value) in driver_options {
+        if let Some(value) = value {
+            conf.set(key, value);
+        }
+    }
+    // Kerberos: the option, else spark.kerberos.*, else the YARN-era spark.yarn.* key.
+    let kerberos = [
+        (keys::PRINCIPAL, &args.principal, "spark.yarn.principal"),
+        (keys::KEYTAB, &args.keytab, "spark.yarn.keytab"),
+    ];
+    for (key, option, legacy) in kerberos {
+        let value = option
+            .clone()
+            .or_else(|| conf.get(key).map(str::to_owned))
+            .or_else(|| conf.get(legacy).map(str::to_owned));
+        if let Some(value) = value {
+            conf.set(key, value);
+        }
+    }
+    // Maven packages are assigned to the driver's conf in cluster mode only.
+    if deploy_mode == DeployMode::Cluster {
+        let packages = [
+            (keys::JAR_PACKAGES, &args.packages),
+            (keys::JAR_REPOSITORIES, &args.repositories),
+            (keys::JAR_EXCLUDES, &args.exclude_packages),
+        ];
+        for (key, value) in packages {
+            if let Some(value) = value {
+                conf.set(key, value);
+            }
+        }
+    }
+    for (key, shape) in [(keys::JAR_PACKAGES, 3), (keys::JAR_EXCLUDES, 2)] {
+        if let Some(list) = conf.get(key).filter(|v| !v.trim().is_empty()) {
+            check_maven_coordinates(key, list, shape)?;
+        }
+    }
+    if conf
+        .get(keys::JAR_PACKAGES)
+        .is_some_and(|v| !v.trim().is_empty())
+    {
+        warnings.push(format!(
+            "{}: spark-submit resolves these Maven packages (and the driver resolves them again when it starts); the objects do not depend on the resolved jars, so they are rendered without resolving them, and a package that cannot be resolved is not detected",
+            keys::JAR_PACKAGES
+        ));
+    }
+    let ignored = [
+        (
+            "--total-executor-cores",
+            args.total_executor_cores.is_some(),
+            "standalone and Mesos",
+        ),
+        ("--supervise", args.supervise, "standalone and Mesos"),
+        ("--queue", args.queue.is_some(), "YARN"),
+    ];
+    for (option, given, managers) in ignored {
+        if given {
+            warnings.push(format!(
+                "{option} is for {managers} only: spark-submit ignores it on Kubernetes"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `SparkSubmitUtils.extractMavenCoordinates`: each comma-separated item is
+/// `groupId:artifactId:version` (`/` may stand for `:`), or `groupId:artifactId` for
+/// exclusions, with no blank part.
+fn check_maven_coordinates(key: &str, list: &str, parts: usize) -> Result<()> {
+    let form = if parts == 3 {
+        "groupId:artifactId:version"
+    } else {
+        "groupId:artifactId"
+    };
+    for item in list.split(',') {
+        let normalized = item.replace('/', ":");
+        let fields: Vec<&str> = normalized.split(':').collect();
+        if fields.len() != parts {
+            return Err(Error::invalid(
+                key,
+                item,
+                format!("Maven coordinates must be in the form '{form}'"),
+            ));
+        }
+        let names = ["groupId", "artifactId", "version"];
+        if let Some((_, name)) = fields
+            .iter()
+            .zip(names)
+            .find(|(field, _)| field.trim().is_empty())
+        {
+            return Err(Error::invalid(
+                key,
+                item,
+                format!("the {name} of a Maven coordinate cannot be empty or whitespace"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `SparkSubmitArguments.validateSubmitArguments`: memory sizes and core/executor counts must

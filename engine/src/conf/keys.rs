@@ -19,6 +19,18 @@ pub const FILES: &str = "spark.files";
 pub const ARCHIVES: &str = "spark.archives";
 /// `spark.submit.pyFiles`
 pub const SUBMIT_PY_FILES: &str = "spark.submit.pyFiles";
+/// `spark.jars.packages`: Maven coordinates spark-submit resolves.
+pub const JAR_PACKAGES: &str = "spark.jars.packages";
+/// `spark.jars.repositories`
+pub const JAR_REPOSITORIES: &str = "spark.jars.repositories";
+/// `spark.jars.excludes`
+pub const JAR_EXCLUDES: &str = "spark.jars.excludes";
+/// `spark.driver.extraJavaOptions`
+pub const DRIVER_EXTRA_JAVA_OPTIONS: &str = "spark.driver.extraJavaOptions";
+/// `spark.driver.extraClassPath`
+pub const DRIVER_EXTRA_CLASS_PATH: &str = "spark.driver.extraClassPath";
+/// `spark.driver.extraLibraryPath`
+pub const DRIVER_EXTRA_LIBRARY_PATH: &str = "spark.driver.extraLibraryPath";
 
 /// `spark.driver.host`
 pub const DRIVER_HOST: &str = "spark.driver.host";

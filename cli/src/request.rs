@@ -1,0 +1,232 @@
+//! From the command line to an engine request: spark-submit's options as `SubmitArgs`, the
+//! files the submission names read from disk, and the render inputs drawn.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use spark_render_engine::conf::{keys, properties};
+use spark_render_engine::{submit, RenderRequest, SubmitArgs};
+
+use crate::args::{Application, ExecutorOptions, RenderArgs, SparkOptions, SubmitOptions};
+use crate::environment;
+use crate::errors::CliError;
+
+/// Maps the command line to an engine request, reading the properties file and the files the
+/// conf names.
+pub fn render_request(
+    args: &RenderArgs,
+    app: &Application,
+    spark: &SparkOptions,
+) -> Result<RenderRequest, CliError> {
+    let s = &args.submit;
+    refuse_actions(s)?;
+    let mut submit = submit_args(s, app)?;
+    let file = s.properties_file.clone().or_else(default_properties_file);
+    if let Some(path) = file {
+        submit.properties_file = read_properties(&path)?;
+    }
+    if let Some(ns) = &s.namespace {
+        match effective(&submit, keys::NAMESPACE) {
+            Some(conf_ns) if &conf_ns != ns => {
+                return Err(CliError::Output(format!(
+                    "--namespace {ns} disagrees with {}={conf_ns}",
+                    keys::NAMESPACE
+                )))
+            }
+            Some(_) => {}
+            None => submit.conf.push((keys::NAMESPACE.to_owned(), ns.clone())),
+        }
+    }
+    let files = read_named_files(&submit)?;
+    let mut request = RenderRequest::new(submit);
+    request.inputs = environment::render_inputs(&args.inputs);
+    request.inputs.files = files;
+    if request.inputs.env.conf_dir_files.is_none() {
+        // Spark's last resort: `<spark.home>/conf`.
+        if let Some(home) = effective(&request.submit, "spark.home") {
+            request.inputs.env.conf_dir_files =
+                Some(environment::read_conf_files(&Path::new(&home).join("conf")));
+        }
+    }
+    request.strict = spark.strict;
+    request.spark_version = spark.spark_version.parse()?;
+    if s.verbose {
+        print_verbose(&request)?;
+    }
+    Ok(request)
+}
+
+/// spark-submit's options as the engine's [`SubmitArgs`] (the properties file is read apart).
+pub fn submit_args(s: &SubmitOptions, app: &Application) -> Result<SubmitArgs, CliError> {
+    let mut submit = SubmitArgs::new(app.resource());
+    submit.master = s.master.clone();
+    submit.deploy_mode = s.deploy_mode.clone();
+    submit.name = s.name.clone();
+    submit.main_class = s.main_class.clone();
+    submit.jars = s.jars.clone();
+    submit.files = s.files.clone();
+    submit.py_files = s.py_files.clone();
+    submit.archives = s.archives.clone();
+    submit.driver_memory = s.driver_memory.clone();
+    submit.driver_cores = s.driver_cores.clone();
+    submit.executor_memory = s.executor_memory.clone();
+    submit.executor_cores = s.executor_cores.clone();
+    submit.num_executors = s.num_executors.clone();
+    submit.proxy_user = s.proxy_user.clone();
+    submit.driver_java_options = s.driver_java_options.clone();
+    submit.driver_class_path = s.driver_class_path.clone();
+    submit.driver_library_path = s.driver_library_path.clone();
+    submit.packages = s.packages.clone();
+    submit.exclude_packages = s.exclude_packages.clone();
+    submit.repositories = s.repositories.clone();
+    submit.principal = s.principal.clone();
+    submit.keytab = s.keytab.as_ref().map(|p| p.display().to_string());
+    submit.total_executor_cores = s.total_executor_cores.clone();
+    submit.queue = s.queue.clone();
+    submit.supervise = s.supervise;
+    submit.app_args = app.args().to_vec();
+    submit.conf = s
+        .conf
+        .iter()
+        .map(|pair| submit::parse_conf_pair(pair))
+        .collect::<Result<_, _>>()?;
+    Ok(submit)
+}
+
+/// `--kill`, `--status` and `--remote` act on something that already runs: nothing to render.
+fn refuse_actions(s: &SubmitOptions) -> Result<(), CliError> {
+    let refused = [
+        (
+            "--kill",
+            s.kill.is_some(),
+            "kills a running submission (standalone and Mesos only)",
+        ),
+        (
+            "--status",
+            s.status.is_some(),
+            "asks for a running submission's status (standalone and Mesos only)",
+        ),
+        (
+            "--remote",
+            s.remote.is_some(),
+            "connects to a Spark Connect server, which creates nothing on Kubernetes",
+        ),
+    ];
+    match refused.into_iter().find(|(_, given, _)| *given) {
+        Some((option, _, what)) => Err(CliError::Usage(format!(
+            "{option} {what}; spark-render only shows what a new submission creates"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Which executors to render, and what only the running driver knows.
+pub fn select_executors(request: &mut RenderRequest, opts: &ExecutorOptions) {
+    request.executor_ids = opts.ids();
+    request.inputs.executor_uids = opts.executor_uid.iter().cloned().collect();
+    if let Some(ip) = &opts.driver_pod_ip {
+        request.inputs.driver_pod_ip.clone_from(ip);
+    }
+    if let Some(secret) = &opts.auth_secret {
+        request.inputs.auth_secret.clone_from(secret);
+    }
+}
+
+/// The value of `key` as spark-submit sees it before its own options: `--conf` wins over the
+/// properties file; properties-file values are trimmed.
+fn effective(submit: &SubmitArgs, key: &str) -> Option<String> {
+    submit
+        .conf
+        .iter()
+        .rev()
+        .chain(submit.properties_file.iter().rev())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_owned())
+}
+
+/// `--verbose`: what spark-submit --verbose prints of the submission, on stderr.
+fn print_verbose(request: &RenderRequest) -> Result<(), CliError> {
+    let submission = submit::prepare(&request.submit, &request.inputs)?;
+    let mut text = String::from("Main class:\n");
+    text.push_str(&submission.app.main_class);
+    text.push_str("\nArguments:\n");
+    for arg in &submission.app.args {
+        text.push_str(arg);
+        text.push('\n');
+    }
+    text.push_str("Spark config:\n");
+    let mut entries: Vec<(&str, &str)> = submission.conf.iter().collect();
+    entries.sort_unstable();
+    for (key, value) in entries {
+        let value = if is_sensitive(key) {
+            "*********(redacted)"
+        } else {
+            value
+        };
+        text.push_str(&format!("({key},{value})\n"));
+    }
+    eprint!("{text}");
+    Ok(())
+}
+
+/// Spark's default `spark.redaction.regex`: `(?i)secret|password|token|access[.]?key`.
+fn is_sensitive(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["secret", "password", "token", "accesskey", "access.key"]
+        .iter()
+        .any(|word| key.contains(word))
+}
+
+/// Reads the local files the conf names (pod templates, krb5.conf, keytab, credentials): the
+/// engine takes their contents as inputs. Keys are the paths as the conf gives them.
+fn read_named_files(submit: &SubmitArgs) -> Result<BTreeMap<String, Vec<u8>>, CliError> {
+    let mut files = BTreeMap::new();
+    for key in keys::FILE_KEYS {
+        // The option, else --conf, else the properties file, as in spark-submit.
+        let path = match *key {
+            keys::KEYTAB => submit
+                .keytab
+                .clone()
+                .or_else(|| effective(submit, key))
+                .or_else(|| effective(submit, "spark.yarn.keytab")),
+            _ => effective(submit, key),
+        };
+        let Some(path) = path else {
+            continue;
+        };
+        let local = if let Some(rest) = path.strip_prefix("file://") {
+            rest.to_owned()
+        } else if let Some(rest) = path.strip_prefix("file:") {
+            rest.to_owned()
+        } else if path.contains("://") {
+            return Err(CliError::ReadNamed {
+                key: (*key).to_owned(),
+                path,
+                reason: "spark-render reads local files only".into(),
+            });
+        } else {
+            path.clone()
+        };
+        let bytes = std::fs::read(&local).map_err(|e| CliError::ReadNamed {
+            key: (*key).to_owned(),
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        files.insert(path, bytes);
+    }
+    Ok(files)
+}
+
+/// spark-submit's default: `spark-defaults.conf` in `SPARK_CONF_DIR`, else `SPARK_HOME/conf`.
+fn default_properties_file() -> Option<PathBuf> {
+    let file = environment::spark_conf_dir()?.join("spark-defaults.conf");
+    file.is_file().then_some(file)
+}
+
+fn read_properties(path: &Path) -> Result<Vec<(String, String)>, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(properties::parse(&text, &path.display().to_string())?)
+}
