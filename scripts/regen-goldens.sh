@@ -174,7 +174,9 @@ regen() {
         return 1
       }
     done
-    mv "$TMP/out" "$dir/oracle.yaml" || return 1
+    # Ivy (spark.jars.packages) prints its progress on stdout before the objects: keep only
+    # the objects, from the first "# role:" line.
+    awk 'keep || /^# role: /{keep = 1; print}' "$TMP/out" > "$dir/oracle.yaml" || return 1
     echo "$kind/$name: $(grep -c '^---$' "$dir/oracle.yaml") objects"
   else
     # Spark's exception (and causes) are the last stderr lines, after any log output.

@@ -158,7 +158,7 @@ pub struct Application {
     /// The main resource (a jar, a .py or a .R file: local://, file://, https://, or a path),
     /// then the application's arguments, passed on verbatim even when they look like options.
     #[arg(
-        value_name = "APP_RESOURCE [APP_ARGS]...",
+        value_names = ["APP_RESOURCE", "APP_ARGS"],
         required = true,
         num_args = 1..,
         trailing_var_arg = true
