@@ -694,3 +694,274 @@ fn a_cpu_limit_below_the_request_is_refused() {
     assert!(stderr(&out)
         .contains("resources.limits.cpu=\"1\" is invalid: the limit is below the request (2)"));
 }
+
+/// The driver container's args (`driver --properties-file ... --class C RESOURCE ARGS...`).
+fn driver_args(yaml: &str) -> Vec<String> {
+    let docs = common::parse_yaml_docs(yaml);
+    docs[0]["spec"]["containers"][0]["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn arguments_after_the_resource_reach_the_application_verbatim() {
+    let app_args = [
+        "--name",
+        "daily",
+        "--num-executors",
+        "5",
+        "-o",
+        "json",
+        "--apply",
+        "--",
+        "--conf",
+        "x=y",
+    ];
+    let out = run(&[&fixed(&["--name", "first", JAR])[..], &app_args[..]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let args = driver_args(&String::from_utf8(out.stdout).unwrap());
+    let resource = args.iter().position(|a| a == JAR).unwrap();
+    assert_eq!(&args[resource + 1..], app_args);
+    // The options before the resource still count: the app is named "first".
+    assert!(args.iter().all(|a| a != "first"));
+    let yaml = String::from_utf8(run(&fixed(&["--name", "first", JAR, "--name", "daily"])).stdout)
+        .unwrap();
+    assert!(yaml.contains("spark.app.name=first"), "{yaml}");
+}
+
+#[test]
+fn reproducible_renders_are_byte_identical() {
+    let args = [
+        "all",
+        "--reproducible",
+        "--conf",
+        IMAGE,
+        "--conf",
+        "spark.authenticate=true",
+        "--class",
+        "C",
+        JAR,
+    ];
+    let first = run(&args);
+    let second = run(&args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(first.stdout, second.stdout);
+    let text = String::from_utf8(first.stdout).unwrap();
+    assert!(text.contains("spark-00000000000000000000000000000000"));
+    assert!(text.contains("SPARK_AUTH_SECRET_PLACEHOLDER"));
+    // Without it, two runs draw different ids.
+    let drawn = run(&args[..1]
+        .iter()
+        .chain(&args[2..])
+        .copied()
+        .collect::<Vec<_>>());
+    let drawn_again = run(&args[..1]
+        .iter()
+        .chain(&args[2..])
+        .copied()
+        .collect::<Vec<_>>());
+    assert_ne!(drawn.stdout, drawn_again.stdout);
+    // An explicit flag wins over --reproducible.
+    let pinned = run(&[&["all", "--app-id", "spark-42"][..], &args[1..]].concat());
+    assert!(String::from_utf8(pinned.stdout)
+        .unwrap()
+        .contains("spark-app-selector: spark-42"));
+}
+
+fn pod_names(out: &Output) -> Vec<String> {
+    common::parse_yaml_docs(&String::from_utf8_lossy(&out.stdout))
+        .iter()
+        .filter(|d| d["kind"] == "Pod")
+        .map(|d| d["metadata"]["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn executors_default_to_the_ones_the_driver_requests_first() {
+    let base = [
+        "executor",
+        "--reproducible",
+        "--conf",
+        IMAGE,
+        "--class",
+        "C",
+    ];
+    let three = run(&[&base[..], &["--conf", "spark.executor.instances=3", JAR]].concat());
+    assert!(three.status.success(), "{}", stderr(&three));
+    let names = pod_names(&three);
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names[2].ends_with("-exec-3"), "{names:?}");
+    // Spark's default: 2 executors.
+    assert_eq!(pod_names(&run(&[&base[..], &[JAR]].concat())).len(), 2);
+    // Dynamic allocation: the largest of the initial and minimum executors.
+    let dynamic = run(&[
+        &base[..],
+        &[
+            "--conf",
+            "spark.dynamicAllocation.enabled=true",
+            "--conf",
+            "spark.dynamicAllocation.shuffleTracking.enabled=true",
+            "--conf",
+            "spark.dynamicAllocation.minExecutors=4",
+            JAR,
+        ],
+    ]
+    .concat());
+    assert_eq!(pod_names(&dynamic).len(), 4, "{}", stderr(&dynamic));
+    // --executor-id overrides; repeated ids are rendered once.
+    let chosen = run(&[
+        &base[..],
+        &["--executor-id", "2-3", "--executor-id", "3,5", JAR],
+    ]
+    .concat());
+    let names = pod_names(&chosen);
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names[2].ends_with("-exec-5"), "{names:?}");
+    // Printed for a pipe with the driver's IP a placeholder: a note says what they are.
+    assert!(stderr(&chosen).contains("the running driver creates its executor pods itself"));
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    for args in [
+        // 150 KB, far more than a pipe buffer holds, so the writes meet the closed pipe.
+        vec![
+            "all",
+            "--reproducible",
+            "--conf",
+            IMAGE,
+            "--class",
+            "C",
+            "--executor-id",
+            "1-40",
+            JAR,
+        ],
+        vec!["completions", "zsh"],
+        vec!["man"],
+        vec!["driver", "--help"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_spark-render"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read one byte, then close the pipe, as `head -c1` does.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut byte = [0u8; 1];
+        stdout.read_exact(&mut byte).unwrap();
+        drop(stdout);
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("error"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn subcommands_offer_only_what_they_do() {
+    for sub in ["explain", "lint", "executor", "all"] {
+        let out = run(&[sub, "--apply", "--conf", IMAGE, "--class", "C", JAR]);
+        assert_eq!(out.status.code(), Some(2), "{sub}");
+        let help = String::from_utf8(run(&[sub, "--help"]).stdout).unwrap();
+        assert!(!help.contains("--apply"), "{sub} --help offers --apply");
+    }
+    let help = String::from_utf8(run(&["driver", "--help"]).stdout).unwrap();
+    for heading in [
+        "Submission options (spark-submit's):",
+        "Render inputs",
+        "Output:",
+        "kubectl:",
+    ] {
+        assert!(help.contains(heading), "driver --help lacks {heading}");
+    }
+    let explain_yaml = run(&[
+        "explain",
+        "-o",
+        "yaml",
+        "--reproducible",
+        "--conf",
+        IMAGE,
+        "--class",
+        "C",
+        JAR,
+    ]);
+    assert!(explain_yaml.status.success(), "{}", stderr(&explain_yaml));
+    let docs = common::parse_yaml_docs(&String::from_utf8(explain_yaml.stdout).unwrap());
+    let records = docs[0].as_array().unwrap();
+    assert!(records.iter().all(|r| r["source"]["from"].is_string()));
+    for (option, word) in [
+        ("--kill", "kills"),
+        ("--status", "status"),
+        ("--remote", "Spark Connect"),
+    ] {
+        let out = run(&["driver", option, "x", "--conf", IMAGE, "--class", "C", JAR]);
+        assert_eq!(out.status.code(), Some(2), "{option}");
+        assert!(stderr(&out).contains(word), "{option}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn man_pages_exist_for_every_subcommand() {
+    let dir = std::env::temp_dir().join(format!("spark-render-man-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = run(&["man", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for sub in [
+        "driver",
+        "executor",
+        "all",
+        "lint",
+        "explain",
+        "completions",
+        "man",
+    ] {
+        let page = std::fs::read_to_string(dir.join(format!("spark-render-{sub}.1")))
+            .unwrap_or_else(|e| panic!("no page for {sub}: {e}"));
+        assert!(page.contains(".TH spark-render-"), "{sub}");
+    }
+    assert!(dir.join("spark-render.1").exists());
+    std::fs::remove_dir_all(&dir).ok();
+    let one = run(&["man", "all"]);
+    assert!(String::from_utf8_lossy(&one.stdout).contains("spark-render-all"));
+    assert_eq!(run(&["man", "/no/such/dir"]).status.code(), Some(2));
+}
+
+#[test]
+fn verbose_prints_the_parsed_submission_on_stderr() {
+    let out = run(&fixed(&[
+        "-v",
+        "--driver-java-options",
+        "-Dx=1",
+        "--conf",
+        "spark.authenticate.secret=hunter2",
+        JAR,
+        "7",
+    ]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Main class:\norg.apache.spark.examples.SparkPi\nArguments:\n7\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("(spark.driver.extraJavaOptions,-Dx=1)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("(spark.authenticate.secret,*********(redacted))"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"));
+}
