@@ -186,7 +186,14 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
 
     validate_sizes_and_counts(args, &conf)?;
 
-    let resource = MainAppResource::from_primary_resource(&args.primary_resource);
+    // SparkSubmitArguments.handleUnknown: the resource is resolved to a URI (a path becomes
+    // an absolute file: URI), except spark-submit's placeholders.
+    let primary_resource = if is_placeholder_resource(&args.primary_resource) {
+        args.primary_resource.clone()
+    } else {
+        resolve_uri(&args.primary_resource, &inputs.working_dir)
+    };
+    let resource = MainAppResource::from_primary_resource(&primary_resource);
     let main_class = match &resource {
         MainAppResource::Python(_) => "org.apache.spark.deploy.PythonRunner".to_owned(),
         MainAppResource::R(_) => "org.apache.spark.deploy.RRunner".to_owned(),
@@ -206,7 +213,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
         .clone()
         .or_else(|| conf.get(keys::APP_NAME).map(str::to_owned))
         .or(user_main_class)
-        .unwrap_or_else(|| file_name(&args.primary_resource).to_owned());
+        .unwrap_or_else(|| file_name(&primary_resource).to_owned());
 
     // prepareSubmitEnvironment: options become conf keys (they win over the conf).
     conf.set(keys::MASTER, master);
@@ -529,6 +536,14 @@ fn k8s_master_url(raw: &str) -> Result<String> {
             "invalid Kubernetes master scheme {scheme:?} in {raw:?}"
         ))),
     }
+}
+
+/// `SparkSubmit.isShell` and `isInternal`: resources that name no file.
+fn is_placeholder_resource(resource: &str) -> bool {
+    matches!(
+        resource,
+        "spark-shell" | "pyspark-shell" | "sparkr-shell" | crate::uploads::NO_RESOURCE
+    )
 }
 
 /// The last path segment of a resource.
