@@ -545,6 +545,47 @@ pub struct ApplyOptions {
     pub kubectl: Option<PathBuf>,
 }
 
+/// spark-submit has no `--` separator: before the primary resource it is an unknown option
+/// (`Unrecognized option: --`), after it an application argument. clap would take it as the
+/// end of the options; this finds a `--` before the resource, so it can be refused as
+/// spark-submit refuses it.
+pub fn separator_before_resource(argv: &[std::ffi::OsString]) -> bool {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let Some(sub) = argv
+        .get(1)
+        .and_then(|s| s.to_str())
+        .and_then(|name| cmd.find_subcommand(name))
+        .filter(|sub| {
+            sub.get_arguments()
+                .any(|a| a.get_id() == "resource_and_args")
+        })
+    else {
+        return false;
+    };
+    let takes_value = |token: &str| {
+        sub.get_arguments().any(|arg| {
+            let named = match token.strip_prefix("--") {
+                Some(long) => arg.get_long() == Some(long),
+                None => token.len() == 2 && arg.get_short() == token.chars().nth(1),
+            };
+            named && arg.get_action().takes_values()
+        })
+    };
+    let mut tokens = argv.iter().skip(2).map(|t| t.to_string_lossy());
+    while let Some(token) = tokens.next() {
+        if token == "--" {
+            return true;
+        }
+        if !token.starts_with('-') {
+            return false;
+        }
+        if !token.contains('=') && takes_value(&token) {
+            tokens.next();
+        }
+    }
+    false
+}
+
 /// Manifest formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -660,6 +701,26 @@ mod tests {
         assert_eq!(err.kind(), clap::error::ErrorKind::UnknownArgument);
         let err = parse(&["driver", "--name"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn a_separator_before_the_resource_is_found() {
+        let found = |args: &[&str]| {
+            let argv: Vec<std::ffi::OsString> = std::iter::once("spark-render")
+                .chain(args.iter().copied())
+                .map(Into::into)
+                .collect();
+            separator_before_resource(&argv)
+        };
+        assert!(found(&["driver", "--name", "x", "--", "a.jar"]));
+        assert!(found(&["all", "-c", "k=v", "--", "a.jar"]));
+        assert!(
+            !found(&["driver", "--name", "--", "a.jar"]),
+            "the value of --name"
+        );
+        assert!(!found(&["driver", "--name=x", "a.jar", "--"]));
+        assert!(!found(&["driver", "--supervise", "a.jar", "--", "x"]));
+        assert!(!found(&["completions", "--", "zsh"]));
     }
 
     #[test]

@@ -24,7 +24,14 @@ use crate::errors::{CliError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE};
 use crate::output::write_stdout;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args::separator_before_resource(&argv) {
+        eprintln!(
+            "spark-render: error: unrecognized option '--' before the application resource (spark-submit has no separator: everything after the resource is passed to the application)"
+        );
+        return ExitCode::from(EXIT_USAGE as u8);
+    }
+    let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(err) => {
             // --help and --version are "errors" printed on stdout.

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use spark_render_engine::app::MainAppResource;
 use spark_render_engine::conf::{keys, properties};
-use spark_render_engine::{submit, RenderRequest, SubmitArgs};
+use spark_render_engine::{submit, DeployMode, RenderRequest, SubmitArgs};
 
 use crate::args::{Application, ExecutorOptions, RenderArgs, SparkOptions, SubmitOptions};
 use crate::environment;
@@ -37,10 +38,13 @@ pub fn render_request(
             None => submit.conf.push((keys::NAMESPACE.to_owned(), ns.clone())),
         }
     }
-    let files = read_named_files(&submit)?;
     let mut request = RenderRequest::new(submit);
     request.inputs = environment::render_inputs(&args.inputs);
-    request.inputs.files = files;
+    if s.verbose {
+        // Before any file the conf names is read, as spark-submit prints before it builds.
+        print_verbose(&request)?;
+    }
+    request.inputs.files = read_named_files(&request.submit)?;
     if request.inputs.env.conf_dir_files.is_none() {
         // Spark's last resort: `<spark.home>/conf`.
         if let Some(home) = effective(&request.submit, "spark.home") {
@@ -50,9 +54,6 @@ pub fn render_request(
     }
     request.strict = spark.strict;
     request.spark_version = spark.spark_version.parse()?;
-    if s.verbose {
-        print_verbose(&request)?;
-    }
     Ok(request)
 }
 
@@ -144,13 +145,47 @@ fn effective(submit: &SubmitArgs, key: &str) -> Option<String> {
         .map(|(_, v)| v.trim().to_owned())
 }
 
-/// `--verbose`: what spark-submit --verbose prints of the submission, on stderr.
+/// `--verbose`: what `spark-submit --verbose` prints of a Kubernetes submission, on stderr:
+/// the class it runs, that class's arguments, and the Spark config (secrets redacted).
 fn print_verbose(request: &RenderRequest) -> Result<(), CliError> {
     let submission = submit::prepare(&request.submit, &request.inputs)?;
-    let mut text = String::from("Main class:\n");
-    text.push_str(&submission.app.main_class);
-    text.push_str("\nArguments:\n");
-    for arg in &submission.app.args {
+    let app = &submission.app;
+    let mut child_args: Vec<&str> = Vec::new();
+    let main_class = match submission.deploy_mode {
+        // Client mode: spark-submit runs the application's main class itself.
+        DeployMode::Client => {
+            match &app.resource {
+                MainAppResource::Python(file) => child_args.extend([
+                    file.as_str(),
+                    submission.conf.get(keys::SUBMIT_PY_FILES).unwrap_or(""),
+                ]),
+                MainAppResource::R(file) => child_args.push(file),
+                _ => {}
+            }
+            child_args.extend(app.args.iter().map(String::as_str));
+            app.main_class.as_str()
+        }
+        DeployMode::Cluster => {
+            match &app.resource {
+                MainAppResource::Java(Some(jar)) => {
+                    child_args.extend(["--primary-java-resource", jar])
+                }
+                MainAppResource::Python(file) => child_args.extend(["--primary-py-file", file]),
+                MainAppResource::R(file) => child_args.extend(["--primary-r-file", file]),
+                _ => {}
+            }
+            child_args.extend(["--main-class", &app.main_class]);
+            for arg in &app.args {
+                child_args.extend(["--arg", arg]);
+            }
+            if let Some(user) = &app.proxy_user {
+                child_args.extend(["--proxy-user", user]);
+            }
+            "org.apache.spark.deploy.k8s.submit.KubernetesClientApplication"
+        }
+    };
+    let mut text = format!("Main class:\n{main_class}\nArguments:\n");
+    for arg in child_args {
         text.push_str(arg);
         text.push('\n');
     }
@@ -158,7 +193,7 @@ fn print_verbose(request: &RenderRequest) -> Result<(), CliError> {
     let mut entries: Vec<(&str, &str)> = submission.conf.iter().collect();
     entries.sort_unstable();
     for (key, value) in entries {
-        let value = if is_sensitive(key) {
+        let value = if is_sensitive(key) || is_sensitive(value) {
             "*********(redacted)"
         } else {
             value
@@ -169,9 +204,10 @@ fn print_verbose(request: &RenderRequest) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Spark's default `spark.redaction.regex`: `(?i)secret|password|token|access[.]?key`.
-fn is_sensitive(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
+/// Spark's default `spark.redaction.regex`, `(?i)secret|password|token|access[.]?key`, which
+/// `Utils.redact` applies to the key and to the value.
+fn is_sensitive(text: &str) -> bool {
+    let key = text.to_ascii_lowercase();
     ["secret", "password", "token", "accesskey", "access.key"]
         .iter()
         .any(|word| key.contains(word))

@@ -285,6 +285,26 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
             }
         }
     }
+    // spark-submit expands wildcards in local paths against the submitting machine's files
+    // (Hadoop's glob); spark-render does not list the submitter's directories.
+    for key in [
+        keys::JARS,
+        keys::FILES,
+        keys::ARCHIVES,
+        keys::SUBMIT_PY_FILES,
+    ] {
+        for item in conf.get_seq(key) {
+            let local = !has_scheme(&item) || item.starts_with("file:");
+            if local && item.contains(['*', '?']) {
+                return Err(Error::Unsupported {
+                    key: key.to_owned(),
+                    feature: format!(
+                        "wildcards in local paths ({item}: spark-submit expands them against the submitting machine's files)"
+                    ),
+                });
+            }
+        }
+    }
     // Relative paths are resolved against the submitter's working directory.
     for key in [keys::JARS, keys::FILES, keys::ARCHIVES] {
         if let Some(value) = conf.get(key) {
@@ -517,7 +537,11 @@ fn k8s_master_url(raw: &str) -> Result<String> {
     let rest = raw
         .strip_prefix("k8s://")
         .ok_or_else(|| bad(format!("{raw:?}: spark-render renders Kubernetes submissions; the master URL must start with k8s://")))?;
-    if rest.chars().any(char::is_whitespace)
+    // `new URI(...)` refuses spaces, the characters below and unbalanced IPv6 brackets (a
+    // placeholder such as `https://<host>:<port>` copied from the docs, for instance).
+    if rest
+        .chars()
+        .any(|c| c.is_whitespace() || "<>\"{}|\\^`".contains(c))
         || rest.matches('[').count() != rest.matches(']').count()
     {
         return Err(bad(format!("{raw:?} is not a valid URL")));
@@ -635,6 +659,7 @@ mod tests {
         );
         assert!(k8s_master_url("yarn").is_err());
         assert!(k8s_master_url("k8s://ftp://h").is_err());
+        assert!(k8s_master_url("k8s://https://<k8s-apiserver-host>:<port>").is_err());
     }
 
     #[test]
