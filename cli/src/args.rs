@@ -550,6 +550,9 @@ pub struct ApplyOptions {
 /// end of the options; this finds a `--` before the resource, so it can be refused as
 /// spark-submit refuses it.
 pub fn separator_before_resource(argv: &[std::ffi::OsString]) -> bool {
+    if !argv.iter().any(|a| a == "--") {
+        return false;
+    }
     let cmd = <Cli as clap::CommandFactory>::command();
     let Some(sub) = argv
         .get(1)

@@ -952,7 +952,9 @@ fn verbose_prints_the_parsed_submission_on_stderr() {
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("Main class:\norg.apache.spark.examples.SparkPi\nArguments:\n7\n"),
+        err.contains(&format!(
+            "Arguments:\n--primary-java-resource\n{JAR}\n--main-class\norg.apache.spark.examples.SparkPi\n--arg\n7\n"
+        )),
         "{err}"
     );
     assert!(

@@ -1,0 +1,1 @@
+# stand-in for Spark's examples/src/main/python/pi.py

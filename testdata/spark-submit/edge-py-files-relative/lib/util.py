@@ -1,0 +1,1 @@
+# a module shipped with --py-files
