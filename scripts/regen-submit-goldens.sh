@@ -8,7 +8,8 @@
 #     {"source": "...", "argv": ["--master", "...", ...], "env": {"NAME": "value"}}
 # (and "deviation": where spark-render differs on purpose, the README's reason; the test reads it)
 # it runs the real `spark-submit --verbose <argv...>` and writes what spark-submit parsed to
-# testdata/spark-submit/<case>/spark-submit.json:
+# testdata/spark-submit/<case>/spark-submit.json (and `spark-submit --help` to
+# testdata/spark-submit/spark-submit-help.txt, whose options the test checks spark-render takes):
 #     status            0 when spark-submit got as far as printing "Classpath elements:" (the
 #                       parse succeeded; the API-server call that follows is never made, see
 #                       below), otherwise spark-submit's exit code
@@ -172,6 +173,10 @@ EOF
 done <"$TMP/coords"
 
 export REGEN_TMP="$TMP" REGEN_M2="$M2" REGEN_SUBMIT="$SUBMIT" REGEN_SPARK_DIST="$SPARK_DIST"
+# spark-submit's own list of options, which the test checks spark-render accepts.
+env -i PATH=/usr/bin:/bin HOME="$TMP" JAVA_HOME="$JAVA_HOME" TZ=UTC LANG=C.UTF-8 \
+  "$SUBMIT" --help >"$CASES_DIR/spark-submit-help.txt" 2>&1 || true
+
 export REGEN_JAVA_HOME="$JAVA_HOME" REGEN_CASES_DIR="$CASES_DIR"
 export REGEN_UNSHARE="${UNSHARE[*]}"
 python3 - "${CASES[@]}" <<'PY'

@@ -287,3 +287,32 @@ fn command_lines_parse_as_spark_submit_parses_them() {
     );
     assert!(cases.len() >= 40, "only {} command lines", cases.len());
 }
+
+/// Every option `spark-submit --help` lists (3.5.3, `spark-submit-help.txt`) is one
+/// `spark-render driver` takes: accepted, or refused with a reason (`--kill`, `--status`,
+/// `--remote`).
+#[test]
+fn every_spark_submit_option_is_taken() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/spark-submit");
+    let help = std::fs::read_to_string(dir.join("spark-submit-help.txt")).unwrap();
+    let options: Vec<&str> = help
+        .lines()
+        .filter_map(|l| l.trim_start().split([' ', ',']).next())
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .collect();
+    assert!(options.len() >= 30, "{options:?}");
+    let ours = Command::new(env!("CARGO_BIN_EXE_spark-render"))
+        .args(["driver", "--help"])
+        .output()
+        .unwrap();
+    let ours = String::from_utf8(ours.stdout).unwrap();
+    let missing: Vec<&&str> = options
+        .iter()
+        .filter(|o| {
+            !ours
+                .lines()
+                .any(|l| l.trim_start().split([' ', ',', '=']).any(|w| w == **o))
+        })
+        .collect();
+    assert!(missing.is_empty(), "spark-render driver lacks {missing:?}");
+}
