@@ -79,7 +79,7 @@ fn driver_objects_equal_spark() {
 #[test]
 fn driver_and_executor_objects_equal_spark() {
     let only = std::env::var("CONFORMANCE_GROUP").ok();
-    let cases: Vec<PathBuf> = ["executor", "templates", "volumes", "security"]
+    let cases: Vec<PathBuf> = ["executor", "templates", "volumes", "security", "real-world"]
         .iter()
         .filter(|g| only.as_deref().is_none_or(|o| o == **g))
         .flat_map(|g| common::cases_if_any(g))
