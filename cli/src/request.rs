@@ -259,10 +259,19 @@ fn default_properties_file() -> Option<PathBuf> {
     file.is_file().then_some(file)
 }
 
+/// Reads a properties file as `Utils.getPropertiesFromFile` does: decoded as UTF-8, with
+/// bytes that are not UTF-8 replaced by U+FFFD (said on stderr, which Spark does not).
 fn read_properties(path: &Path) -> Result<Vec<(String, String)>, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+    let bytes = std::fs::read(path).map_err(|source| CliError::Read {
         path: path.to_owned(),
         source,
     })?;
+    let text = String::from_utf8_lossy(&bytes);
+    if let std::borrow::Cow::Owned(_) = text {
+        eprintln!(
+            "spark-render: warning: {} is not UTF-8: its undecodable bytes read as U+FFFD, as Spark reads them",
+            path.display()
+        );
+    }
     Ok(properties::parse(&text, &path.display().to_string())?)
 }

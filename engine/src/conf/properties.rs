@@ -31,61 +31,60 @@ pub fn parse(text: &str, source_name: &str) -> Result<Vec<(String, String)>> {
 }
 
 /// Iterates logical lines: comments and blank lines skipped, continuations joined (the
-/// backslash-newline and the next line's leading white space removed).
+/// backslash, the line end and the next line's leading white space removed). Lines end at
+/// `\n`, `\r\n` or a lone `\r`, as in Java's `Properties.LineReader`.
 struct LogicalLines<'a> {
-    physical: std::iter::Peekable<std::iter::Enumerate<std::str::Split<'a, char>>>,
+    physical: std::iter::Peekable<std::iter::Enumerate<PhysicalLines<'a>>>,
 }
 
 impl<'a> LogicalLines<'a> {
     fn new(text: &'a str) -> Self {
-        // `\r\n` and lone `\r` end lines too; normalise them to `\n` lazily below.
         Self {
-            physical: text.split('\n').enumerate().peekable(),
+            physical: PhysicalLines { rest: Some(text) }.enumerate().peekable(),
         }
-    }
-
-    fn next_physical(&mut self) -> Option<(usize, String)> {
-        // A lone `\r` is a line terminator in Java; split those out as separate lines.
-        let (i, line) = self.physical.next()?;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        Some((i + 1, line.to_owned()))
     }
 
     fn next_logical(&mut self) -> Option<(usize, String)> {
         loop {
-            let (line_no, line) = self.next_physical()?;
-            // Lone carriage returns also terminate lines.
-            let mut parts = line.split('\r');
-            let first = parts.next().unwrap_or_default().to_owned();
-            let rest: Vec<String> = parts.map(str::to_owned).collect();
-            let mut pending: std::collections::VecDeque<String> = rest.into();
-            let mut current = first;
-            loop {
-                let trimmed = current.trim_start_matches([' ', '\t', '\x0c']);
-                if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('!') {
-                    match pending.pop_front() {
-                        Some(next) => {
-                            current = next;
-                            continue;
-                        }
-                        None => break,
+            let (index, line) = self.physical.next()?;
+            let trimmed = line.trim_start_matches([' ', '\t', '\x0c']);
+            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('!') {
+                continue;
+            }
+            let mut logical = trimmed.to_owned();
+            while ends_with_odd_backslashes(&logical) {
+                logical.pop();
+                match self.physical.next() {
+                    Some((_, next)) => {
+                        logical.push_str(next.trim_start_matches([' ', '\t', '\x0c']))
                     }
+                    None => break,
                 }
-                let mut logical = trimmed.to_owned();
-                while ends_with_odd_backslashes(&logical) {
-                    logical.pop();
-                    let next = match pending.pop_front() {
-                        Some(next) => Some(next),
-                        None => self.next_physical().map(|(_, l)| l),
-                    };
-                    match next {
-                        Some(next) => {
-                            logical.push_str(next.trim_start_matches([' ', '\t', '\x0c']))
-                        }
-                        None => break,
-                    }
-                }
-                return Some((line_no, logical));
+            }
+            return Some((index + 1, logical));
+        }
+    }
+}
+
+/// The physical lines of a text, ended by `\n`, `\r\n` or `\r`.
+struct PhysicalLines<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for PhysicalLines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let text = self.rest?;
+        match text.find(['\n', '\r']) {
+            Some(end) => {
+                let terminator = if text[end..].starts_with("\r\n") { 2 } else { 1 };
+                self.rest = Some(&text[end + terminator..]).filter(|r| !r.is_empty());
+                Some(&text[..end])
+            }
+            None => {
+                self.rest = None;
+                Some(text)
             }
         }
     }
@@ -147,7 +146,8 @@ fn unescape(s: &str) -> std::result::Result<String, String> {
         match chars.next() {
             Some('u') => {
                 let hex: String = chars.by_ref().take(4).collect();
-                let unit = (hex.len() == 4)
+                // Exactly four hex digits (Java refuses `\u+041`, which from_str_radix takes).
+                let unit = (hex.len() == 4 && hex.chars().all(|c| c.is_ascii_hexdigit()))
                     .then(|| u16::from_str_radix(&hex, 16).ok())
                     .flatten()
                     .ok_or_else(|| format!("malformed \\uxxxx escape \"\\u{hex}\""))?;
@@ -267,6 +267,37 @@ mod tests {
 
     fn kv(text: &str) -> Vec<(String, String)> {
         parse(text, "test").expect("parses")
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let want = pairs(&[("a", "1"), ("b", "2"), ("c", "3")]);
+        for text in [
+            "a=1\rb=2\rc=3\r",
+            "a=1\r\nb=2\r\nc=3",
+            "a=1\nb=2\rc=3\r\n",
+            "#x\ra=1\r\r\nb=2\n\rc=3",
+        ] {
+            assert_eq!(kv(text), want, "{text:?}");
+        }
+        // A continuation joins across any line end; the next line's indent is dropped.
+        assert_eq!(kv("a=x\\\r   y\rb=2"), pairs(&[("a", "xy"), ("b", "2")]));
+        // Line numbers in errors count every kind of line end.
+        let err = parse("a=1\rb=2\rc=\\u12", "f").unwrap_err().to_string();
+        assert!(err.contains('3'), "{err}");
+    }
+
+    #[test]
+    fn unicode_escapes_take_exactly_four_hex_digits() {
+        assert_eq!(kv("a=\\u0041")[0].1, "A");
+        for bad in ["a=\\u+041", "a=\\u-041", "a=\\u00g1", "a=\\u41"] {
+            assert!(parse(bad, "f").is_err(), "{bad}");
+        }
     }
 
     #[test]
