@@ -8,9 +8,23 @@ use std::collections::BTreeMap;
 use crate::conf::SparkConf;
 use crate::error::Result;
 
-/// `spark.kubernetes.configMap.maxSize` (default 1.5 MiB).
+/// `spark.kubernetes.configMap.maxSize` (3.5: default and most 1 MiB).
 pub const CONFIG_MAP_MAX_SIZE: &str = "spark.kubernetes.configMap.maxSize";
-const DEFAULT_MAX_SIZE: i64 = 1_572_864;
+const DEFAULT_MAX_SIZE: i64 = 1_048_576;
+
+/// `Config.CONFIG_MAP_MAXSIZE`: a long, at most 1048576. Spark reads it whenever it builds a
+/// spark-conf ConfigMap, conf dir or not.
+pub fn max_size(conf: &SparkConf) -> Result<i64> {
+    let max_size = conf.get_long(CONFIG_MAP_MAX_SIZE)?.unwrap_or(DEFAULT_MAX_SIZE);
+    if max_size > DEFAULT_MAX_SIZE {
+        return Err(crate::Error::invalid(
+            CONFIG_MAP_MAX_SIZE,
+            &max_size.to_string(),
+            "Must have at most 1048576 bytes",
+        ));
+    }
+    Ok(max_size)
+}
 
 /// One regular file of the conf dir, as the CLI read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,14 +60,13 @@ impl ConfDirFile {
     }
 }
 
-/// Picks the files Spark ships; returns them by name, and warnings for skipped ones.
+/// Picks the files Spark ships; returns them by name, and warnings for skipped ones (one for
+/// the files that are not UTF-8 text, one for those the size limit leaves out, as Spark logs).
 pub fn select(
     files: &[ConfDirFile],
     conf: &SparkConf,
 ) -> Result<(BTreeMap<String, String>, Vec<String>)> {
-    let max_size = conf
-        .get_long(CONFIG_MAP_MAX_SIZE)?
-        .unwrap_or(DEFAULT_MAX_SIZE);
+    let max_size = max_size(conf)?;
     let mut candidates: Vec<&ConfDirFile> = files
         .iter()
         .filter(|f| {
@@ -64,16 +77,15 @@ pub fn select(
             !too_large && !binary && !is_spark_conf_or_template(&f.name)
         })
         .collect();
-    candidates.sort_by(|a, b| (a.size_bytes, &a.name).cmp(&(b.size_bytes, &b.name)));
+    // `orderFilesBySize`: by name length + byte length, ties by name.
+    candidates.sort_by_key(|f| (f.name.encode_utf16().count() as u64 + f.size_bytes, &f.name));
     let mut selected = BTreeMap::new();
-    let mut warnings = Vec::new();
+    let mut not_text = Vec::new();
+    let mut skipped = Vec::new();
     let mut total: i64 = 0;
     for file in candidates {
         let Some(contents) = &file.contents else {
-            warnings.push(format!(
-                "SPARK_CONF_DIR file {} is not UTF-8 text; Spark skips it",
-                file.name
-            ));
+            not_text.push(file.name.as_str());
             continue;
         };
         let size = file.name.encode_utf16().count() as i64 + contents.encode_utf16().count() as i64;
@@ -81,11 +93,21 @@ pub fn select(
             selected.insert(file.name.clone(), contents.clone());
             total += size;
         } else {
-            warnings.push(format!(
-                "SPARK_CONF_DIR file {} is skipped: the conf files would exceed {CONFIG_MAP_MAX_SIZE}={max_size}",
-                file.name
-            ));
+            skipped.push(file.name.as_str());
         }
+    }
+    let mut warnings = Vec::new();
+    if !not_text.is_empty() {
+        warnings.push(format!(
+            "SPARK_CONF_DIR file(s) {} are not UTF-8 text; Spark skips them",
+            not_text.join(", ")
+        ));
+    }
+    if !skipped.is_empty() {
+        warnings.push(format!(
+            "SPARK_CONF_DIR file(s) {} are skipped: the conf files would exceed {CONFIG_MAP_MAX_SIZE}={max_size}",
+            skipped.join(", ")
+        ));
     }
     Ok((selected, warnings))
 }
@@ -134,5 +156,31 @@ mod tests {
         let (selected, warnings) = select(&files, &conf).unwrap();
         assert_eq!(selected.keys().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn orders_by_name_and_content_length_and_warns_once() {
+        let mut conf = SparkConf::new();
+        conf.set(CONFIG_MAP_MAX_SIZE, "30");
+        // a-long-name: 11 + 10 = 21; b: 1 + 15 = 16, so b goes first and a-long-name no longer fits.
+        let files = [
+            file("a-long-name", "0123456789"),
+            file("b", "012345678901234"),
+            file("c-longer-still", "0123456789"),
+        ];
+        let (selected, warnings) = select(&files, &conf).unwrap();
+        assert_eq!(selected.keys().collect::<Vec<_>>(), ["b"]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("a-long-name, c-longer-still"), "{warnings:?}");
+    }
+
+    #[test]
+    fn max_size_is_a_long_of_at_most_one_mib() {
+        let mut conf = SparkConf::new();
+        assert_eq!(max_size(&conf).unwrap(), 1_048_576);
+        conf.set(CONFIG_MAP_MAX_SIZE, "2000000");
+        assert!(max_size(&conf).is_err());
+        conf.set(CONFIG_MAP_MAX_SIZE, "abc");
+        assert!(max_size(&conf).is_err());
     }
 }

@@ -365,6 +365,7 @@ pub fn build(
         &java::date_to_string_utc(submit_time_ms(conf.conf, inputs)),
         system_properties.iter(),
     );
+    crate::conf_files::max_size(conf.conf)?;
     let (shipped_files, file_warnings) = match &inputs.env.conf_dir_files {
         Some(files) => crate::conf_files::select(files, conf.conf)?,
         None => (BTreeMap::new(), Vec::new()),
