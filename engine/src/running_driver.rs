@@ -133,20 +133,27 @@ fn spark_context_start(conf: &mut SparkConf, inputs: &RenderInputs) {
         .map(str::to_owned)
         .unwrap_or_else(|| inputs.submit_time_ms.to_string());
     conf.set("spark.app.startTime", start);
-    let prefer_ipv6 = conf.get(keys::DRIVER_JAVA_OPTIONS).is_some_and(|o| {
-        o.split_whitespace()
-            .any(|t| t == "-Djava.net.preferIPv6Addresses=true")
-    });
+    let prefer_ipv6 = conf
+        .get_java_options(keys::DRIVER_JAVA_OPTIONS)
+        .is_some_and(|o| {
+            o.split_whitespace()
+                .any(|t| t == "-Djava.net.preferIPv6Addresses=true")
+        });
+    // supplementJavaModuleOptions, then supplementJavaIPv6Options: each reads the options
+    // (the default options prepended) and saves the result as the extra options, so the
+    // default options are saved twice, and the executor builder's read adds them a third time.
     for key in [keys::DRIVER_JAVA_OPTIONS, keys::EXECUTOR_JAVA_OPTIONS] {
-        let with_modules = match conf.get(key) {
-            Some(opts) => [JAVA_MODULE_OPTIONS, " ", opts].concat(),
+        let with_modules = match conf.get_java_options(key) {
+            Some(opts) => format!("{JAVA_MODULE_OPTIONS} {opts}"),
             None => JAVA_MODULE_OPTIONS.to_owned(),
         };
+        conf.set(key, with_modules);
         let ipv6 = if prefer_ipv6 { "true" } else { "false" };
-        conf.set(
-            key,
-            ["-Djava.net.preferIPv6Addresses=", ipv6, " ", &with_modules].concat(),
-        );
+        let with_ipv6 = match conf.get_java_options(key) {
+            Some(opts) => format!("-Djava.net.preferIPv6Addresses={ipv6} {opts}"),
+            None => format!("-Djava.net.preferIPv6Addresses={ipv6}"),
+        };
+        conf.set(key, with_ipv6);
     }
     conf.set("spark.executor.id", "driver");
     for (list, initial) in [

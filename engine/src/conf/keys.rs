@@ -161,6 +161,10 @@ pub const MEMORY_OFFHEAP_ENABLED: &str = "spark.memory.offHeap.enabled";
 pub const MEMORY_OFFHEAP_SIZE: &str = "spark.memory.offHeap.size";
 /// `spark.executor.extraJavaOptions`
 pub const EXECUTOR_JAVA_OPTIONS: &str = "spark.executor.extraJavaOptions";
+/// `spark.executor.defaultJavaOptions` (prepended to `spark.executor.extraJavaOptions`)
+pub const EXECUTOR_DEFAULT_JAVA_OPTIONS: &str = "spark.executor.defaultJavaOptions";
+/// `spark.driver.defaultJavaOptions` (prepended to `spark.driver.extraJavaOptions`)
+pub const DRIVER_DEFAULT_JAVA_OPTIONS: &str = "spark.driver.defaultJavaOptions";
 /// `spark.driver.extraJavaOptions`
 pub const DRIVER_JAVA_OPTIONS: &str = "spark.driver.extraJavaOptions";
 /// `spark.executor.extraClassPath`

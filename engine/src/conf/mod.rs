@@ -155,6 +155,22 @@ impl SparkConf {
         self.entries.get(key).map(AsRef::as_ref)
     }
 
+    /// A JVM options key (`spark.{driver,executor}.extraJavaOptions`) as Spark reads it: its
+    /// entry is declared `withPrepended` its `defaultJavaOptions` key, so every read gives the
+    /// default options, a space, then the extra ones (either alone when the other is unset).
+    pub fn get_java_options(&self, key: &str) -> Option<String> {
+        let prepended = match key {
+            keys::DRIVER_JAVA_OPTIONS => keys::DRIVER_DEFAULT_JAVA_OPTIONS,
+            keys::EXECUTOR_JAVA_OPTIONS => keys::EXECUTOR_DEFAULT_JAVA_OPTIONS,
+            _ => return self.get(key).map(str::to_owned),
+        };
+        match (self.get(prepended), self.get(key)) {
+            (Some(default), Some(extra)) => Some(format!("{default} {extra}")),
+            (Some(only), None) | (None, Some(only)) => Some(only.to_owned()),
+            (None, None) => None,
+        }
+    }
+
     /// Whether `key` is set.
     pub fn contains(&self, key: &str) -> bool {
         self.entries.contains_key(key)
@@ -300,6 +316,19 @@ impl<K: Into<ConfStr> + AsRef<str>, V: Into<ConfStr>> FromIterator<(K, V)> for S
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn java_options_carry_their_default_options_first() {
+        let mut conf = super::SparkConf::new();
+        let key = super::keys::EXECUTOR_JAVA_OPTIONS;
+        assert_eq!(conf.get_java_options(key), None);
+        conf.set(key, "-Dx=1");
+        assert_eq!(conf.get_java_options(key).as_deref(), Some("-Dx=1"));
+        conf.set(super::keys::EXECUTOR_DEFAULT_JAVA_OPTIONS, "-Dd=0");
+        assert_eq!(conf.get_java_options(key).as_deref(), Some("-Dd=0 -Dx=1"));
+        conf.remove(key);
+        assert_eq!(conf.get_java_options(key).as_deref(), Some("-Dd=0"));
+    }
+
     use super::*;
 
     #[test]

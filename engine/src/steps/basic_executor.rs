@@ -331,8 +331,8 @@ fn executor_env(
         env.push(("SPARK_CLASSPATH".into(), cp.to_owned()));
     }
     let mut opts: Vec<String> = c
-        .get(keys::EXECUTOR_JAVA_OPTIONS)
-        .map(|o| split_command_string(&substitute_ids(o, &conf.app_id, &conf.executor_id)))
+        .get_java_options(keys::EXECUTOR_JAVA_OPTIONS)
+        .map(|o| split_command_string(&substitute_ids(&o, &conf.app_id, &conf.executor_id)))
         .unwrap_or_default();
     opts.extend(
         conf.get_all
