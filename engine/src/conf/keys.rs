@@ -227,7 +227,8 @@ pub const KEYTAB: &str = "spark.kerberos.keytab";
 pub const PRINCIPAL: &str = "spark.kerberos.principal";
 /// `spark.kubernetes.authenticate.driver.oauthToken`
 pub const OAUTH_TOKEN: &str = "spark.kubernetes.authenticate.driver.oauthToken";
-/// `spark.kubernetes.authenticate.driver.oauthTokenFile`
+/// `spark.kubernetes.authenticate.driver.oauthTokenFile` (the driver pod's own concern: Spark
+/// does not read the file at submission, so it is not among [`FILE_KEYS`])
 pub const OAUTH_TOKEN_FILE: &str = "spark.kubernetes.authenticate.driver.oauthTokenFile";
 /// `spark.kubernetes.authenticate.driver.caCertFile`
 pub const CA_CERT_FILE: &str = "spark.kubernetes.authenticate.driver.caCertFile";
@@ -243,7 +244,6 @@ pub const FILE_KEYS: &[&str] = &[
     EXECUTOR_POD_TEMPLATE_FILE,
     KRB5_PATH,
     KEYTAB,
-    OAUTH_TOKEN_FILE,
     CA_CERT_FILE,
     CLIENT_KEY_FILE,
     CLIENT_CERT_FILE,
