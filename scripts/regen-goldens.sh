@@ -14,13 +14,15 @@
 #   testdata/security/<case>/        -> oracle.yaml       (secrets, Hadoop/Kerberos, credentials, conf dir)
 #   testdata/feature-errors/<case>/  -> oracle-error.txt  (the full render must fail, on the driver
 #                                                          or the executor side; Spark's exception)
+#   testdata/real-world/<case>/      -> oracle.yaml       (inputs written by others, see each SOURCE;
+#                                                          driver and executor objects)
 #
 # Each case directory holds spark.properties and an optional case.json with the keys
 # main_class, main_resource, app_args, user, app_id, unique_id, submit_time, driver_uid,
 # local_dir_uuid, master, executor_id, driver_pod_ip, env (NAME -> VALUE), conf_dir and
 # hadoop_conf_dir (the submitter's SPARK_CONF_DIR / HADOOP_CONF_DIR, paths relative to the case
 # directory) and role (default "driver" for driver, deviations and driver-errors; "all" for
-# executor, executor-errors, templates, volumes, security and feature-errors).
+# executor, executor-errors, templates, volumes, security, feature-errors and real-world).
 # A bare CASE name is looked up in the groups in that order; GROUP/CASE names one directly.
 # The renderer runs in the case directory, so relative paths in spark.properties resolve there.
 # Like spark-submit, it really uploads local files to spark.kubernetes.file.upload.path.
@@ -121,10 +123,10 @@ PY
 
 # The case groups, in lookup order, and the render role each defaults to.
 CASE_GROUPS=(driver deviations driver-errors executor executor-errors
-  templates volumes security feature-errors)
+  templates volumes security feature-errors real-world)
 default_role() {
   case "$1" in
-    executor|executor-errors|templates|volumes|security|feature-errors) echo all ;;
+    executor|executor-errors|templates|volumes|security|feature-errors|real-world) echo all ;;
     *) echo driver ;;
   esac
 }

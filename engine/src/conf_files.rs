@@ -15,7 +15,9 @@ const DEFAULT_MAX_SIZE: i64 = 1_048_576;
 /// `Config.CONFIG_MAP_MAXSIZE`: a long, at most 1048576. Spark reads it whenever it builds a
 /// spark-conf ConfigMap, conf dir or not.
 pub fn max_size(conf: &SparkConf) -> Result<i64> {
-    let max_size = conf.get_long(CONFIG_MAP_MAX_SIZE)?.unwrap_or(DEFAULT_MAX_SIZE);
+    let max_size = conf
+        .get_long(CONFIG_MAP_MAX_SIZE)?
+        .unwrap_or(DEFAULT_MAX_SIZE);
     if max_size > DEFAULT_MAX_SIZE {
         return Err(crate::Error::invalid(
             CONFIG_MAP_MAX_SIZE,
@@ -171,7 +173,10 @@ mod tests {
         let (selected, warnings) = select(&files, &conf).unwrap();
         assert_eq!(selected.keys().collect::<Vec<_>>(), ["b"]);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].contains("a-long-name, c-longer-still"), "{warnings:?}");
+        assert!(
+            warnings[0].contains("a-long-name, c-longer-still"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

@@ -442,8 +442,12 @@ spec:
             for entry in std::fs::read_dir(&dir).unwrap() {
                 let path = entry.unwrap().path();
                 let name = path.file_name().unwrap().to_string_lossy().to_string();
+                // The YAML scalar table and the real-world inputs are exotic on purpose; the
+                // subset reader's contract on them is checked in `yaml_subset`.
                 if path.is_dir() {
-                    dirs.push(path);
+                    if name != "yaml-scalars" && name != "real-world" {
+                        dirs.push(path);
+                    }
                 } else if name.ends_with(".yaml") && name.contains("template") {
                     texts.push(std::fs::read_to_string(&path).unwrap());
                 }

@@ -1245,11 +1245,17 @@ mod tests {
         yaml_files(&root.join("testdata"), &mut files);
         let in_testdata = files.len();
         yaml_files(&root.join("../shared/spark-oracle/examples"), &mut files);
+        // The YAML scalar table and the real-world inputs hold forms the fast path leaves to
+        // serde-saphyr on purpose: only the contract below applies to them.
         let templates: Vec<&PathBuf> = files
             .iter()
             .filter(|f| {
                 f.file_name()
                     .is_some_and(|n| n.to_string_lossy().contains("template"))
+            })
+            .filter(|f| {
+                let path = f.to_string_lossy();
+                !path.contains("/yaml-scalars/") && !path.contains("/real-world/")
             })
             .collect();
         assert!(
@@ -1266,7 +1272,10 @@ mod tests {
         }
         // The other YAML files (rendered objects, several documents each) obey the contract.
         for file in &files {
-            agrees(&std::fs::read_to_string(file).expect("a YAML file"));
+            // Spark reads templates as UTF-8 with replacement; so does this check.
+            agrees(&String::from_utf8_lossy(
+                &std::fs::read(file).expect("a YAML file"),
+            ));
         }
     }
 

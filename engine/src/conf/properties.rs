@@ -78,7 +78,11 @@ impl<'a> Iterator for PhysicalLines<'a> {
         let text = self.rest?;
         match text.find(['\n', '\r']) {
             Some(end) => {
-                let terminator = if text[end..].starts_with("\r\n") { 2 } else { 1 };
+                let terminator = if text[end..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
                 self.rest = Some(&text[end + terminator..]).filter(|r| !r.is_empty());
                 Some(&text[..end])
             }
