@@ -83,7 +83,7 @@ pub fn read_conf_files(dir: &Path) -> Vec<ConfDirFile> {
 /// [`ConfDirFile`]s by `make`.
 fn read_dir_files(dir: &Path, make: impl Fn(String, Vec<u8>) -> ConfDirFile) -> Vec<ConfDirFile> {
     // Files larger than any ConfigMap can hold are not read; Spark skips them by size.
-    const READ_LIMIT: u64 = 16 << 20;
+    const READ_LIMIT: u64 = crate::files::CONF_DIR_FILE_LIMIT;
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -94,7 +94,7 @@ fn read_dir_files(dir: &Path, make: impl Fn(String, Vec<u8>) -> ConfDirFile) -> 
             let name = e.file_name().to_string_lossy().into_owned();
             let size = e.path().metadata().ok()?.len();
             let bytes = if size <= READ_LIMIT {
-                std::fs::read(e.path()).ok()?
+                crate::files::read_regular(&e.path(), READ_LIMIT).ok()?
             } else {
                 Vec::new()
             };

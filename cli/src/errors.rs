@@ -1,7 +1,5 @@
 //! The CLI's errors and exit codes.
 
-use std::path::PathBuf;
-
 /// Exit code when the manifests were printed.
 pub const EXIT_OK: i32 = 0;
 /// Exit code when the input was refused (by Spark's rules or spark-render's checks).
@@ -12,15 +10,7 @@ pub const EXIT_USAGE: i32 = 2;
 /// Why the CLI stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    /// A file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// A file the conf names could not be read.
+    /// A file the command line or the conf names could not be read.
     #[error("cannot read {path} (named by {key}): {reason}")]
     ReadNamed {
         /// The conf key naming the file.

@@ -6,6 +6,7 @@ mod apply;
 mod args;
 mod environment;
 mod errors;
+mod files;
 mod output;
 mod request;
 

@@ -11,6 +11,7 @@ use spark_render_engine::{submit, DeployMode, RenderRequest, SubmitArgs};
 use crate::args::{Application, ExecutorOptions, RenderArgs, SparkOptions, SubmitOptions};
 use crate::environment;
 use crate::errors::CliError;
+use crate::files;
 
 /// Maps the command line to an engine request, reading the properties file and the files the
 /// conf names.
@@ -243,11 +244,18 @@ fn read_named_files(submit: &SubmitArgs) -> Result<BTreeMap<String, Vec<u8>>, Cl
         } else {
             path.clone()
         };
-        let bytes = std::fs::read(&local).map_err(|e| CliError::ReadNamed {
-            key: (*key).to_owned(),
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
+        let limit = match *key {
+            keys::DRIVER_POD_TEMPLATE_FILE | keys::EXECUTOR_POD_TEMPLATE_FILE => {
+                files::TEMPLATE_LIMIT
+            }
+            _ => files::OBJECT_FILE_LIMIT,
+        };
+        let bytes =
+            files::read_regular(Path::new(&local), limit).map_err(|e| CliError::ReadNamed {
+                key: (*key).to_owned(),
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
         files.insert(path, bytes);
     }
     Ok(files)
@@ -262,10 +270,12 @@ fn default_properties_file() -> Option<PathBuf> {
 /// Reads a properties file as `Utils.getPropertiesFromFile` does: decoded as UTF-8, with
 /// bytes that are not UTF-8 replaced by U+FFFD (said on stderr, which Spark does not).
 fn read_properties(path: &Path) -> Result<Vec<(String, String)>, CliError> {
-    let bytes = std::fs::read(path).map_err(|source| CliError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let bytes =
+        files::read_regular(path, files::PROPERTIES_LIMIT).map_err(|e| CliError::ReadNamed {
+            key: "--properties-file".to_owned(),
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
     let text = String::from_utf8_lossy(&bytes);
     if let std::borrow::Cow::Owned(_) = text {
         eprintln!(

@@ -967,3 +967,63 @@ fn verbose_prints_the_parsed_submission_on_stderr() {
     );
     assert!(!err.contains("hunter2"));
 }
+
+#[test]
+fn files_that_are_not_regular_or_too_large_are_refused_at_once() {
+    let dir = std::env::temp_dir().join(format!("spark-render-bounded-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big.yaml");
+    std::fs::write(&big, vec![b'#'; 5 << 20]).unwrap();
+    let fifo = dir.join("fifo");
+    let has_fifo = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let template = |path: &std::path::Path| {
+        format!("spark.kubernetes.driver.podTemplateFile={}", path.display())
+    };
+    let mut cases: Vec<(Vec<String>, &str, &str)> = vec![
+        (
+            vec!["--properties-file".into(), "/dev/zero".into()],
+            "--properties-file",
+            "character device",
+        ),
+        (
+            vec!["--properties-file".into(), dir.display().to_string()],
+            "--properties-file",
+            "a directory",
+        ),
+        (
+            vec!["--conf".into(), template(&big)],
+            "spark.kubernetes.driver.podTemplateFile",
+            "larger than 4 MiB",
+        ),
+        (
+            vec![
+                "--keytab".into(),
+                "/dev/urandom".into(),
+                "--principal".into(),
+                "p".into(),
+            ],
+            "spark.kerberos.keytab",
+            "character device",
+        ),
+    ];
+    if has_fifo {
+        cases.push((
+            vec!["--conf".into(), template(&fifo)],
+            "spark.kubernetes.driver.podTemplateFile",
+            "a FIFO",
+        ));
+    }
+    for (args, key, what) in cases {
+        let mut all: Vec<&str> = vec!["driver", "--conf", IMAGE, "--class", "C"];
+        all.extend(args.iter().map(String::as_str));
+        all.push(JAR);
+        let out = run(&all);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(key) && err.contains(what), "{args:?}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
