@@ -147,3 +147,55 @@ fn the_comparison_detects_a_changed_value() {
     let reordered = ours.replace("- --class\n", "- --klass\n");
     assert!(!common::compare(&oracle, &reordered).is_empty());
 }
+
+/// Every (YAML form, field type) pair of `testdata/yaml-scalars/` (see its `TABLE.md`): where
+/// Spark renders the template, spark-render renders the same objects; where Spark refuses it,
+/// spark-render refuses it, naming the template.
+#[test]
+fn template_scalars_are_read_as_spark_reads_them() {
+    let cases = common::cases("yaml-scalars");
+    let rendered: Vec<PathBuf> = cases
+        .iter()
+        .filter(|d| d.join("oracle.yaml").is_file())
+        .cloned()
+        .collect();
+    let (mut failures, compared) = check_cases(&rendered, "all");
+    let mut refused = 0;
+    for dir in cases
+        .iter()
+        .filter(|d| d.join("oracle-error.txt").is_file())
+    {
+        let name = name_of(dir);
+        let out = common::run_case_as(dir, "all", &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let known = dir.join("known-difference.txt").exists();
+        let refused_here = out.status.code() == Some(1) && stderr.contains("podTemplateFile");
+        match (refused_here, known) {
+            (true, false) => refused += 1,
+            (false, false) => failures.push(format!(
+                "{name}: Spark refuses it ({}), spark-render: {}",
+                std::fs::read_to_string(dir.join("oracle-error.txt"))
+                    .unwrap_or_default()
+                    .lines()
+                    .next()
+                    .unwrap_or_default(),
+                stderr.trim()
+            )),
+            (true, true) => failures.push(format!(
+                "{name}: refused as Spark refuses it now; remove known-difference.txt"
+            )),
+            (false, true) => {}
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    assert!(
+        compared + refused >= 250,
+        "only {compared} + {refused} cases"
+    );
+}

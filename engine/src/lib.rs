@@ -80,7 +80,6 @@ pub mod provenance;
 pub mod quantity;
 pub mod running_driver;
 pub mod steps;
-mod str_order;
 pub mod submit;
 pub mod template;
 #[cfg(test)]
@@ -91,8 +90,6 @@ pub mod version;
 /// The fast reader of the YAML subset pod templates use. Public for the fuzz targets only: not
 /// part of the API.
 #[doc(hidden)]
-pub mod yaml_subset;
-
 pub use conf::SparkConf;
 pub use driver::DriverSpec;
 pub use error::{Error, Result};

@@ -1,5 +1,5 @@
-//! `template::parse` on any text, against `template::parse_by_value` (the same without the
-//! fast path), then `select_spark_container` on what parses.
+//! `template::parse` on any text (no panic, bounded work), then `select_spark_container` on
+//! what parses.
 
 #![no_main]
 
@@ -8,18 +8,6 @@ use spark_render_engine::template;
 
 fuzz_target!(|text: &str| {
     let parsed = template::parse(text, "key", "file");
-    // The fast path (a YAML subset read straight into the Pod) must change nothing: the same
-    // pod and unknown fields, or the same error.
-    let by_value = template::parse_by_value(text, "key", "file");
-    match (&parsed, &by_value) {
-        (Ok(fast), Ok(slow)) => assert_eq!(fast, slow, "different templates for {text:?}"),
-        (Err(fast), Err(slow)) => assert_eq!(
-            fast.to_string(),
-            slow.to_string(),
-            "different errors for {text:?}"
-        ),
-        _ => panic!("{text:?}: parse gives {parsed:?}, parse_by_value {by_value:?}"),
-    }
     let Ok(parsed) = parsed else {
         return;
     };

@@ -210,15 +210,7 @@ fn yaml(r: &RenderRequest, iterations: usize) {
             }),
         ),
         (
-            "yaml_subset::parse (the fast path of template::parse)",
-            median(&|| {
-                std::hint::black_box(
-                    spark_render_engine::yaml_subset::parse(text).expect("in the subset"),
-                );
-            }),
-        ),
-        (
-            "serde_saphyr::from_str::<Value> (the fallback)",
+            "serde_saphyr::from_str::<Value> (for comparison)",
             median(&|| {
                 std::hint::black_box(serde_saphyr::from_str::<Value>(text).expect("YAML"));
             }),
