@@ -38,6 +38,12 @@ pub fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c <= ' ')
 }
 
+/// `Utils.trimExceptCRLF`, which Spark applies to the values of a properties file: `trim`, but
+/// keeping `\r` and `\n` (a line end left in a value was escaped on purpose).
+pub fn trim_except_crlf(s: &str) -> &str {
+    s.trim_matches(|c: char| c <= ' ' && c != '\r' && c != '\n')
+}
+
 /// `new java.util.Date(millis).toString()` in UTC: `Tue Nov 14 22:13:20 UTC 2023`.
 pub fn date_to_string_utc(millis: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];

@@ -127,11 +127,12 @@ pub fn parse_conf_pair(pair: &str) -> Result<(String, String)> {
 pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     let mut warnings = Vec::new();
 
-    // SparkSubmitArguments: --conf wins over the properties file, whose values are trimmed;
+    // SparkSubmitArguments: --conf wins over the properties file, whose values are trimmed
+    // (`Utils.trimExceptCRLF`);
     // keys not starting with `spark.` are ignored.
     let mut conf = SparkConf::new();
     for (k, v) in &args.properties_file {
-        conf.set(k, ConfStr::copy(crate::java::trim(v)));
+        conf.set(k, ConfStr::copy(crate::java::trim_except_crlf(v)));
     }
     for (k, v) in &args.conf {
         conf.set(k, v);
