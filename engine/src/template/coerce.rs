@@ -109,6 +109,7 @@ impl<'a> Coerce<'a> {
                 match self.0 {
                     Node::Float(f) => super::load::java_double_to_string(*f),
                     Node::Str(s) => s.trim().to_owned(),
+                    Node::BigInt(digits) => digits.clone(),
                     _ => value.to_string(),
                 }
             )));
@@ -479,6 +480,12 @@ mod tests {
             assert!(read::<i32>(yaml).is_err(), "{yaml}");
         }
         assert_eq!(read::<i64>("a: 2147483648"), Ok(2_147_483_648));
+        let big = "a: 99999999999999999999999999999999999999999999";
+        let err = read::<i32>(big).unwrap_err().to_string();
+        assert!(
+            err.contains("99999999999999999999999999999999999999999999"),
+            "{err}"
+        );
     }
 
     #[test]

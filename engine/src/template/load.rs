@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
-/// The most nodes a template may hold once its aliases are expanded (an alias bomb is refused).
-const MAX_NODES: usize = 1_000_000;
+/// The most values a template may hold once its aliases are expanded (an alias bomb is
+/// refused; real templates hold hundreds).
+const MAX_NODES: usize = 100_000;
 
 /// A loaded YAML value.
 #[derive(Debug, Clone, PartialEq)]
@@ -544,6 +545,17 @@ mod tests {
             Some(&Node::Str("z".into()))
         );
         assert!(load("? null\n: x").is_err());
+        // An alias bomb stops at the value budget.
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..6u8 {
+            let (name, prev) = ((b'b' + i) as char, (b'a' + i) as char);
+            bomb.push_str(&format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{prev}"); 10].join(", ")
+            ));
+        }
+        let err = load(&bomb).unwrap_err();
+        assert!(err.message.contains("aliases are expanded"), "{err:?}");
         let loaded = load("spec:\n  containers:\n  - name: a\n    image: b\n").unwrap();
         assert_eq!(loaded.lines.get("spec.containers[0].image"), Some(&4));
     }
