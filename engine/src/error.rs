@@ -14,8 +14,9 @@ pub enum Error {
         reason: String,
     },
 
-    /// A conf value cannot be used.
-    #[error("{key}={value:?} is invalid: {reason}")]
+    /// A conf value cannot be used. The message quotes the value (cut when long) unless the
+    /// key holds a secret.
+    #[error("{}={} is invalid: {reason}", cut(key), shown(key, value))]
     InvalidValue {
         /// The conf key.
         key: String,
@@ -55,7 +56,7 @@ pub enum Error {
     },
 
     /// A render input (app id, unique id, ...) is malformed.
-    #[error("input {input}={value:?} is invalid: {reason}")]
+    #[error("input {input}={} is invalid: {reason}", shown(input, value))]
     InvalidInput {
         /// The input's name, as the CLI flag spells it (e.g. `unique-id`).
         input: String,
@@ -74,6 +75,52 @@ pub enum Error {
         /// The feature, in words.
         feature: String,
     },
+}
+
+/// Whether a conf key holds a secret, by Spark's default `spark.redaction.regex`
+/// (`(?i)secret|password|token|access[.]?key`).
+pub(crate) fn is_sensitive(key: &str) -> bool {
+    // These name Kubernetes Secrets (`name:key`, a mount path): references, not secret values.
+    let references = [".secretKeyRef.", ".secrets."];
+    if key.starts_with("spark.kubernetes.") && references.iter().any(|r| key.contains(r)) {
+        return false;
+    }
+    let key = key.to_ascii_lowercase();
+    ["secret", "password", "token", "accesskey", "access.key"]
+        .iter()
+        .any(|word| key.contains(word))
+}
+
+/// The most characters of a value a message quotes.
+const SHOWN_CHARS: usize = 100;
+
+/// A value as messages show it: quoted, cut after [`SHOWN_CHARS`] characters (with its length
+/// given), and never when `key` holds a secret.
+pub(crate) fn shown(key: &str, value: &str) -> String {
+    // Conf keys only: an object path (`Pod/x spec.volumes`) names no secret.
+    if key.starts_with("spark.") && is_sensitive(key) {
+        return format!(
+            "(a value of {} characters, not shown)",
+            value.chars().count()
+        );
+    }
+    let count = value.chars().count();
+    if count <= SHOWN_CHARS + 20 {
+        return format!("{value:?}");
+    }
+    let head: String = value.chars().take(SHOWN_CHARS).collect();
+    format!("{head:?}… ({count} characters)")
+}
+
+/// A key or object path as messages show it: cut after 200 characters (a name made of a very
+/// long `--name`, say), with its length given.
+fn cut(text: &str) -> std::borrow::Cow<'_, str> {
+    let count = text.chars().count();
+    if count <= 200 {
+        return text.into();
+    }
+    let head: String = text.chars().take(200).collect();
+    format!("{head}… ({count} characters)").into()
 }
 
 /// The engine's result type.
@@ -99,5 +146,43 @@ impl Error {
             value: value.to_owned(),
             reason: reason.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_cut_long_values_and_hide_secrets() {
+        let long = "x".repeat(120_000);
+        let err = Error::InvalidValue {
+            key: "spark.app.name".into(),
+            value: long,
+            reason: "too long".into(),
+        }
+        .to_string();
+        assert!(err.len() < 300, "{} bytes", err.len());
+        assert!(err.contains("(120000 characters)"), "{err}");
+        let err = Error::InvalidValue {
+            key: "spark.kubernetes.authenticate.driver.oauthToken".into(),
+            value: "s3cr3t".into(),
+            reason: "bad".into(),
+        }
+        .to_string();
+        assert!(!err.contains("s3cr3t"), "{err}");
+        assert!(is_sensitive("spark.authenticate.secret"));
+        assert!(is_sensitive("spark.hadoop.fs.s3a.access.key"));
+        assert!(!is_sensitive(
+            "spark.kubernetes.driver.secretKeyRef.DB_PASSWORD"
+        ));
+        assert!(!is_sensitive("spark.app.name"));
+        let err = Error::InvalidValue {
+            key: format!("Pod/{}-driver spec", "a".repeat(5000)),
+            value: "v".into(),
+            reason: "r".into(),
+        }
+        .to_string();
+        assert!(err.len() < 300, "{err}");
     }
 }

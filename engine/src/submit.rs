@@ -116,10 +116,19 @@ pub struct Submission {
 pub fn parse_conf_pair(pair: &str) -> Result<(String, String)> {
     match pair.split_once('=') {
         Some((k, v)) => Ok((k.to_owned(), v.to_owned())),
-        None => Err(Error::InvalidArgument {
-            argument: "--conf".into(),
-            reason: format!("{pair:?} has no '='; expected KEY=VALUE"),
-        }),
+        None => {
+            // What looks like the key is shown; the rest may be a secret (`key TOKEN`).
+            let key = pair.split_whitespace().next().unwrap_or_default();
+            let shown = if key.len() < pair.trim().len() {
+                format!("{} followed by more text", crate::error::shown("", key))
+            } else {
+                crate::error::shown("", pair)
+            };
+            Err(Error::InvalidArgument {
+                argument: "--conf".into(),
+                reason: format!("{shown} has no '='; expected KEY=VALUE"),
+            })
+        }
     }
 }
 
@@ -678,5 +687,10 @@ mod tests {
     fn conf_pairs_split_at_the_first_equals() {
         assert_eq!(parse_conf_pair("a=b=c"), Ok(("a".into(), "b=c".into())));
         assert!(parse_conf_pair("novalue").is_err());
+        let err = parse_conf_pair("spark.kubernetes.authenticate.driver.oauthToken TOKEN123")
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("TOKEN123"), "{err}");
+        assert!(err.contains("oauthToken"), "{err}");
     }
 }
