@@ -102,6 +102,12 @@ mod tests {
         assert_eq!(double_to_string(0.0001), "1.0E-4");
         assert_eq!(double_to_string(12345678.0), "1.2345678E7");
         assert_eq!(double_to_string(0.25), "0.25");
+        assert_eq!(double_to_string(30.0), "30.0");
+        assert_eq!(double_to_string(0.001), "0.001");
+        assert_eq!(double_to_string(-0.0), "-0.0");
+        assert_eq!(double_to_string(1.5e-5), "1.5E-5");
+        assert_eq!(double_to_string(f64::INFINITY), "Infinity");
+        assert_eq!(double_to_string(f64::NAN), "NaN");
     }
 
     #[test]

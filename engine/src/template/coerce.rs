@@ -61,7 +61,7 @@ fn what(node: &Node) -> String {
         Node::Bool(b) => format!("the boolean {b}"),
         Node::Int(i) => format!("the integer {i}"),
         Node::BigInt(d) => format!("the integer {d}"),
-        Node::Float(f) => format!("the number {}", super::load::java_double_to_string(*f)),
+        Node::Float(f) => format!("the number {}", crate::java::double_to_string(*f)),
         Node::Str(s) => format!("the string {s:?}"),
         Node::Binary(_) => "a !!binary value".into(),
         Node::Seq(_) => "a list".into(),
@@ -107,7 +107,7 @@ impl<'a> Coerce<'a> {
             return Err(CoerceError::new(format!(
                 "{} is out of the range of {java} ({min} - {max}) (Spark refuses it)",
                 match self.0 {
-                    Node::Float(f) => super::load::java_double_to_string(*f),
+                    Node::Float(f) => crate::java::double_to_string(*f),
                     Node::Str(s) => s.trim().to_owned(),
                     Node::BigInt(digits) => digits.clone(),
                     _ => value.to_string(),

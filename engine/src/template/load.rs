@@ -58,7 +58,7 @@ impl Node {
             Node::Bool(b) => Some(b.to_string()),
             Node::Int(i) => Some(i.to_string()),
             Node::BigInt(digits) => Some(digits.clone()),
-            Node::Float(f) => Some(java_double_to_string(*f)),
+            Node::Float(f) => Some(crate::java::double_to_string(*f)),
             Node::Str(s) | Node::Binary(s) => Some(s.clone()),
             Node::Null | Node::Seq(_) | Node::Map(_) => None,
         }
@@ -428,38 +428,6 @@ fn is_json_float(text: &str) -> bool {
     rest.is_empty()
 }
 
-/// Java's `Double.toString`: plain notation from 10^-3 to 10^7 (at least one fraction digit),
-/// else `d.dddE±n`; the shortest digits that read back as the same double.
-pub fn java_double_to_string(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "Infinity" } else { "-Infinity" }.into();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.into();
-    }
-    let magnitude = f.abs();
-    if (1e-3..1e7).contains(&magnitude) {
-        let text = format!("{f}");
-        return if text.contains('.') {
-            text
-        } else {
-            format!("{text}.0")
-        };
-    }
-    // `1.5e-5` → `1.5E-5`; `1e10` → `1.0E10`.
-    let text = format!("{f:e}");
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-    let mantissa = if mantissa.contains('.') {
-        mantissa.to_owned()
-    } else {
-        format!("{mantissa}.0")
-    };
-    format!("{mantissa}E{exponent}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,23 +466,6 @@ mod tests {
         assert_eq!(root("a:").get("a"), Some(&Node::Null));
         assert_eq!(root("a: '1'").get("a"), Some(&Node::Str("1".into())));
         assert!(matches!(root("a: .nan").get("a"), Some(Node::Float(f)) if f.is_nan()));
-    }
-
-    #[test]
-    fn doubles_print_as_java_prints_them() {
-        for (f, want) in [
-            (1.5, "1.5"),
-            (30.0, "30.0"),
-            (1000.0, "1000.0"),
-            (0.001, "0.001"),
-            (1500.0, "1500.0"),
-            (-0.0, "-0.0"),
-            (1e7, "1.0E7"),
-            (1.5e-5, "1.5E-5"),
-            (f64::INFINITY, "Infinity"),
-        ] {
-            assert_eq!(java_double_to_string(f), want, "{f}");
-        }
     }
 
     #[test]
