@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use spark_render_engine::app::MainAppResource;
-use spark_render_engine::conf::{keys, properties};
+use spark_render_engine::conf::{self, keys, properties};
 use spark_render_engine::{submit, DeployMode, RenderRequest, SubmitArgs};
 
 use crate::args::{Application, ExecutorOptions, RenderArgs, SparkOptions, SubmitOptions};
@@ -194,7 +194,7 @@ fn print_verbose(request: &RenderRequest) -> Result<(), CliError> {
     let mut entries: Vec<(&str, &str)> = submission.conf.iter().collect();
     entries.sort_unstable();
     for (key, value) in entries {
-        let value = if is_sensitive(key) || is_sensitive(value) {
+        let value = if conf::is_redacted(key) || conf::is_redacted(value) {
             "*********(redacted)"
         } else {
             value
@@ -203,15 +203,6 @@ fn print_verbose(request: &RenderRequest) -> Result<(), CliError> {
     }
     eprint!("{text}");
     Ok(())
-}
-
-/// Spark's default `spark.redaction.regex`, `(?i)secret|password|token|access[.]?key`, which
-/// `Utils.redact` applies to the key and to the value.
-fn is_sensitive(text: &str) -> bool {
-    let key = text.to_ascii_lowercase();
-    ["secret", "password", "token", "accesskey", "access.key"]
-        .iter()
-        .any(|word| key.contains(word))
 }
 
 /// Reads the local files the conf names (pod templates, krb5.conf, keytab, credentials): the

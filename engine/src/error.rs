@@ -77,18 +77,15 @@ pub enum Error {
     },
 }
 
-/// Whether a conf key holds a secret, by Spark's default `spark.redaction.regex`
-/// (`(?i)secret|password|token|access[.]?key`).
+/// Whether a conf key holds a secret: Spark's redaction words match it
+/// ([`crate::conf::is_redacted`]), and it is not a reference to a Kubernetes Secret.
 pub(crate) fn is_sensitive(key: &str) -> bool {
     // These name Kubernetes Secrets (`name:key`, a mount path): references, not secret values.
     let references = [".secretKeyRef.", ".secrets."];
     if key.starts_with("spark.kubernetes.") && references.iter().any(|r| key.contains(r)) {
         return false;
     }
-    let key = key.to_ascii_lowercase();
-    ["secret", "password", "token", "accesskey", "access.key"]
-        .iter()
-        .any(|word| key.contains(word))
+    crate::conf::is_redacted(key)
 }
 
 /// The most characters of a value a message quotes.

@@ -17,6 +17,15 @@ use indexmap::IndexMap;
 use crate::error::{Error, Result};
 pub use bytes::ByteUnit;
 
+/// Whether Spark's default `spark.redaction.regex`, `(?i)secret|password|token|access[.]?key`,
+/// matches `text` (`Utils.redact` tries a conf entry's key, then its value).
+pub fn is_redacted(text: &str) -> bool {
+    let text = text.to_ascii_lowercase();
+    ["secret", "password", "token", "accesskey", "access.key"]
+        .iter()
+        .any(|word| text.contains(word))
+}
+
 /// A Spark configuration: `key → value`, in the order the keys were first set.
 ///
 /// Setting an existing key replaces its value in place, as a later `--conf` overrides an earlier
