@@ -239,12 +239,11 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
         (keys::FILES, &args.files),
         (keys::SUBMIT_PY_FILES, &args.py_files),
         (keys::ARCHIVES, &args.archives),
+        (keys::DRIVER_EXTRA_JAVA_OPTIONS, &args.driver_java_options),
+        (keys::DRIVER_EXTRA_CLASS_PATH, &args.driver_class_path),
+        (keys::DRIVER_EXTRA_LIBRARY_PATH, &args.driver_library_path),
     ];
-    for (key, value) in assigned {
-        if let Some(value) = value {
-            conf.set(key, value);
-        }
-    }
+    set_given(&mut conf, assigned);
     assign_submit_only_options(args, deploy_mode, &mut conf, &mut warnings)?;
 
     // The application jar joins spark.jars (not for Python and R apps; not spark-submit's
@@ -346,7 +345,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     })
 }
 
-/// The options spark-submit maps to conf keys besides the common ones
+/// The options spark-submit maps to conf keys besides the common ones: Kerberos and Maven
 /// (`SparkSubmitArguments.loadEnvironmentArguments` and the `OptionAssigner`s of
 /// `prepareSubmitEnvironment` for a Kubernetes master), and those it ignores on Kubernetes.
 fn assign_submit_only_options(
@@ -355,16 +354,6 @@ fn assign_submit_only_options(
     conf: &mut SparkConf,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
-    let driver_options = [
-        (keys::DRIVER_EXTRA_JAVA_OPTIONS, &args.driver_java_options),
-        (keys::DRIVER_EXTRA_CLASS_PATH, &args.driver_class_path),
-        (keys::DRIVER_EXTRA_LIBRARY_PATH, &args.driver_library_path),
-    ];
-    for (key, value) in driver_options {
-        if let Some(value) = value {
-            conf.set(key, value);
-        }
-    }
     // Kerberos: the option, else spark.kerberos.*, else the YARN-era spark.yarn.* key.
     let kerberos = [
         (keys::PRINCIPAL, &args.principal, "spark.yarn.principal"),
@@ -386,11 +375,7 @@ fn assign_submit_only_options(
             (keys::JAR_REPOSITORIES, &args.repositories),
             (keys::JAR_EXCLUDES, &args.exclude_packages),
         ];
-        for (key, value) in packages {
-            if let Some(value) = value {
-                conf.set(key, value);
-            }
-        }
+        set_given(conf, packages);
     }
     for (key, shape) in [(keys::JAR_PACKAGES, 3), (keys::JAR_EXCLUDES, 2)] {
         if let Some(list) = conf.get(key).filter(|v| !v.trim().is_empty()) {
@@ -423,6 +408,15 @@ fn assign_submit_only_options(
         }
     }
     Ok(())
+}
+
+/// Sets each key whose option was given to the option's value (options win over the conf).
+fn set_given<const N: usize>(conf: &mut SparkConf, options: [(&'static str, &Option<String>); N]) {
+    for (key, value) in options {
+        if let Some(value) = value {
+            conf.set(key, value);
+        }
+    }
 }
 
 /// `SparkSubmitUtils.extractMavenCoordinates`: each comma-separated item is
