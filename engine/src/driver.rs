@@ -270,7 +270,7 @@ pub fn build(
     )?;
     let basic = BasicDriverStep::new(&conf)?;
     let pod_name = basic.pod_name().to_owned();
-    let mut steps: Vec<Box<dyn FeatureStep>> = vec![
+    let steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
         Box::new(DriverCredentialsStep::new(&conf)?),
         Box::new(DriverServiceStep::new(&conf)?),
@@ -325,11 +325,9 @@ pub fn build(
     let mut system_properties = conf.conf.clone();
     // The driver service, the pod template ConfigMap, Hadoop and Kerberos objects, then the
     // spark-conf ConfigMap, each with the step that made it; the pod goes in front at the end.
-    // Room for the usual four and the pod: the objects are large, and this is the list
-    // returned.
-    let mut objects: Vec<Resource> = Vec::with_capacity(5);
-    let mut made_by: Vec<&'static str> = Vec::with_capacity(4);
-    for step in &mut steps {
+    let mut objects: Vec<Resource> = Vec::new();
+    let mut made_by: Vec<&'static str> = Vec::new();
+    for step in &steps {
         step.configure_pod(&mut spark_pod)?;
         for (k, v) in step.system_properties() {
             system_properties.set(k, v);
@@ -357,12 +355,8 @@ pub fn build(
     let namespace = conf.namespace().to_owned();
     let conf_map_name = names::driver_conf_map_name(&inputs.unique_id);
     let properties_text = properties::store(
-        &[
-            "Java properties built from Kubernetes config map with name: ",
-            &conf_map_name,
-        ]
-        .concat(),
-        &java::date_to_string_utc(submit_time_ms(conf.conf, inputs)),
+        &format!("Java properties built from Kubernetes config map with name: {conf_map_name}"),
+        &properties_date(conf.conf, inputs)?,
         system_properties.iter(),
     );
     crate::conf_files::max_size(conf.conf)?;
@@ -475,8 +469,18 @@ pub fn build(
     })
 }
 
-fn submit_time_ms(conf: &SparkConf, inputs: &RenderInputs) -> i64 {
-    conf.get(keys::APP_SUBMIT_TIME)
+/// The date line of the driver's `spark.properties`: the submit time (`spark.app.submitTime`
+/// when it is a number), as `java.util.Date` prints it.
+fn properties_date(conf: &SparkConf, inputs: &RenderInputs) -> Result<String> {
+    let given = conf.get(keys::APP_SUBMIT_TIME);
+    let millis = given
         .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(inputs.submit_time_ms)
+        .unwrap_or(inputs.submit_time_ms);
+    java::date_to_string_utc(millis).ok_or_else(|| {
+        Error::invalid(
+            keys::APP_SUBMIT_TIME,
+            given.unwrap_or_default(),
+            "spark-render prints dates between the years -9999 and 9999 only",
+        )
+    })
 }

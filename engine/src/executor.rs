@@ -349,8 +349,8 @@ fn build_pod(
         options.strict,
         &mut warnings,
     )?;
-    let default_dir = ["/var/data/spark-", &conf.inputs.local_dir_uuid].concat();
-    let mut steps: Vec<Box<dyn FeatureStep>> = vec![
+    let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
+    let steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
         Box::new(ExecutorCredentialsStep::new(conf.conf)),
         Box::new(MountSecretsStep::new(
@@ -386,7 +386,7 @@ fn build_pod(
         )
     });
     let mut resources = Vec::new();
-    for step in &mut steps {
+    for step in &steps {
         step.configure_pod(&mut spark_pod)?;
         resources.extend(
             step.additional_resources()
@@ -458,12 +458,8 @@ fn executor_config_map(
     let name = names::executor_conf_map_name(&inputs.unique_id);
     let namespace = conf.get_or(keys::NAMESPACE, "default").to_owned();
     let text = properties::store(
-        &[
-            "Java properties built from Kubernetes config map with name: ",
-            &name,
-        ]
-        .concat(),
-        &java::date_to_string_utc(inputs.submit_time_ms),
+        &format!("Java properties built from Kubernetes config map with name: {name}"),
+        &java::date_to_string_utc(inputs.submit_time_ms).unwrap_or_default(),
         [(keys::NAMESPACE, namespace.as_str())],
     );
     let mut data = conf_files.clone();

@@ -140,6 +140,13 @@ impl RenderInputs {
                 "expected a UUID",
             ));
         }
+        if crate::java::date_to_string_utc(self.submit_time_ms).is_none() {
+            return Err(bad(
+                "submit-time",
+                &self.submit_time_ms.to_string(),
+                "expected milliseconds since 1970 for a time between the years -9999 and 9999",
+            ));
+        }
         if !self.working_dir.starts_with('/') {
             return Err(bad(
                 "working-dir",

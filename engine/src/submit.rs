@@ -5,7 +5,7 @@
 //! `spark.driver.host`.
 
 use crate::app::{Application, MainAppResource};
-use crate::conf::{self, keys, ConfStr, SparkConf};
+use crate::conf::{self, keys, SparkConf};
 use crate::error::{Error, Result};
 use crate::inputs::RenderInputs;
 
@@ -141,7 +141,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     // keys not starting with `spark.` are ignored.
     let mut conf = SparkConf::new();
     for (k, v) in &args.properties_file {
-        conf.set(k, ConfStr::copy(crate::java::trim_except_crlf(v)));
+        conf.set(k, crate::java::trim_except_crlf(v));
     }
     for (k, v) in &args.conf {
         conf.set(k, v);

@@ -7,11 +7,6 @@ pub mod keys;
 pub mod properties;
 pub mod registry;
 
-use std::borrow::Borrow;
-use std::fmt;
-use std::hash::Hash;
-use std::sync::Arc;
-
 use indexmap::IndexMap;
 
 use crate::error::{Error, Result};
@@ -30,105 +25,10 @@ pub fn is_redacted(text: &str) -> bool {
 ///
 /// Setting an existing key replaces its value in place, as a later `--conf` overrides an earlier
 /// one in spark-submit.
-///
-/// Keys and values are [`ConfStr`]s: Spark's own keys and fixed values are kept as
-/// `&'static str`, other strings are shared, so a copy of the conf (the driver's system
-/// properties, the running driver's conf) copies none of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SparkConf {
-    entries: IndexMap<ConfStr, ConfStr, Hasher>,
+    entries: IndexMap<String, String>,
 }
-
-/// A key or value of a [`SparkConf`]: a `&'static str` (Spark's own keys and fixed values,
-/// used without a copy) or a shared string (a copy of the conf shares it).
-///
-/// Made from a `&'static str`, a `String` or a `&String`; other borrowed strings with
-/// [`ConfStr::copy`].
-#[derive(Clone)]
-pub struct ConfStr(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    Static(&'static str),
-    Shared(Arc<str>),
-}
-
-impl ConfStr {
-    /// A copy of `s`.
-    pub fn copy(s: &str) -> Self {
-        ConfStr(Repr::Shared(Arc::from(s)))
-    }
-
-    /// The string.
-    pub fn as_str(&self) -> &str {
-        match &self.0 {
-            Repr::Static(s) => s,
-            Repr::Shared(s) => s,
-        }
-    }
-}
-
-impl AsRef<str> for ConfStr {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl Borrow<str> for ConfStr {
-    fn borrow(&self) -> &str {
-        self.as_str()
-    }
-}
-
-/// Hashed as its `str`, so that a map keyed by `ConfStr` is searched with a `&str`.
-impl Hash for ConfStr {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl PartialEq for ConfStr {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for ConfStr {}
-
-impl fmt::Debug for ConfStr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Display for ConfStr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&'static str> for ConfStr {
-    fn from(s: &'static str) -> Self {
-        ConfStr(Repr::Static(s))
-    }
-}
-
-impl From<String> for ConfStr {
-    fn from(s: String) -> Self {
-        ConfStr(Repr::Shared(Arc::from(s)))
-    }
-}
-
-impl From<&String> for ConfStr {
-    fn from(s: &String) -> Self {
-        ConfStr::copy(s)
-    }
-}
-
-/// The conf's key hasher: foldhash with a fixed seed — several times faster than the standard
-/// library's SipHash on conf keys, and the same from run to run (the map keeps insertion
-/// order, so the hasher never shows in the output).
-type Hasher = foldhash::fast::FixedState;
 
 impl SparkConf {
     /// An empty configuration.
@@ -136,32 +36,20 @@ impl SparkConf {
         Self::default()
     }
 
-    /// Sets `key` to `value`, replacing an earlier value (whose key is kept: no copy of the
-    /// key is made then).
-    pub fn set(
-        &mut self,
-        key: impl Into<ConfStr> + AsRef<str>,
-        value: impl Into<ConfStr>,
-    ) -> &mut Self {
-        match self.entries.get_mut(key.as_ref()) {
-            Some(slot) => *slot = value.into(),
-            None => {
-                self.entries.insert(key.into(), value.into());
-            }
-        }
+    /// Sets `key` to `value`, replacing an earlier value in place.
+    pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        self.entries.insert(key.into(), value.into());
         self
     }
 
     /// Removes `key`, returning its value if it was set.
     pub fn remove(&mut self, key: &str) -> Option<String> {
-        self.entries
-            .shift_remove(key)
-            .map(|v| v.as_ref().to_owned())
+        self.entries.shift_remove(key)
     }
 
     /// The raw value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries.get(key).map(AsRef::as_ref)
+        self.entries.get(key).map(String::as_str)
     }
 
     /// A JVM options key (`spark.{driver,executor}.extraJavaOptions`) as Spark reads it: its
@@ -192,14 +80,14 @@ impl SparkConf {
 
     /// All entries, in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// The entry at position `index` in insertion order.
     pub fn get_index(&self, index: usize) -> Option<(&str, &str)> {
         self.entries
             .get_index(index)
-            .map(|(k, v)| (k.as_ref(), v.as_ref()))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// Number of entries.
@@ -313,7 +201,7 @@ pub fn parse_java_double(s: &str) -> Option<f64> {
     body.parse::<f64>().ok()
 }
 
-impl<K: Into<ConfStr> + AsRef<str>, V: Into<ConfStr>> FromIterator<(K, V)> for SparkConf {
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for SparkConf {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut conf = SparkConf::new();
         for (k, v) in iter {
@@ -336,34 +224,5 @@ mod tests {
         assert_eq!(conf.get_java_options(key).as_deref(), Some("-Dd=0 -Dx=1"));
         conf.remove(key);
         assert_eq!(conf.get_java_options(key).as_deref(), Some("-Dd=0"));
-    }
-
-    use super::*;
-
-    #[test]
-    fn static_and_shared_strings_are_one_key() {
-        let mut conf = SparkConf::new();
-        conf.set("spark.app.name", "a");
-        conf.set(String::from("spark.master"), String::from("k8s://h"));
-        conf.set("spark.other", "x");
-        // The same key, spelled as a shared string, replaces the value in place.
-        conf.set(String::from("spark.app.name"), "b");
-        let master = String::from("spark.master");
-        conf.set(&master, ConfStr::copy("k8s://g"));
-        assert_eq!(
-            conf.iter().collect::<Vec<_>>(),
-            [
-                ("spark.app.name", "b"),
-                ("spark.master", "k8s://g"),
-                ("spark.other", "x")
-            ]
-        );
-        assert_eq!(conf.get("spark.master"), Some("k8s://g"));
-        assert_eq!(ConfStr::from("v"), ConfStr::copy("v"));
-        let same: SparkConf = [("spark.app.name", "b")].into_iter().collect();
-        let shared: SparkConf = [(String::from("spark.app.name"), String::from("b"))]
-            .into_iter()
-            .collect();
-        assert_eq!(same, shared);
     }
 }

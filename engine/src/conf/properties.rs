@@ -138,7 +138,7 @@ fn split_key_value(line: &str) -> (&str, &str) {
 }
 
 fn unescape(s: &str) -> std::result::Result<String, String> {
-    let mut out = String::with_capacity(s.len());
+    let mut out = String::new();
     let mut chars = s.chars();
     let mut pending_high: Option<u16> = None;
     while let Some(c) = chars.next() {
@@ -215,8 +215,7 @@ pub fn store<'a>(
         .into_iter()
         .map(|i| entries[i])
         .collect();
-    let size: usize = sorted.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-    let mut out = String::with_capacity(comment.len() + date_line.len() + 4 + size + size / 8);
+    let mut out = String::new();
     out.push('#');
     out.push_str(comment);
     out.push('\n');

@@ -4,12 +4,11 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::mem::take;
 
 use k8s_openapi::api::core::v1::{ContainerPort, LocalObjectReference, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use crate::conf::{keys, ByteUnit, ConfStr, SparkConf};
+use crate::conf::{keys, ByteUnit, SparkConf};
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
@@ -113,7 +112,7 @@ impl BasicDriverStep {
         let pod_name = c
             .get(keys::DRIVER_POD_NAME)
             .map(str::to_owned)
-            .unwrap_or_else(|| [conf.resource_name_prefix.as_str(), "-driver"].concat());
+            .unwrap_or_else(|| format!("{}-driver", conf.resource_name_prefix));
         let image = c
             .get_first(&[keys::DRIVER_CONTAINER_IMAGE, keys::CONTAINER_IMAGE])
             .ok_or_else(|| Error::Missing {
@@ -220,7 +219,7 @@ fn uploaded_file_lists(conf: &DriverConf<'_>) -> Result<Vec<(String, String)>> {
         if local.is_empty() {
             continue;
         }
-        let mut resolved = Vec::with_capacity(local.len() + remote.len());
+        let mut resolved = Vec::new();
         for uri in &local {
             let (without_fragment, fragment) = match uri.split_once('#') {
                 Some((u, f)) if key == keys::ARCHIVES => (u, Some(f)),
@@ -397,13 +396,13 @@ impl FeatureStep for BasicDriverStep {
         rule(String::new())
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         let c = &mut p.container;
         if c.name.is_empty() {
             c.name = DEFAULT_DRIVER_CONTAINER_NAME.into();
         }
-        c.image = Some(take(&mut self.image));
-        c.image_pull_policy = Some(take(&mut self.pull_policy));
+        c.image = Some(self.image.clone());
+        c.image_pull_policy = Some(self.pull_policy.clone());
         let ports = c.ports.get_or_insert_with(Vec::new);
         for (name, port) in [
             ("driver-rpc-port", self.driver_port),
@@ -417,11 +416,10 @@ impl FeatureStep for BasicDriverStep {
                 ..ContainerPort::default()
             });
         }
-        let prepared = take(&mut self.env);
+        let prepared = self.env.clone();
         let env = c.env.get_or_insert_with(Vec::new);
         // Room for the env vars later steps add (the command, local dirs, the conf dir).
-        env.reserve(prepared.len() + 8);
-        env.push(pod::env("SPARK_USER", take(&mut self.spark_user)));
+        env.push(pod::env("SPARK_USER", self.spark_user.clone()));
         env.extend(prepared.into_iter().map(|(k, v)| pod::env(k, v)));
         env.push(pod::env_from_field(
             "SPARK_DRIVER_BIND_ADDRESS",
@@ -433,25 +431,25 @@ impl FeatureStep for BasicDriverStep {
             .resources
             .get_or_insert_with(ResourceRequirements::default);
         let requests = resources.requests.get_or_insert_with(BTreeMap::new);
-        requests.insert("cpu".into(), Quantity(take(&mut self.cpu_request)));
+        requests.insert("cpu".into(), Quantity(self.cpu_request.clone()));
         let memory = Quantity(quantity::amount(self.memory.total_mib(), "Mi"));
         requests.insert("memory".into(), memory.clone());
         let limits = resources.limits.get_or_insert_with(BTreeMap::new);
-        if let Some(limit) = self.cpu_limit.take() {
+        if let Some(limit) = self.cpu_limit.clone() {
             limits.insert("cpu".into(), Quantity(limit));
         }
         limits.insert("memory".into(), memory);
-        for (name, amount) in take(&mut self.custom_resources) {
+        for (name, amount) in self.custom_resources.clone() {
             limits.insert(name, Quantity(amount));
         }
 
         let meta = &mut p.pod.metadata;
         meta.name = Some(self.pod_name.clone());
-        pod::merge_into(&mut meta.labels, take(&mut self.labels));
+        pod::merge_into(&mut meta.labels, self.labels.clone());
         let app_id = &self.app_id;
         pod::merge_into(
             &mut meta.annotations,
-            take(&mut self.annotations).into_iter().map(|(k, v)| {
+            self.annotations.clone().into_iter().map(|(k, v)| {
                 let v = match substitute_ids(&v, app_id, "") {
                     Cow::Owned(substituted) => substituted,
                     Cow::Borrowed(_) => v,
@@ -461,28 +459,29 @@ impl FeatureStep for BasicDriverStep {
         );
         let spec = p.spec_mut();
         spec.restart_policy = Some("Never".into());
-        pod::merge_into(&mut spec.node_selector, take(&mut self.node_selector));
+        pod::merge_into(&mut spec.node_selector, self.node_selector.clone());
         if !self.pull_secrets.is_empty() {
             spec.image_pull_secrets.get_or_insert_with(Vec::new).extend(
-                take(&mut self.pull_secrets)
+                self.pull_secrets
+                    .clone()
                     .into_iter()
                     .map(|name| LocalObjectReference { name }),
             );
         }
-        if let Some(name) = self.scheduler_name.take() {
+        if let Some(name) = self.scheduler_name.clone() {
             spec.scheduler_name = Some(name);
         }
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
+    fn system_properties(&self) -> Vec<(String, String)> {
         vec![
             (keys::DRIVER_POD_NAME.into(), (&self.pod_name).into()),
             (keys::APP_ID.into(), (&self.app_id).into()),
             (keys::SUBMIT_IN_DRIVER.into(), "true".into()),
             (
                 keys::MEMORY_OVERHEAD_FACTOR.into(),
-                crate::java::double_to_string(self.memory.default_overhead_factor).into(),
+                crate::java::double_to_string(self.memory.default_overhead_factor),
             ),
         ]
         .into_iter()

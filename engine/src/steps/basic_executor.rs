@@ -4,7 +4,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::mem::take;
 
 use k8s_openapi::api::core::v1::{
     ConfigMapVolumeSource, ContainerPort, ExecAction, KeyToPath, Lifecycle, LifecycleHandler,
@@ -12,7 +11,6 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use crate::byte_search::{byte_mask, find_byte};
 use crate::conf::{keys, ByteUnit};
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::{DriverPodRef, ExecutorConf};
@@ -168,13 +166,7 @@ impl BasicExecutorStep {
         let driver_port = c
             .get_int(keys::DRIVER_PORT)?
             .unwrap_or(keys::DEFAULT_DRIVER_PORT);
-        let driver_url = [
-            "spark://CoarseGrainedScheduler@",
-            driver_host,
-            ":",
-            &driver_port.to_string(),
-        ]
-        .concat();
+        let driver_url = format!("spark://CoarseGrainedScheduler@{driver_host}:{driver_port}");
 
         let is_python = c.get(keys::RESOURCE_TYPE) == Some("python");
         let memory = ExecutorMemory::from_conf(c, is_python)?;
@@ -199,12 +191,7 @@ impl BasicExecutorStep {
             quantity::check(keys::EXECUTOR_LIMIT_CORES, limit)?;
         }
 
-        let pod_name = [
-            conf.resource_name_prefix.as_str(),
-            "-exec-",
-            &conf.executor_id,
-        ]
-        .concat();
+        let pod_name = format!("{}-exec-{}", conf.resource_name_prefix, conf.executor_id);
         let (environment, warnings) = conf.environment();
         let env = executor_env(conf, &driver_url, cores, &memory, environment)?;
 
@@ -282,7 +269,7 @@ pub fn hostname(pod_name: &str) -> String {
     let tail = &pod_name[start..];
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let trimmed = tail.trim_start_matches(|c: char| !is_word(c));
-    let mut out = String::with_capacity(trimmed.len());
+    let mut out = String::new();
     let mut in_bad_run = false;
     for c in trimmed.chars() {
         if is_word(c) || c == '-' {
@@ -338,13 +325,13 @@ fn executor_env(
         conf.get_all
             .iter()
             .filter(|(k, _)| is_executor_startup_conf(k))
-            .map(|(k, v)| ["-D", k, "=", v].concat()),
+            .map(|(k, v)| format!("-D{k}={v}")),
     );
     // Spark numbers the options, then puts them in a map: the env vars follow its hash order.
     let numbered: Vec<(String, String)> = opts
         .into_iter()
         .enumerate()
-        .map(|(i, opt)| (numbered_name("SPARK_JAVA_OPT_", i), opt))
+        .map(|(i, opt)| (format!("SPARK_JAVA_OPT_{i}"), opt))
         .collect();
     env.extend(crate::hash_order::immutable_order(numbered, |(name, _)| {
         crate::hash_order::java_string_hash(name)
@@ -359,25 +346,6 @@ fn executor_env(
     Ok(env)
 }
 
-/// `prefix` followed by `n` in decimal (without the formatting machinery: one per option).
-fn numbered_name(prefix: &str, n: usize) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let mut name = String::with_capacity(prefix.len() + digits.len() - at);
-    name.push_str(prefix);
-    name.extend(digits[at..].iter().map(|&d| char::from(d)));
-    name
-}
-
 /// `SparkConf.isExecutorStartupConf`: confs executors need at JVM start, passed as `-D` options.
 pub fn is_executor_startup_conf(key: &str) -> bool {
     (key.starts_with("spark.auth") && key != "spark.authenticate.secret")
@@ -387,53 +355,14 @@ pub fn is_executor_startup_conf(key: &str) -> bool {
         || key.starts_with("spark.port.")
 }
 
-/// `Utils.splitCommandString`: splits on white space (only space, tab, CR and LF: Spark's
-/// `isSpace`), honouring single and double quotes and backslash escapes inside double quotes.
-pub fn split_command_string(s: &str) -> Vec<String> {
-    // Bytes, not chars (the quotes and separators are ASCII), eight at a time.
-    let quoted = find_byte(s.as_bytes(), 0, |word| {
-        byte_mask(word, b'"') | byte_mask(word, b'\'')
-    })
-    .is_some();
-    if !quoted {
-        // Without quotes, only white space separates words. The separators are ASCII, so
-        // splitting at their bytes keeps every other character whole.
-        let b = s.as_bytes();
-        let mut words = Vec::new();
-        let mut start = 0;
-        while start < b.len() {
-            if is_space(char::from(b[start])) {
-                start += 1;
-                continue;
-            }
-            let end = next_space(b, start);
-            words.push(s[start..end].to_owned());
-            start = end;
-        }
-        return words;
-    }
-    split_quoted(s)
-}
-
-/// The position of the first of Spark's white space bytes in `b` at or after `from` (`b.len()`
-/// if none): words are long and separators rare.
-fn next_space(b: &[u8], from: usize) -> usize {
-    find_byte(b, from, |word| {
-        byte_mask(word, b' ')
-            | byte_mask(word, b'\t')
-            | byte_mask(word, b'\r')
-            | byte_mask(word, b'\n')
-    })
-    .unwrap_or(b.len())
-}
-
 /// Spark's `Utils.isSpace`.
 fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
-/// [`split_command_string`] character by character, quotes and escapes honoured.
-fn split_quoted(s: &str) -> Vec<String> {
+/// `Utils.splitCommandString`: splits on white space (only space, tab, CR and LF: Spark's
+/// `isSpace`), honouring single and double quotes and backslash escapes inside double quotes.
+pub fn split_command_string(s: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
     let (mut in_word, mut in_single, mut in_double) = (false, false, false);
@@ -530,34 +459,33 @@ impl FeatureStep for BasicExecutorStep {
         rule(String::new())
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         // The step configures one pod: its prepared values move into it.
         let c = &mut p.container;
         if c.name.is_empty() {
             c.name = DEFAULT_EXECUTOR_CONTAINER_NAME.into();
         }
-        c.image = Some(take(&mut self.image));
-        c.image_pull_policy = Some(take(&mut self.pull_policy));
+        c.image = Some(self.image.clone());
+        c.image_pull_policy = Some(self.pull_policy.clone());
         let resources = c
             .resources
             .get_or_insert_with(ResourceRequirements::default);
         let memory = Quantity(quantity::amount(self.memory.total_mib(), "Mi"));
         let requests = resources.requests.get_or_insert_with(BTreeMap::new);
         requests.insert("memory".into(), memory.clone());
-        requests.insert("cpu".into(), Quantity(take(&mut self.cpu_request)));
+        requests.insert("cpu".into(), Quantity(self.cpu_request.clone()));
         let limits = resources.limits.get_or_insert_with(BTreeMap::new);
         limits.insert("memory".into(), memory);
-        for (name, amount) in take(&mut self.custom_resources) {
+        for (name, amount) in self.custom_resources.clone() {
             limits.insert(name, Quantity(amount));
         }
-        if let Some(limit) = self.cpu_limit.take() {
+        if let Some(limit) = self.cpu_limit.clone() {
             limits.insert("cpu".into(), Quantity(limit));
         }
-        let prepared = take(&mut self.env);
+        let prepared = self.env.clone();
         let env = c.env.get_or_insert_with(Vec::new);
         // Room for the env vars later steps add (local dirs, secrets).
-        env.reserve(prepared.len() + 8);
-        env.push(pod::env("SPARK_USER", take(&mut self.spark_user)));
+        env.push(pod::env("SPARK_USER", self.spark_user.clone()));
         env.extend(prepared.into_iter().map(|(k, v)| pod::env(k, v)));
         env.push(pod::env_from_field("SPARK_EXECUTOR_POD_IP", "status.podIP"));
         env.push(pod::env_from_field(
@@ -579,7 +507,7 @@ impl FeatureStep for BasicExecutorStep {
                 crate::driver::SPARK_CONF_DIR_INTERNAL,
             ));
         }
-        if let Some(script) = self.decommission_script.take() {
+        if let Some(script) = self.decommission_script.clone() {
             p.container.lifecycle = Some(Lifecycle {
                 pre_stop: Some(LifecycleHandler {
                     exec: Some(ExecAction {
@@ -601,7 +529,9 @@ impl FeatureStep for BasicExecutorStep {
         };
         let app_id = label(crate::kubernetes_conf::labels::SPARK_APP_ID);
         let executor_id = label(crate::kubernetes_conf::labels::SPARK_EXECUTOR_ID);
-        let annotations: Vec<(String, String)> = take(&mut self.annotations)
+        let annotations: Vec<(String, String)> = self
+            .annotations
+            .clone()
             .into_iter()
             .map(|(k, v)| {
                 let v = match substitute_ids(&v, app_id, executor_id) {
@@ -613,7 +543,7 @@ impl FeatureStep for BasicExecutorStep {
             .collect();
         let meta = &mut p.pod.metadata;
         meta.name = Some(self.pod_name.clone());
-        pod::merge_into(&mut meta.labels, take(&mut self.labels));
+        pod::merge_into(&mut meta.labels, self.labels.clone());
         pod::merge_into(&mut meta.annotations, annotations);
         if let Some(DriverPodRef {
             name,
@@ -625,19 +555,21 @@ impl FeatureStep for BasicExecutorStep {
                 .push(pod::owner_reference_to_pod(name, uid));
         }
         let spec = p.spec_mut();
-        spec.hostname = Some(take(&mut self.hostname));
+        spec.hostname = Some(self.hostname.clone());
         spec.restart_policy = Some(self.restart_policy.into());
-        pod::merge_into(&mut spec.node_selector, take(&mut self.node_selector));
+        pod::merge_into(&mut spec.node_selector, self.node_selector.clone());
         if !self.pull_secrets.is_empty() {
             spec.image_pull_secrets.get_or_insert_with(Vec::new).extend(
-                take(&mut self.pull_secrets)
+                self.pull_secrets
+                    .clone()
                     .into_iter()
                     .map(|name| LocalObjectReference { name }),
             );
         }
         if !self.disable_config_map {
             let items = (!self.conf_file_names.is_empty()).then(|| {
-                take(&mut self.conf_file_names)
+                self.conf_file_names
+                    .clone()
                     .into_iter()
                     .map(|f| KeyToPath {
                         key: f.clone(),
@@ -649,14 +581,14 @@ impl FeatureStep for BasicExecutorStep {
             p.add_volume(Volume {
                 name: SPARK_CONF_VOLUME_EXEC.into(),
                 config_map: Some(ConfigMapVolumeSource {
-                    name: take(&mut self.config_map_name),
+                    name: self.config_map_name.clone(),
                     items,
                     ..ConfigMapVolumeSource::default()
                 }),
                 ..Volume::default()
             });
         }
-        if let Some(name) = self.scheduler_name.take() {
+        if let Some(name) = self.scheduler_name.clone() {
             p.spec_mut().scheduler_name = Some(name);
         }
         Ok(())
@@ -698,63 +630,6 @@ mod tests {
             ["-Da=1\u{a0}-Db\u{b}-Dc", "\u{2003}"]
         );
         assert_eq!(split_command_string("'-Da=x'\u{c}-Db"), ["-Da=x\u{c}-Db"]);
-    }
-
-    #[test]
-    fn unquoted_command_strings_split_as_the_general_path_does() {
-        for s in [
-            "",
-            " \t\n ",
-            "-Da=1",
-            "  -Da=1\t-Db=\\x\u{2003}-Dc=é  ",
-            "-Da\u{a0}-Db\u{b}-Dc\u{c}-Dd\u{85}-De",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED -Dx=\\\\ -XX:+Flag\r\n-Dy",
-            "  -Da=1 -Db=é   -Dc ",
-            crate::running_driver::JAVA_MODULE_OPTIONS,
-        ] {
-            assert_eq!(split_command_string(s), split_quoted(s), "{s:?}");
-        }
-        // Every separator at every offset of words of every length up to 20, and the bytes
-        // next to the separators (a separator's value plus or minus one, 0x80 and 0xff in a
-        // multi-byte character) that a carry or borrow could mistake for one.
-        let fillers = [
-            "a", "\u{8}", "!", "\u{1f}", "\u{b}", "\u{e}", "\u{c}", "ÿ", "\u{80}",
-        ];
-        for sep in [" ", "\t", "\r", "\n", "  ", "\t\n"] {
-            for filler in fillers {
-                for len in 0..20 {
-                    for lead in 0..10 {
-                        let s = format!(
-                            "{}{sep}{}{sep}{}",
-                            filler.repeat(lead),
-                            filler.repeat(len),
-                            filler.repeat(len / 2)
-                        );
-                        assert_eq!(split_command_string(&s), split_quoted(&s), "{s:?}");
-                    }
-                }
-            }
-        }
-        // A quote anywhere, in a string of any length, takes the quoted path.
-        for quote in ["'", "\""] {
-            for lead in 0..20 {
-                for tail in 0..12 {
-                    let s = format!("{}{quote}x y{quote}{}", "a".repeat(lead), "b".repeat(tail));
-                    assert_eq!(split_command_string(&s).len(), 1, "{s:?}");
-                    assert_eq!(split_command_string(&s), split_quoted(&s), "{s:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn numbered_names_are_decimal() {
-        for n in [0, 7, 10, 99, 100, 12_345, usize::MAX] {
-            assert_eq!(
-                numbered_name("SPARK_JAVA_OPT_", n),
-                format!("SPARK_JAVA_OPT_{n}")
-            );
-        }
     }
 
     #[test]

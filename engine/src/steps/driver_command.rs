@@ -3,7 +3,7 @@
 //! interpreter env of Python apps, and `spark.kubernetes.resource.type`.
 
 use crate::app::MainAppResource;
-use crate::conf::{keys, ConfStr};
+use crate::conf::keys;
 use crate::error::Result;
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
@@ -88,22 +88,18 @@ impl FeatureStep for DriverCommandStep {
         "DriverCommandFeatureStep"
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         p.container
             .args
             .get_or_insert_with(Vec::new)
-            .extend(std::mem::take(&mut self.args));
+            .extend(self.args.clone());
         if !self.env.is_empty() {
-            p.add_env(
-                std::mem::take(&mut self.env)
-                    .into_iter()
-                    .map(|(k, v)| pod::env(k, v)),
-            );
+            p.add_env(self.env.clone().into_iter().map(|(k, v)| pod::env(k, v)));
         }
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
+    fn system_properties(&self) -> Vec<(String, String)> {
         vec![(keys::RESOURCE_TYPE.into(), self.resource_type.into())]
     }
 }

@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::{Secret, SecretVolumeSource, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::ByteString;
 
-use crate::conf::{keys, ConfStr};
+use crate::conf::keys;
 use crate::error::Result;
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
@@ -99,11 +99,7 @@ impl DriverCredentialsStep {
             .collect();
         Ok(DriverCredentialsStep {
             service_account: c.get(keys::DRIVER_SERVICE_ACCOUNT).map(str::to_owned),
-            secret_name: [
-                conf.resource_name_prefix.as_str(),
-                "-kubernetes-credentials",
-            ]
-            .concat(),
+            secret_name: format!("{}-kubernetes-credentials", conf.resource_name_prefix),
             credentials,
             mounted,
             redacted,
@@ -123,7 +119,7 @@ impl FeatureStep for DriverCredentialsStep {
         Source::rule(self.name(), "")
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if self.credentials.is_empty() {
             if let Some(account) = &self.service_account {
                 let spec = p.spec_mut();
@@ -145,8 +141,8 @@ impl FeatureStep for DriverCredentialsStep {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
-        let mut props: Vec<(ConfStr, ConfStr)> = self
+    fn system_properties(&self) -> Vec<(String, String)> {
+        let mut props: Vec<(String, String)> = self
             .redacted
             .iter()
             .map(|k| (k.into(), "<present_but_redacted>".into()))
@@ -156,9 +152,9 @@ impl FeatureStep for DriverCredentialsStep {
                 .credentials
                 .iter()
                 .find(|c| c.mounted_suffix == *suffix)
-                .map(|c| [CREDENTIALS_BASE_DIR, "/", c.secret_key].concat());
+                .map(|c| format!("{}/{}", CREDENTIALS_BASE_DIR, c.secret_key));
             if let Some(path) = user_path.clone().or(from_submitter) {
-                props.push(([MOUNTED_PREFIX, suffix].concat().into(), path.into()));
+                props.push((format!("{}{suffix}", MOUNTED_PREFIX), path));
             }
         }
         props

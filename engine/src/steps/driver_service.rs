@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::conf::{keys, ConfStr};
+use crate::conf::keys;
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::{labels, DriverConf};
 use crate::manifest::Resource;
@@ -101,25 +101,23 @@ impl FeatureStep for DriverServiceStep {
         "DriverServiceFeatureStep"
     }
 
-    fn configure_pod(&mut self, _pod: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, _pod: &mut SparkPod) -> Result<()> {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
+    fn system_properties(&self) -> Vec<(String, String)> {
         vec![
             (
                 keys::DRIVER_HOST.into(),
-                [self.service_name.as_str(), ".", &self.namespace, ".svc"]
-                    .concat()
-                    .into(),
+                format!("{}.{}.svc", self.service_name, self.namespace),
             ),
             (
                 keys::DRIVER_PORT.into(),
-                self.driver_port.to_string().into(),
+                self.driver_port.to_string(),
             ),
             (
                 keys::DRIVER_BLOCK_MANAGER_PORT.into(),
-                self.block_manager_port.to_string().into(),
+                self.block_manager_port.to_string(),
             ),
         ]
     }

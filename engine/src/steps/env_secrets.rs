@@ -56,7 +56,7 @@ impl FeatureStep for EnvSecretsStep {
             .unwrap_or_else(|| Source::rule(self.name(), ""))
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         p.add_env(self.refs.iter().map(|(env, name, key)| EnvVar {
             name: env.clone(),
             value: None,

@@ -29,7 +29,7 @@ impl FeatureStep for ExecutorCredentialsStep {
         "ExecutorKubernetesCredentialsFeatureStep"
     }
 
-    fn configure_pod(&mut self, pod: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, pod: &mut SparkPod) -> Result<()> {
         // Spark checks the deprecated `serviceAccount` field, not `serviceAccountName`.
         let unset = pod
             .pod

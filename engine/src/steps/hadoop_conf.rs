@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::conf::{keys, ConfStr};
+use crate::conf::keys;
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
@@ -60,7 +60,7 @@ impl FeatureStep for HadoopConfStep {
         "HadoopConfDriverFeatureStep"
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if let Some((name, files)) = &self.config_map {
             let items = files.as_ref().map(|files| {
                 files
@@ -77,7 +77,7 @@ impl FeatureStep for HadoopConfStep {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
+    fn system_properties(&self) -> Vec<(String, String)> {
         self.config_map
             .iter()
             .map(|(name, _)| (keys::EXECUTOR_HADOOP_CONFIG_MAP.into(), name.into()))
@@ -139,7 +139,7 @@ impl FeatureStep for HadoopConfExecutorStep {
         "HadoopConfExecutorFeatureStep"
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if let Some(name) = &self.config_map {
             mount_hadoop_config_map(p, name, None);
         }

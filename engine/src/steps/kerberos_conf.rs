@@ -13,7 +13,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::ByteString;
 
-use crate::conf::{keys, ConfStr};
+use crate::conf::keys;
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
@@ -127,7 +127,7 @@ impl FeatureStep for KerberosConfStep {
         "KerberosConfDriverFeatureStep"
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if let Some(krb5) = &self.krb5 {
             let source = match krb5 {
                 Krb5::ConfigMap(name) => ConfigMapVolumeSource {
@@ -179,13 +179,13 @@ impl FeatureStep for KerberosConfStep {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
+    fn system_properties(&self) -> Vec<(String, String)> {
         self.keytab
             .iter()
             .map(|(name, _)| {
                 (
                     keys::KEYTAB.into(),
-                    format!("{KERBEROS_KEYTAB_MOUNT_POINT}/{name}").into(),
+                    format!("{KERBEROS_KEYTAB_MOUNT_POINT}/{name}"),
                 )
             })
             .collect()

@@ -24,7 +24,7 @@ impl LocalDirsStep {
     /// The driver's step: `SPARK_LOCAL_DIRS` of the submitter, `spark.local.dir`, or the
     /// default dir.
     pub fn for_driver(conf: &DriverConf<'_>) -> Result<Self> {
-        let default_dir = ["/var/data/spark-", &conf.inputs.local_dir_uuid].concat();
+        let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
         Self::new(
             conf.conf,
             conf.inputs.env.spark_local_dirs.as_deref(),
@@ -86,7 +86,7 @@ impl FeatureStep for LocalDirsStep {
         }
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         let existing: Vec<String> = p
             .container
             .volume_mounts
@@ -100,7 +100,7 @@ impl FeatureStep for LocalDirsStep {
             return Ok(());
         }
         let names: Vec<String> = (1..=self.configured_dirs.len())
-            .map(|i| ["spark-local-dir-", &i.to_string()].concat())
+            .map(|i| format!("spark-local-dir-{i}"))
             .collect();
         for name in &names {
             p.add_volume(Volume {

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::conf::{ConfStr, SparkConf};
+use crate::conf::SparkConf;
 use crate::error::Result;
 use crate::manifest::Resource;
 use crate::pod::SparkPod;
@@ -49,7 +49,7 @@ impl ExplainContext<'_> {
 
     /// The conf entry `prefix` + `suffix`, as a source, if set.
     pub fn prefixed(&self, prefix: &str, suffix: &str) -> Option<Source> {
-        let key = [prefix, suffix].concat();
+        let key = format!("{prefix}{suffix}");
         self.conf.get(&key).map(|v| Source::conf(&key, v))
     }
 
@@ -107,13 +107,11 @@ pub trait FeatureStep {
         Source::rule(self.name(), "")
     }
 
-    /// Applies the step to the pod and its Spark container. A step configures one pod: it may
-    /// move into the pod what it prepared for it, keeping what [`FeatureStep::explain`],
-    /// [`FeatureStep::system_properties`] and [`FeatureStep::additional_resources`] read.
-    fn configure_pod(&mut self, pod: &mut SparkPod) -> Result<()>;
+    /// Applies the step to the pod and its Spark container.
+    fn configure_pod(&self, pod: &mut SparkPod) -> Result<()>;
 
     /// System properties the driver gets in its `spark.properties`.
-    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
+    fn system_properties(&self) -> Vec<(String, String)> {
         Vec::new()
     }
 

@@ -25,7 +25,7 @@ impl FeatureStep for MountSecretsStep {
         "MountSecretsFeatureStep"
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         for (secret, _) in &self.secrets {
             p.add_volume(Volume {
                 name: format!("{secret}-volume"),

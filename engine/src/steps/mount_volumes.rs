@@ -5,8 +5,8 @@
 //! Spark collects the volumes into Scala sets, so their order (and the index `i` in on-demand
 //! claim names `...-pvc-<i>`) follows Scala's hash order; [`crate::hash_order`] reproduces it.
 
-use foldhash::fast::FixedState;
 use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 
 use k8s_openapi::api::core::v1::{
     EmptyDirVolumeSource, HostPathVolumeSource, NFSVolumeSource, PersistentVolumeClaim,
@@ -107,10 +107,9 @@ impl VolumeSpec {
 /// order. `properties` are the entries under the prefix (prefix removed) in the order Spark's
 /// map iterates them.
 pub fn parse_volumes(properties: &[(&str, &str)], prefix: &str) -> Result<Vec<VolumeSpec>> {
-    let index: std::collections::HashMap<&str, &str, FixedState> =
-        properties.iter().copied().collect();
+    let index: HashMap<&str, &str> = properties.iter().copied().collect();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
-    let mut seen = std::collections::HashSet::with_hasher(FixedState::default());
+    let mut seen = HashSet::new();
     for (key, _) in properties {
         let mut parts = key.split('.');
         if let (Some(t), Some(n)) = (parts.next(), parts.next()) {
@@ -122,7 +121,7 @@ pub fn parse_volumes(properties: &[(&str, &str)], prefix: &str) -> Result<Vec<Vo
     let pairs = immutable_order(pairs, |(t, n)| {
         product_hash(&[java_string_hash(t), java_string_hash(n)])
     });
-    let mut specs = Vec::with_capacity(pairs.len());
+    let mut specs = Vec::new();
     // One buffer for every `TYPE.NAME.SUFFIX` key looked up.
     let mut key = String::new();
     for (vtype, name) in pairs {
@@ -131,7 +130,7 @@ pub fn parse_volumes(properties: &[(&str, &str)], prefix: &str) -> Result<Vec<Vo
             key.extend([vtype, ".", name, ".", suffix]);
             index.get(key.as_str()).copied()
         };
-        let full = |suffix: &str| [prefix, vtype, ".", name, ".", suffix].concat();
+        let full = |suffix: &str| format!("{prefix}{vtype}.{name}.{suffix}");
         let required = |value: Option<&str>, suffix: &str| {
             value.map(str::to_owned).ok_or_else(|| Error::Missing {
                 key: full(suffix),
@@ -200,7 +199,7 @@ pub fn parse_volumes(properties: &[(&str, &str)], prefix: &str) -> Result<Vec<Vo
         });
     }
     let specs = immutable_order(specs, VolumeSpec::scala_hash);
-    let mut seen = std::collections::HashSet::with_hasher(FixedState::default());
+    let mut seen = HashSet::new();
     let mut duplicates: Vec<String> = Vec::new();
     for spec in &specs {
         if !seen.insert(spec.mount_path.as_str()) {
@@ -244,8 +243,8 @@ impl MountVolumesStep {
         app_id: &str,
         legacy_access_mode: bool,
     ) -> Self {
-        let mut mounts = Vec::with_capacity(specs.len());
-        let mut volumes = Vec::with_capacity(specs.len());
+        let mut mounts = Vec::new();
+        let mut volumes = Vec::new();
         let mut claims = Vec::new();
         for (i, spec) in specs.iter().enumerate() {
             mounts.push(VolumeMount {
@@ -346,13 +345,13 @@ impl FeatureStep for MountVolumesStep {
         "MountVolumesFeatureStep"
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         // The step configures one pod: the volumes and mounts move into it.
         if !self.volumes.is_empty() {
-            p.add_volumes(std::mem::take(&mut self.volumes));
+            p.add_volumes(self.volumes.clone());
         }
         if !self.mounts.is_empty() {
-            p.add_volume_mounts(std::mem::take(&mut self.mounts));
+            p.add_volume_mounts(self.mounts.clone());
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::conf::{keys, ConfStr};
+use crate::conf::keys;
 use crate::error::Result;
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
@@ -42,11 +42,7 @@ impl PodTemplateConfigMapStep {
             None => None,
         };
         Ok(PodTemplateConfigMapStep {
-            config_map_name: [
-                conf.resource_name_prefix.as_str(),
-                "-driver-podspec-conf-map",
-            ]
-            .concat(),
+            config_map_name: format!("{}-driver-podspec-conf-map", conf.resource_name_prefix),
             template_text,
         })
     }
@@ -57,7 +53,7 @@ impl FeatureStep for PodTemplateConfigMapStep {
         "PodTemplateConfigMapStep"
     }
 
-    fn configure_pod(&mut self, p: &mut SparkPod) -> Result<()> {
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if self.template_text.is_some() {
             p.add_volume(Volume {
                 name: POD_TEMPLATE_VOLUME.into(),
@@ -80,17 +76,14 @@ impl FeatureStep for PodTemplateConfigMapStep {
         Ok(())
     }
 
-    fn system_properties(&self) -> Vec<(ConfStr, ConfStr)> {
+    fn system_properties(&self) -> Vec<(String, String)> {
         match self.template_text {
             Some(_) => vec![(
                 keys::EXECUTOR_POD_TEMPLATE_FILE.into(),
-                [
-                    EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH,
-                    "/",
-                    EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME,
-                ]
-                .concat()
-                .into(),
+                format!(
+                    "{}/{}",
+                    EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH, EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME
+                ),
             )],
             None => Vec::new(),
         }
