@@ -9,38 +9,34 @@ use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Vo
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::conf::{keys, properties, SparkConf};
+use crate::constants::{SPARK_CONF_DIR_INTERNAL, SPARK_CONF_FILE_NAME, SPARK_CONF_VOLUME_DRIVER};
 use crate::error::{Error, Result};
+use crate::features::ExplainContext;
+use crate::features::{
+    basic_driver_feature_step::BasicDriverFeatureStep,
+    driver_command_feature_step::DriverCommandFeatureStep,
+    driver_kubernetes_credentials_feature_step::DriverKubernetesCredentialsFeatureStep,
+    driver_service_feature_step::DriverServiceFeatureStep,
+    env_secrets_feature_step::EnvSecretsFeatureStep,
+    hadoop_conf_driver_feature_step::HadoopConfDriverFeatureStep,
+    kerberos_conf_driver_feature_step::KerberosConfDriverFeatureStep,
+    local_dirs_feature_step::LocalDirsFeatureStep,
+    mount_secrets_feature_step::MountSecretsFeatureStep,
+    mount_volumes_feature_step::{
+        parse_volumes, MountVolumesFeatureStep, VolumeOwner, USE_LEGACY_PVC_ACCESS_MODE,
+    },
+    pod_template_config_map_step::PodTemplateConfigMapStep,
+    FeatureStep,
+};
 use crate::java;
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::names;
 use crate::pod::{self, SparkPod};
 use crate::provenance::{FieldSource, PodRecorder, Source};
-use crate::steps::ExplainContext;
-use crate::steps::{
-    basic_driver::BasicDriverStep,
-    driver_command::DriverCommandStep,
-    driver_credentials::DriverCredentialsStep,
-    driver_service::DriverServiceStep,
-    env_secrets::EnvSecretsStep,
-    hadoop_conf::HadoopConfStep,
-    kerberos_conf::KerberosConfStep,
-    local_dirs::LocalDirsStep,
-    mount_secrets::MountSecretsStep,
-    mount_volumes::{parse_volumes, MountVolumesStep, VolumeOwner, USE_LEGACY_PVC_ACCESS_MODE},
-    pod_template_config_map::PodTemplateConfigMapStep,
-    FeatureStep,
-};
 use crate::submit::Submission;
 use crate::version::SparkVersion;
 use crate::RenderInputs;
-
-/// Where the driver's spark-conf volume is mounted.
-pub const SPARK_CONF_DIR_INTERNAL: &str = "/opt/spark/conf";
-/// The driver's spark-conf volume.
-pub const SPARK_CONF_VOLUME_DRIVER: &str = "spark-conf-volume-driver";
-/// The file name of the properties in the spark-conf ConfigMaps.
-pub const SPARK_CONF_FILE_NAME: &str = "spark.properties";
 
 /// What the driver side of a submission creates.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,7 +126,7 @@ pub(crate) fn executor_template(
 fn refuse_unsupported(conf: &SparkConf) -> Result<()> {
     refuse_keys(conf, UNSUPPORTED)?;
     let has_credentials = conf.contains(keys::KEYTAB)
-        || conf.contains(crate::steps::kerberos_conf::TOKEN_SECRET_NAME);
+        || conf.contains(crate::features::kerberos_conf_driver_feature_step::TOKEN_SECRET_NAME);
     if conf.get("spark.hadoop.hadoop.security.authentication") == Some("kerberos")
         && !has_credentials
     {
@@ -268,20 +264,20 @@ pub fn build(
         &conf.prefixed_borrowed(keys::EXECUTOR_VOLUMES_PREFIX),
         keys::EXECUTOR_VOLUMES_PREFIX,
     )?;
-    let basic = BasicDriverStep::new(&conf)?;
+    let basic = BasicDriverFeatureStep::new(&conf)?;
     let pod_name = basic.pod_name().to_owned();
     let steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
-        Box::new(DriverCredentialsStep::new(&conf)?),
-        Box::new(DriverServiceStep::new(&conf)?),
-        Box::new(MountSecretsStep::new(
+        Box::new(DriverKubernetesCredentialsFeatureStep::new(&conf)?),
+        Box::new(DriverServiceFeatureStep::new(&conf)?),
+        Box::new(MountSecretsFeatureStep::new(
             conf.prefixed(keys::DRIVER_SECRETS_PREFIX),
         )),
-        Box::new(EnvSecretsStep::new(
+        Box::new(EnvSecretsFeatureStep::new(
             conf.prefixed(keys::DRIVER_SECRET_KEY_REF_PREFIX),
             keys::DRIVER_SECRET_KEY_REF_PREFIX,
         )?),
-        Box::new(MountVolumesStep::new(
+        Box::new(MountVolumesFeatureStep::new(
             &parse_volumes(
                 &conf.prefixed_borrowed(keys::DRIVER_VOLUMES_PREFIX),
                 keys::DRIVER_VOLUMES_PREFIX,
@@ -293,11 +289,11 @@ pub fn build(
                 .get_bool(USE_LEGACY_PVC_ACCESS_MODE)?
                 .unwrap_or(true),
         )),
-        Box::new(DriverCommandStep::new(&conf)?),
-        Box::new(HadoopConfStep::new(&conf)?),
-        Box::new(KerberosConfStep::new(&conf)?),
+        Box::new(DriverCommandFeatureStep::new(&conf)?),
+        Box::new(HadoopConfDriverFeatureStep::new(&conf)?),
+        Box::new(KerberosConfDriverFeatureStep::new(&conf)?),
         Box::new(PodTemplateConfigMapStep::new(&conf)?),
-        Box::new(LocalDirsStep::for_driver(&conf)?),
+        Box::new(LocalDirsFeatureStep::for_driver(&conf)?),
     ];
 
     let mut warnings = Vec::new();

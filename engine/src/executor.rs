@@ -10,27 +10,30 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::conf::{keys, properties, SparkConf};
+use crate::constants::labels;
+use crate::constants::SPARK_CONF_FILE_NAME;
 use crate::driver::BuildOptions;
-use crate::driver::SPARK_CONF_FILE_NAME;
 use crate::error::{Error, Result};
+use crate::features::ExplainContext;
+use crate::features::{
+    basic_executor_feature_step::BasicExecutorFeatureStep,
+    env_secrets_feature_step::EnvSecretsFeatureStep,
+    executor_kubernetes_credentials_feature_step::ExecutorKubernetesCredentialsFeatureStep,
+    hadoop_conf_driver_feature_step::HadoopConfExecutorFeatureStep,
+    local_dirs_feature_step::LocalDirsFeatureStep,
+    mount_secrets_feature_step::MountSecretsFeatureStep,
+    mount_volumes_feature_step::{
+        parse_volumes, MountVolumesFeatureStep, VolumeOwner, USE_LEGACY_PVC_ACCESS_MODE,
+    },
+    FeatureStep,
+};
 use crate::java;
-use crate::kubernetes_conf::{labels, DriverPodRef, ExecutorConf};
+use crate::kubernetes_conf::{DriverPodRef, ExecutorConf};
 use crate::manifest::Resource;
 use crate::names;
 use crate::pod::{self, SparkPod};
 use crate::provenance::{FieldSource, PodRecorder};
 use crate::running_driver::RunningDriver;
-use crate::steps::ExplainContext;
-use crate::steps::{
-    basic_executor::BasicExecutorStep,
-    env_secrets::EnvSecretsStep,
-    executor_credentials::ExecutorCredentialsStep,
-    hadoop_conf::HadoopConfExecutorStep,
-    local_dirs::LocalDirsStep,
-    mount_secrets::MountSecretsStep,
-    mount_volumes::{parse_volumes, MountVolumesStep, VolumeOwner, USE_LEGACY_PVC_ACCESS_MODE},
-    FeatureStep,
-};
 use crate::version::SparkVersion;
 use crate::RenderInputs;
 
@@ -339,7 +342,7 @@ fn build_pod(
     template: Option<(&str, &str)>,
     options: BuildOptions,
 ) -> Result<BuiltPod> {
-    let basic = BasicExecutorStep::new(conf)?;
+    let basic = BasicExecutorFeatureStep::new(conf)?;
     let mut warnings = basic.warnings().to_vec();
     let mut spark_pod = crate::driver::initial_pod(
         template,
@@ -352,15 +355,15 @@ fn build_pod(
     let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
     let steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
-        Box::new(ExecutorCredentialsStep::new(conf.conf)),
-        Box::new(MountSecretsStep::new(
+        Box::new(ExecutorKubernetesCredentialsFeatureStep::new(conf.conf)),
+        Box::new(MountSecretsFeatureStep::new(
             conf.prefixed(keys::EXECUTOR_SECRETS_PREFIX),
         )),
-        Box::new(EnvSecretsStep::new(
+        Box::new(EnvSecretsFeatureStep::new(
             conf.prefixed(keys::EXECUTOR_SECRET_KEY_REF_PREFIX),
             keys::EXECUTOR_SECRET_KEY_REF_PREFIX,
         )?),
-        Box::new(MountVolumesStep::new(
+        Box::new(MountVolumesFeatureStep::new(
             &parse_volumes(
                 &conf.prefixed_borrowed(keys::EXECUTOR_VOLUMES_PREFIX),
                 keys::EXECUTOR_VOLUMES_PREFIX,
@@ -372,8 +375,8 @@ fn build_pod(
                 .get_bool(USE_LEGACY_PVC_ACCESS_MODE)?
                 .unwrap_or(true),
         )),
-        Box::new(HadoopConfExecutorStep::new(conf.conf)),
-        Box::new(LocalDirsStep::new(
+        Box::new(HadoopConfExecutorFeatureStep::new(conf.conf)),
+        Box::new(LocalDirsFeatureStep::new(
             conf.conf,
             conf.driver_local_dirs.as_deref(),
             &default_dir,

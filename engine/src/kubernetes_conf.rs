@@ -4,26 +4,11 @@
 
 use crate::app::Application;
 use crate::conf::{keys, SparkConf};
+use crate::constants::labels;
 use crate::error::{Error, Result};
 use crate::inputs::RenderInputs;
 use crate::names;
 use crate::version::SparkVersion;
-
-/// The label keys Spark reserves for itself.
-pub mod labels {
-    /// `spark-version`
-    pub const SPARK_VERSION: &str = "spark-version";
-    /// `spark-app-selector`
-    pub const SPARK_APP_ID: &str = "spark-app-selector";
-    /// `spark-app-name`
-    pub const SPARK_APP_NAME: &str = "spark-app-name";
-    /// `spark-role`
-    pub const SPARK_ROLE: &str = "spark-role";
-    /// `spark-exec-id`
-    pub const SPARK_EXECUTOR_ID: &str = "spark-exec-id";
-    /// `spark-exec-resourceprofile-id`
-    pub const SPARK_RESOURCE_PROFILE_ID: &str = "spark-exec-resourceprofile-id";
-}
 
 /// Everything the driver feature steps read.
 #[derive(Debug, Clone)]
@@ -148,8 +133,10 @@ impl<'a> DriverConf<'a> {
         }
         Ok(match legacy {
             Some(f) => f,
-            None if self.app.resource.is_non_jvm() => keys::NON_JVM_MEMORY_OVERHEAD_FACTOR,
-            None => keys::DEFAULT_MEMORY_OVERHEAD_FACTOR,
+            None if self.app.resource.is_non_jvm() => {
+                crate::constants::NON_JVM_MEMORY_OVERHEAD_FACTOR
+            }
+            None => crate::constants::DEFAULT_MEMORY_OVERHEAD_FACTOR,
         })
     }
 }

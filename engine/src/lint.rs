@@ -127,7 +127,7 @@ fn did_you_mean(key: &str) -> Option<String> {
         }
     };
     for known in KNOWN_KEYS {
-        consider((*known).to_owned(), levenshtein(key, known));
+        consider((*known).to_owned(), strsim::levenshtein(key, known));
     }
     for prefix in KNOWN_PREFIXES {
         // Compare the family part only; keep the user's member name.
@@ -135,28 +135,13 @@ fn did_you_mean(key: &str) -> Option<String> {
         let head: String = key.chars().take(n).collect();
         let tail: String = key.chars().skip(n).collect();
         if !tail.is_empty() {
-            consider(format!("{prefix}{tail}"), levenshtein(&head, prefix));
+            consider(
+                format!("{prefix}{tail}"),
+                strsim::levenshtein(&head, prefix),
+            );
         }
     }
     best.map(|(_, s)| s)
-}
-
-/// Edit distance between two strings.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (prev + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

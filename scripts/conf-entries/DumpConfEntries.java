@@ -77,14 +77,12 @@ public final class DumpConfEntries {
 
     private static Class<?> configEntry;
     private static Method apply1;
-    private static Method apply0;
 
     private static void dump(Path jars, Path out) throws Exception {
         ClassLoader loader = DumpConfEntries.class.getClassLoader();
         Thread.currentThread().setContextClassLoader(loader);
         configEntry = Class.forName(CONFIG_PKG + "ConfigEntry", false, loader);
         apply1 = Class.forName("scala.Function1", false, loader).getMethod("apply", Object.class);
-        apply0 = Class.forName("scala.Function0", false, loader).getMethod("apply");
 
         // Find the holder objects: every top-level object of spark-core's config package, and
         // every top-level object of the searched jars that declares a ConfigEntry field.
@@ -274,9 +272,10 @@ public final class DumpConfEntries {
     private static final Pattern TYPE_MISMATCH =
         Pattern.compile("should be (int|long|double|boolean)\\b");
     private static final Pattern ONE_OF = Pattern.compile("should be one of (.*), but was ");
-    /** The messages of TypedConfigBuilder.checkValue / checkValues. */
-    private static final Pattern CHECK_FAILED =
-        Pattern.compile("^'.*' in \\S+ is invalid\\.|should be one of .*, but was ", Pattern.DOTALL);
+    /** The messages of TypedConfigBuilder.checkValue (both forms) and checkValues. */
+    private static final Pattern CHECK_FAILED = Pattern.compile(
+        "(^'.*' in \\S+|The value '.*' in the config \"\\S+\") is invalid\\."
+            + "|should be one of .*, but was ", Pattern.DOTALL);
 
     /**
      * The value type, as the Rust variant text. The string converter (value -> string) names

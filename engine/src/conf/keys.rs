@@ -136,19 +136,6 @@ pub const DRIVER_SECRET_KEY_REF_PREFIX: &str = "spark.kubernetes.driver.secretKe
 /// `spark.driver.resource.` prefix (custom resources such as GPUs)
 pub const DRIVER_RESOURCE_PREFIX: &str = "spark.driver.resource.";
 
-/// Spark's default driver port on Kubernetes.
-pub const DEFAULT_DRIVER_PORT: i32 = 7078;
-/// Spark's default block manager port on Kubernetes.
-pub const DEFAULT_BLOCK_MANAGER_PORT: i32 = 7079;
-/// Spark's default UI port.
-pub const DEFAULT_UI_PORT: i32 = 4040;
-/// The minimum memory overhead (`ResourceProfile.MEMORY_OVERHEAD_MIN_MIB`).
-pub const MEMORY_OVERHEAD_MIN_MIB: i64 = 384;
-/// The default overhead factor for JVM apps.
-pub const DEFAULT_MEMORY_OVERHEAD_FACTOR: f64 = 0.1;
-/// The default overhead factor for Python and R apps.
-pub const NON_JVM_MEMORY_OVERHEAD_FACTOR: f64 = 0.4;
-
 /// `spark.executor.memoryOverhead`
 pub const EXECUTOR_MEMORY_OVERHEAD: &str = "spark.executor.memoryOverhead";
 /// `spark.executor.memoryOverheadFactor`

@@ -4,24 +4,22 @@
 
 use crate::app::MainAppResource;
 use crate::conf::keys;
+use crate::constants::SPARK_CONF_PATH;
 use crate::error::Result;
+use crate::features::FeatureStep;
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
-use crate::steps::FeatureStep;
 use crate::uploads;
-
-/// Where the driver finds its `spark.properties`.
-pub const SPARK_CONF_PATH: &str = "/opt/spark/conf/spark.properties";
 
 /// The driver command step.
 #[derive(Debug, Clone)]
-pub struct DriverCommandStep {
+pub struct DriverCommandFeatureStep {
     args: Vec<String>,
     env: Vec<(String, String)>,
     resource_type: &'static str,
 }
 
-impl DriverCommandStep {
+impl DriverCommandFeatureStep {
     /// Builds the driver's arguments; a local Python main file is shown at its upload URI.
     pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
         let app = &conf.app;
@@ -75,7 +73,7 @@ impl DriverCommandStep {
             resource,
         ]);
         args.extend(app.args.iter().cloned());
-        Ok(DriverCommandStep {
+        Ok(DriverCommandFeatureStep {
             args,
             env,
             resource_type: app.resource.resource_type(),
@@ -83,7 +81,7 @@ impl DriverCommandStep {
     }
 }
 
-impl FeatureStep for DriverCommandStep {
+impl FeatureStep for DriverCommandFeatureStep {
     fn name(&self) -> &'static str {
         "DriverCommandFeatureStep"
     }

@@ -9,21 +9,20 @@ use k8s_openapi::api::core::v1::{ContainerPort, LocalObjectReference, ResourceRe
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use crate::conf::{keys, ByteUnit, SparkConf};
+use crate::constants::DEFAULT_DRIVER_CONTAINER_NAME;
+use crate::constants::{BLOCK_MANAGER_PORT_NAME, DRIVER_PORT_NAME, UI_PORT_NAME};
 use crate::error::{Error, Result};
+use crate::features::ExplainContext;
+use crate::features::FeatureStep;
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
 use crate::provenance::Source;
 use crate::quantity;
-use crate::steps::ExplainContext;
-use crate::steps::FeatureStep;
 use crate::uploads;
-
-/// The driver container's default name.
-pub const DEFAULT_DRIVER_CONTAINER_NAME: &str = "spark-kubernetes-driver";
 
 /// The basic driver step, with every value resolved up front.
 #[derive(Debug, Clone)]
-pub struct BasicDriverStep {
+pub struct BasicDriverFeatureStep {
     pod_name: String,
     image: String,
     pull_policy: String,
@@ -85,7 +84,7 @@ impl DriverMemory {
             Some(explicit) => explicit,
             // Scala's `Double.toInt` saturates, as Rust's `as` does.
             None => ((overhead_factor * heap_mib as f64) as i32 as i64)
-                .max(keys::MEMORY_OVERHEAD_MIN_MIB),
+                .max(crate::constants::MEMORY_OVERHEAD_MIN_MIB),
         };
         Ok(DriverMemory {
             heap_mib,
@@ -105,7 +104,7 @@ fn port(conf: &DriverConf<'_>, key: &str) -> Result<Option<i32>> {
     conf.conf.get_int(key)
 }
 
-impl BasicDriverStep {
+impl BasicDriverFeatureStep {
     /// Resolves the step's values, failing on the first bad one.
     pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
         let c = &conf.conf;
@@ -152,14 +151,14 @@ impl BasicDriverStep {
             ));
         }
 
-        let driver_port = port(conf, keys::DRIVER_PORT)?.unwrap_or(keys::DEFAULT_DRIVER_PORT);
+        let driver_port =
+            port(conf, keys::DRIVER_PORT)?.unwrap_or(crate::constants::DEFAULT_DRIVER_PORT);
         let block_manager_port = match port(conf, keys::DRIVER_BLOCK_MANAGER_PORT)? {
             Some(p) => p,
-            None => {
-                port(conf, keys::BLOCK_MANAGER_PORT)?.unwrap_or(keys::DEFAULT_BLOCK_MANAGER_PORT)
-            }
+            None => port(conf, keys::BLOCK_MANAGER_PORT)?
+                .unwrap_or(crate::constants::DEFAULT_BLOCK_MANAGER_PORT),
         };
-        let ui_port = port(conf, keys::UI_PORT)?.unwrap_or(keys::DEFAULT_UI_PORT);
+        let ui_port = port(conf, keys::UI_PORT)?.unwrap_or(crate::constants::DEFAULT_UI_PORT);
 
         let mut env = vec![("SPARK_APPLICATION_ID".to_owned(), conf.app_id().to_owned())];
         env.extend(conf.prefixed(keys::DRIVER_ENV_PREFIX));
@@ -167,7 +166,7 @@ impl BasicDriverStep {
         let mut node_selector = conf.prefixed(keys::NODE_SELECTOR_PREFIX);
         node_selector.extend(conf.prefixed(keys::DRIVER_NODE_SELECTOR_PREFIX));
 
-        Ok(BasicDriverStep {
+        Ok(BasicDriverFeatureStep {
             pod_name,
             image,
             pull_policy: conf.image_pull_policy()?.to_owned(),
@@ -287,7 +286,7 @@ pub fn custom_resources(conf: &SparkConf, prefix: &str) -> Result<Vec<(String, S
     Ok(out)
 }
 
-impl FeatureStep for BasicDriverStep {
+impl FeatureStep for BasicDriverFeatureStep {
     fn name(&self) -> &'static str {
         "BasicDriverFeatureStep"
     }
@@ -405,9 +404,9 @@ impl FeatureStep for BasicDriverStep {
         c.image_pull_policy = Some(self.pull_policy.clone());
         let ports = c.ports.get_or_insert_with(Vec::new);
         for (name, port) in [
-            ("driver-rpc-port", self.driver_port),
-            ("blockmanager", self.block_manager_port),
-            ("spark-ui", self.ui_port),
+            (DRIVER_PORT_NAME, self.driver_port),
+            (BLOCK_MANAGER_PORT_NAME, self.block_manager_port),
+            (UI_PORT_NAME, self.ui_port),
         ] {
             ports.push(ContainerPort {
                 name: Some(name.into()),

@@ -12,19 +12,16 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use crate::conf::{keys, ByteUnit};
+use crate::constants::BLOCK_MANAGER_PORT_NAME;
+use crate::constants::{DEFAULT_EXECUTOR_CONTAINER_NAME, SPARK_CONF_VOLUME_EXEC};
 use crate::error::{Error, Result};
+use crate::features::basic_driver_feature_step::{custom_resources, substitute_ids};
+use crate::features::ExplainContext;
+use crate::features::FeatureStep;
 use crate::kubernetes_conf::{DriverPodRef, ExecutorConf};
 use crate::pod::{self, SparkPod};
 use crate::provenance::Source;
 use crate::quantity;
-use crate::steps::basic_driver::{custom_resources, substitute_ids};
-use crate::steps::ExplainContext;
-use crate::steps::FeatureStep;
-
-/// The executor container's default name.
-pub const DEFAULT_EXECUTOR_CONTAINER_NAME: &str = "spark-kubernetes-executor";
-/// The executors' spark-conf volume.
-pub const SPARK_CONF_VOLUME_EXEC: &str = "spark-conf-volume-exec";
 
 /// How executor memory is made up (`ResourceProfile.getResourcesForClusterManager`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,12 +56,12 @@ impl ExecutorMemory {
             }
             None => conf
                 .get_double(keys::MEMORY_OVERHEAD_FACTOR)?
-                .unwrap_or(keys::DEFAULT_MEMORY_OVERHEAD_FACTOR),
+                .unwrap_or(crate::constants::DEFAULT_MEMORY_OVERHEAD_FACTOR),
         };
         let overhead_mib = match conf.get_bytes(keys::EXECUTOR_MEMORY_OVERHEAD, ByteUnit::MiB)? {
             Some(explicit) => explicit,
             None => ((overhead_factor * heap_mib as f64) as i32 as i64)
-                .max(keys::MEMORY_OVERHEAD_MIN_MIB),
+                .max(crate::constants::MEMORY_OVERHEAD_MIN_MIB),
         };
         let off_heap_enabled = conf
             .get_bool(keys::MEMORY_OFFHEAP_ENABLED)?
@@ -108,7 +105,7 @@ impl ExecutorMemory {
 
 /// The basic executor step.
 #[derive(Debug, Clone)]
-pub struct BasicExecutorStep {
+pub struct BasicExecutorFeatureStep {
     pod_name: String,
     hostname: String,
     image: String,
@@ -135,7 +132,7 @@ pub struct BasicExecutorStep {
     warnings: Vec<String>,
 }
 
-impl BasicExecutorStep {
+impl BasicExecutorFeatureStep {
     /// Resolves the step's values, failing on the first bad one.
     pub fn new(conf: &ExecutorConf<'_>) -> Result<Self> {
         let c = &conf.conf;
@@ -151,7 +148,7 @@ impl BasicExecutorStep {
             .to_owned();
         let block_manager_port = c
             .get_int(keys::BLOCK_MANAGER_PORT)?
-            .unwrap_or(keys::DEFAULT_BLOCK_MANAGER_PORT);
+            .unwrap_or(crate::constants::DEFAULT_BLOCK_MANAGER_PORT);
         if !(block_manager_port == 0 || (1024..65536).contains(&block_manager_port)) {
             return Err(Error::invalid(
                 keys::BLOCK_MANAGER_PORT,
@@ -165,7 +162,7 @@ impl BasicExecutorStep {
         })?;
         let driver_port = c
             .get_int(keys::DRIVER_PORT)?
-            .unwrap_or(keys::DEFAULT_DRIVER_PORT);
+            .unwrap_or(crate::constants::DEFAULT_DRIVER_PORT);
         let driver_url = format!("spark://CoarseGrainedScheduler@{driver_host}:{driver_port}");
 
         let is_python = c.get(keys::RESOURCE_TYPE) == Some("python");
@@ -198,7 +195,7 @@ impl BasicExecutorStep {
         let mut node_selector = conf.prefixed(keys::NODE_SELECTOR_PREFIX);
         node_selector.extend(conf.prefixed(keys::EXECUTOR_NODE_SELECTOR_PREFIX));
         let decommission = c.get_bool(keys::DECOMMISSION_ENABLED)?.unwrap_or(false);
-        Ok(BasicExecutorStep {
+        Ok(BasicExecutorFeatureStep {
             hostname: hostname(&pod_name),
             pod_name,
             image,
@@ -303,7 +300,7 @@ fn executor_env(
         ("SPARK_APPLICATION_ID".into(), conf.app_id.clone()),
         (
             "SPARK_CONF_DIR".into(),
-            crate::driver::SPARK_CONF_DIR_INTERNAL.into(),
+            crate::constants::SPARK_CONF_DIR_INTERNAL.into(),
         ),
         ("SPARK_EXECUTOR_ID".into(), conf.executor_id.clone()),
         ("SPARK_RESOURCE_PROFILE_ID".into(), "0".into()),
@@ -404,7 +401,7 @@ pub fn split_command_string(s: &str) -> Vec<String> {
     words
 }
 
-impl FeatureStep for BasicExecutorStep {
+impl FeatureStep for BasicExecutorFeatureStep {
     fn name(&self) -> &'static str {
         "BasicExecutorFeatureStep"
     }
@@ -495,7 +492,7 @@ impl FeatureStep for BasicExecutorStep {
         // The block manager port is appended to a template's ports (none for port 0).
         if self.block_manager_port != 0 {
             c.ports.get_or_insert_with(Vec::new).push(ContainerPort {
-                name: Some("blockmanager".into()),
+                name: Some(BLOCK_MANAGER_PORT_NAME.into()),
                 container_port: self.block_manager_port,
                 ..ContainerPort::default()
             });
@@ -504,7 +501,7 @@ impl FeatureStep for BasicExecutorStep {
         if !self.disable_config_map {
             p.add_volume_mount(pod::mount(
                 SPARK_CONF_VOLUME_EXEC,
-                crate::driver::SPARK_CONF_DIR_INTERNAL,
+                crate::constants::SPARK_CONF_DIR_INTERNAL,
             ));
         }
         if let Some(script) = self.decommission_script.clone() {
@@ -527,8 +524,8 @@ impl FeatureStep for BasicExecutorStep {
                 .find(|(k, _)| k == name)
                 .map_or("", |(_, v)| v.as_str())
         };
-        let app_id = label(crate::kubernetes_conf::labels::SPARK_APP_ID);
-        let executor_id = label(crate::kubernetes_conf::labels::SPARK_EXECUTOR_ID);
+        let app_id = label(crate::constants::labels::SPARK_APP_ID);
+        let executor_id = label(crate::constants::labels::SPARK_EXECUTOR_ID);
         let annotations: Vec<(String, String)> = self
             .annotations
             .clone()

@@ -12,13 +12,14 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::ByteString;
 
 use crate::conf::keys;
+use crate::constants::{CREDENTIALS_BASE_DIR, CREDENTIALS_VOLUME};
 use crate::error::Result;
+use crate::features::ExplainContext;
+use crate::features::FeatureStep;
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
 use crate::provenance::Source;
-use crate::steps::ExplainContext;
-use crate::steps::FeatureStep;
 
 const MOUNTED_PREFIX: &str = "spark.kubernetes.authenticate.driver.mounted.";
 /// The credentials the driver may find already mounted: conf suffix and key.
@@ -40,10 +41,6 @@ const MOUNTED_SUFFIXES: [(&str, &str); 4] = [
         "spark.kubernetes.authenticate.driver.mounted.caCertFile",
     ),
 ];
-/// Where the credentials Secret is mounted.
-pub const CREDENTIALS_BASE_DIR: &str = "/mnt/secrets/spark-kubernetes-credentials";
-/// The credentials volume.
-pub const CREDENTIALS_VOLUME: &str = "kubernetes-credentials";
 
 /// One credential: its Secret key, the conf suffix naming its mounted path, and its bytes.
 #[derive(Debug, Clone)]
@@ -55,7 +52,7 @@ struct Credential {
 
 /// The driver credentials step.
 #[derive(Debug, Clone)]
-pub struct DriverCredentialsStep {
+pub struct DriverKubernetesCredentialsFeatureStep {
     service_account: Option<String>,
     secret_name: String,
     credentials: Vec<Credential>,
@@ -63,7 +60,7 @@ pub struct DriverCredentialsStep {
     redacted: Vec<String>,
 }
 
-impl DriverCredentialsStep {
+impl DriverKubernetesCredentialsFeatureStep {
     /// Reads the credentials (file contents are render inputs) and the service account.
     pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
         let c = &conf.conf;
@@ -97,7 +94,7 @@ impl DriverCredentialsStep {
             .filter(|(k, _)| k.ends_with("oauthToken"))
             .map(|(k, _)| k.to_owned())
             .collect();
-        Ok(DriverCredentialsStep {
+        Ok(DriverKubernetesCredentialsFeatureStep {
             service_account: c.get(keys::DRIVER_SERVICE_ACCOUNT).map(str::to_owned),
             secret_name: format!("{}-kubernetes-credentials", conf.resource_name_prefix),
             credentials,
@@ -107,7 +104,7 @@ impl DriverCredentialsStep {
     }
 }
 
-impl FeatureStep for DriverCredentialsStep {
+impl FeatureStep for DriverKubernetesCredentialsFeatureStep {
     fn name(&self) -> &'static str {
         "DriverKubernetesCredentialsFeatureStep"
     }

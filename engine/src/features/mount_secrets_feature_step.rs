@@ -4,23 +4,23 @@
 use k8s_openapi::api::core::v1::{SecretVolumeSource, Volume};
 
 use crate::error::Result;
+use crate::features::FeatureStep;
 use crate::pod::{self, SparkPod};
-use crate::steps::FeatureStep;
 
 /// The mount-secrets step.
 #[derive(Debug, Clone)]
-pub struct MountSecretsStep {
+pub struct MountSecretsFeatureStep {
     secrets: Vec<(String, String)>,
 }
 
-impl MountSecretsStep {
+impl MountSecretsFeatureStep {
     /// `secrets` maps secret names to mount paths, in conf order.
     pub fn new(secrets: Vec<(String, String)>) -> Self {
-        MountSecretsStep { secrets }
+        MountSecretsFeatureStep { secrets }
     }
 }
 
-impl FeatureStep for MountSecretsStep {
+impl FeatureStep for MountSecretsFeatureStep {
     fn name(&self) -> &'static str {
         "MountSecretsFeatureStep"
     }

@@ -8,19 +8,19 @@ use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, Volume};
 
 use crate::conf::{keys, SparkConf};
 use crate::error::Result;
+use crate::features::FeatureStep;
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
-use crate::steps::FeatureStep;
 
 /// The local dirs step.
 #[derive(Debug, Clone)]
-pub struct LocalDirsStep {
+pub struct LocalDirsFeatureStep {
     configured_dirs: Vec<String>,
     tmpfs: bool,
     from_env: bool,
 }
 
-impl LocalDirsStep {
+impl LocalDirsFeatureStep {
     /// The driver's step: `SPARK_LOCAL_DIRS` of the submitter, `spark.local.dir`, or the
     /// default dir.
     pub fn for_driver(conf: &DriverConf<'_>) -> Result<Self> {
@@ -43,7 +43,7 @@ impl LocalDirsStep {
         let configured = spark_local_dirs_env
             .or_else(|| conf.get(keys::LOCAL_DIR))
             .unwrap_or(default_dir);
-        Ok(LocalDirsStep {
+        Ok(LocalDirsFeatureStep {
             configured_dirs: java_split_commas(configured),
             tmpfs: conf.get_bool(keys::LOCAL_DIRS_TMPFS)?.unwrap_or(false),
             from_env: spark_local_dirs_env.is_some(),
@@ -63,7 +63,7 @@ fn java_split_commas(s: &str) -> Vec<String> {
     parts
 }
 
-impl FeatureStep for LocalDirsStep {
+impl FeatureStep for LocalDirsFeatureStep {
     fn name(&self) -> &'static str {
         "LocalDirsFeatureStep"
     }
@@ -71,7 +71,7 @@ impl FeatureStep for LocalDirsStep {
     fn explain(
         &self,
         _field: &str,
-        ctx: &crate::steps::ExplainContext<'_>,
+        ctx: &crate::features::ExplainContext<'_>,
     ) -> crate::provenance::Source {
         use crate::provenance::Source;
         match (&self.from_env, ctx.conf.get(keys::LOCAL_DIR)) {

@@ -4,19 +4,19 @@
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, SecretKeySelector};
 
 use crate::error::{Error, Result};
+use crate::features::ExplainContext;
+use crate::features::FeatureStep;
 use crate::pod::SparkPod;
 use crate::provenance::Source;
-use crate::steps::ExplainContext;
-use crate::steps::FeatureStep;
 
 /// The env-secrets step.
 #[derive(Debug, Clone)]
-pub struct EnvSecretsStep {
+pub struct EnvSecretsFeatureStep {
     refs: Vec<(String, String, String)>,
     prefix: String,
 }
 
-impl EnvSecretsStep {
+impl EnvSecretsFeatureStep {
     /// `refs` maps env names to `secret:key` references, in conf order; `prefix` names the conf
     /// keys in errors. A reference not of the form `name:key` is refused, as Spark does.
     pub fn new(refs: Vec<(String, String)>, prefix: &str) -> Result<Self> {
@@ -38,14 +38,14 @@ impl EnvSecretsStep {
                 }
             })
             .collect::<Result<_>>()?;
-        Ok(EnvSecretsStep {
+        Ok(EnvSecretsFeatureStep {
             refs,
             prefix: prefix.to_owned(),
         })
     }
 }
 
-impl FeatureStep for EnvSecretsStep {
+impl FeatureStep for EnvSecretsFeatureStep {
     fn name(&self) -> &'static str {
         "EnvSecretsFeatureStep"
     }

@@ -10,25 +10,21 @@ use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Vo
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::conf::keys;
+use crate::constants::{HADOOP_CONF_DIR_PATH, HADOOP_CONF_VOLUME};
 use crate::error::{Error, Result};
+use crate::features::FeatureStep;
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
-use crate::steps::FeatureStep;
-
-/// The Hadoop configuration volume's name.
-pub const HADOOP_CONF_VOLUME: &str = "hadoop-properties";
-/// Where the Hadoop configuration is mounted.
-pub const HADOOP_CONF_DIR_PATH: &str = "/opt/hadoop/conf";
 
 /// The driver's Hadoop configuration step.
 #[derive(Debug, Clone)]
-pub struct HadoopConfStep {
+pub struct HadoopConfDriverFeatureStep {
     /// The ConfigMap to mount, and the files to create it from (none for an existing one).
     config_map: Option<(String, Option<BTreeMap<String, String>>)>,
 }
 
-impl HadoopConfStep {
+impl HadoopConfDriverFeatureStep {
     /// Reads `spark.kubernetes.hadoop.configMapName` and the submitter's `HADOOP_CONF_DIR`;
     /// both at once are refused, as Spark does.
     pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
@@ -51,11 +47,11 @@ impl HadoopConfStep {
             (None, Some(name)) => Some((name.to_owned(), None)),
             (None, None) => None,
         };
-        Ok(HadoopConfStep { config_map })
+        Ok(HadoopConfDriverFeatureStep { config_map })
     }
 }
 
-impl FeatureStep for HadoopConfStep {
+impl FeatureStep for HadoopConfDriverFeatureStep {
     fn name(&self) -> &'static str {
         "HadoopConfDriverFeatureStep"
     }
@@ -119,14 +115,14 @@ fn mount_hadoop_config_map(p: &mut SparkPod, name: &str, items: Option<Vec<KeyTo
 /// `HadoopConfExecutorFeatureStep`: executors mount the ConfigMap the driver names in
 /// `spark.kubernetes.executor.hadoopConfigMapName`.
 #[derive(Debug, Clone)]
-pub struct HadoopConfExecutorStep {
+pub struct HadoopConfExecutorFeatureStep {
     config_map: Option<String>,
 }
 
-impl HadoopConfExecutorStep {
+impl HadoopConfExecutorFeatureStep {
     /// Reads `spark.kubernetes.executor.hadoopConfigMapName`.
     pub fn new(conf: &crate::SparkConf) -> Self {
-        HadoopConfExecutorStep {
+        HadoopConfExecutorFeatureStep {
             config_map: conf
                 .get(keys::EXECUTOR_HADOOP_CONFIG_MAP)
                 .map(str::to_owned),
@@ -134,7 +130,7 @@ impl HadoopConfExecutorStep {
     }
 }
 
-impl FeatureStep for HadoopConfExecutorStep {
+impl FeatureStep for HadoopConfExecutorFeatureStep {
     fn name(&self) -> &'static str {
         "HadoopConfExecutorFeatureStep"
     }

@@ -16,13 +16,13 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use crate::constants::labels;
 use crate::error::{Error, Result};
+use crate::features::FeatureStep;
 use crate::hash_order::{bool_hash, immutable_order, java_string_hash, option_hash, product_hash};
-use crate::kubernetes_conf::labels;
 use crate::manifest::Resource;
 use crate::pod::SparkPod;
 use crate::quantity;
-use crate::steps::FeatureStep;
 
 /// `spark.kubernetes.legacy.useReadWriteOnceAccessMode` (default true in 3.5).
 pub const USE_LEGACY_PVC_ACCESS_MODE: &str = "spark.kubernetes.legacy.useReadWriteOnceAccessMode";
@@ -226,13 +226,13 @@ pub enum VolumeOwner {
 
 /// The mount-volumes step.
 #[derive(Debug, Clone)]
-pub struct MountVolumesStep {
+pub struct MountVolumesFeatureStep {
     mounts: Vec<VolumeMount>,
     volumes: Vec<Volume>,
     claims: Vec<PersistentVolumeClaim>,
 }
 
-impl MountVolumesStep {
+impl MountVolumesFeatureStep {
     /// Builds the volumes of `specs` for `owner`; `resource_name_prefix` names on-demand
     /// claims, `app_id` labels them, `legacy_access_mode` picks `ReadWriteOnce` (else
     /// `ReadWriteOncePod`).
@@ -332,7 +332,7 @@ impl MountVolumesStep {
             }
             volumes.push(volume);
         }
-        MountVolumesStep {
+        MountVolumesFeatureStep {
             mounts,
             volumes,
             claims,
@@ -340,7 +340,7 @@ impl MountVolumesStep {
     }
 }
 
-impl FeatureStep for MountVolumesStep {
+impl FeatureStep for MountVolumesFeatureStep {
     fn name(&self) -> &'static str {
         "MountVolumesFeatureStep"
     }

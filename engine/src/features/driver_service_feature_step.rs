@@ -6,16 +6,18 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::conf::keys;
+use crate::constants::labels;
+use crate::constants::{BLOCK_MANAGER_PORT_NAME, DRIVER_PORT_NAME, UI_PORT_NAME};
 use crate::error::{Error, Result};
-use crate::kubernetes_conf::{labels, DriverConf};
+use crate::features::FeatureStep;
+use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::names;
 use crate::pod::{self, SparkPod};
-use crate::steps::FeatureStep;
 
 /// The driver service step.
 #[derive(Debug, Clone)]
-pub struct DriverServiceStep {
+pub struct DriverServiceFeatureStep {
     service_name: String,
     namespace: String,
     ip_family_policy: String,
@@ -29,7 +31,7 @@ pub struct DriverServiceStep {
     service_annotations: Vec<(String, String)>,
 }
 
-impl DriverServiceStep {
+impl DriverServiceFeatureStep {
     /// Resolves the service's name and ports. Fails when the user set `spark.driver.bindAddress`
     /// or `spark.driver.host`, which Spark manages itself on Kubernetes.
     pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
@@ -65,7 +67,7 @@ impl DriverServiceStep {
         }
         let service_name =
             names::driver_service_name(&conf.resource_name_prefix, &conf.inputs.unique_id);
-        Ok(DriverServiceStep {
+        Ok(DriverServiceFeatureStep {
             service_name,
             namespace: conf.namespace().to_owned(),
             ip_family_policy,
@@ -73,16 +75,16 @@ impl DriverServiceStep {
             driver_port: conf
                 .conf
                 .get_int(keys::DRIVER_PORT)?
-                .unwrap_or(keys::DEFAULT_DRIVER_PORT),
+                .unwrap_or(crate::constants::DEFAULT_DRIVER_PORT),
             // Spark reads only spark.driver.blockManager.port here, not spark.blockManager.port.
             block_manager_port: conf
                 .conf
                 .get_int(keys::DRIVER_BLOCK_MANAGER_PORT)?
-                .unwrap_or(keys::DEFAULT_BLOCK_MANAGER_PORT),
+                .unwrap_or(crate::constants::DEFAULT_BLOCK_MANAGER_PORT),
             ui_port: conf
                 .conf
                 .get_int(keys::UI_PORT)?
-                .unwrap_or(keys::DEFAULT_UI_PORT),
+                .unwrap_or(crate::constants::DEFAULT_UI_PORT),
             app_id: conf.app_id().to_owned(),
             selector: conf.labels()?,
             service_labels: conf.prefixed(keys::DRIVER_SERVICE_LABEL_PREFIX),
@@ -96,7 +98,7 @@ impl DriverServiceStep {
     }
 }
 
-impl FeatureStep for DriverServiceStep {
+impl FeatureStep for DriverServiceFeatureStep {
     fn name(&self) -> &'static str {
         "DriverServiceFeatureStep"
     }
@@ -111,10 +113,7 @@ impl FeatureStep for DriverServiceStep {
                 keys::DRIVER_HOST.into(),
                 format!("{}.{}.svc", self.service_name, self.namespace),
             ),
-            (
-                keys::DRIVER_PORT.into(),
-                self.driver_port.to_string(),
-            ),
+            (keys::DRIVER_PORT.into(), self.driver_port.to_string()),
             (
                 keys::DRIVER_BLOCK_MANAGER_PORT.into(),
                 self.block_manager_port.to_string(),
@@ -137,9 +136,9 @@ impl FeatureStep for DriverServiceStep {
                 .chain(self.service_labels.iter().cloned()),
         );
         let ports = [
-            ("driver-rpc-port", self.driver_port),
-            ("blockmanager", self.block_manager_port),
-            ("spark-ui", self.ui_port),
+            (DRIVER_PORT_NAME, self.driver_port),
+            (BLOCK_MANAGER_PORT_NAME, self.block_manager_port),
+            (UI_PORT_NAME, self.ui_port),
         ]
         .into_iter()
         .map(|(name, port)| ServicePort {

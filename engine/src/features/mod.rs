@@ -3,19 +3,19 @@
 //! Spark's constructors do), transforms the [`SparkPod`], and may add system properties and
 //! further Kubernetes objects.
 
-pub mod basic_driver;
-pub mod basic_executor;
-pub mod driver_command;
-pub mod driver_credentials;
-pub mod driver_service;
-pub mod env_secrets;
-pub mod executor_credentials;
-pub mod hadoop_conf;
-pub mod kerberos_conf;
-pub mod local_dirs;
-pub mod mount_secrets;
-pub mod mount_volumes;
-pub mod pod_template_config_map;
+pub mod basic_driver_feature_step;
+pub mod basic_executor_feature_step;
+pub mod driver_command_feature_step;
+pub mod driver_kubernetes_credentials_feature_step;
+pub mod driver_service_feature_step;
+pub mod env_secrets_feature_step;
+pub mod executor_kubernetes_credentials_feature_step;
+pub mod hadoop_conf_driver_feature_step;
+pub mod kerberos_conf_driver_feature_step;
+pub mod local_dirs_feature_step;
+pub mod mount_secrets_feature_step;
+pub mod mount_volumes_feature_step;
+pub mod pod_template_config_map_step;
 
 use std::collections::BTreeMap;
 

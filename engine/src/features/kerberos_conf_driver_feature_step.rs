@@ -14,22 +14,16 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::ByteString;
 
 use crate::conf::keys;
+use crate::constants::{
+    HADOOP_CREDENTIALS_BASE_DIR, HADOOP_SECRET_VOLUME, KERBEROS_KEYTAB_MOUNT_POINT,
+    KERBEROS_KEYTAB_VOLUME, KRB_FILE_VOLUME,
+};
 use crate::error::{Error, Result};
+use crate::features::FeatureStep;
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
-use crate::steps::FeatureStep;
 
-/// The krb5 volume's name.
-pub const KRB_FILE_VOLUME: &str = "krb5-file";
-/// The keytab volume's name.
-pub const KERBEROS_KEYTAB_VOLUME: &str = "kerberos-keytab";
-/// Where the keytab is mounted.
-pub const KERBEROS_KEYTAB_MOUNT_POINT: &str = "/mnt/secrets/kerberos-keytab";
-/// The delegation-token volume's name.
-pub const HADOOP_SECRET_VOLUME: &str = "hadoop-secret";
-/// Where delegation tokens are mounted.
-pub const HADOOP_CREDENTIALS_BASE_DIR: &str = "/mnt/secrets/hadoop-credentials";
 /// `spark.kubernetes.kerberos.tokenSecret.name`
 pub const TOKEN_SECRET_NAME: &str = "spark.kubernetes.kerberos.tokenSecret.name";
 /// `spark.kubernetes.kerberos.tokenSecret.itemKey`
@@ -37,7 +31,7 @@ pub const TOKEN_SECRET_ITEM_KEY: &str = "spark.kubernetes.kerberos.tokenSecret.i
 
 /// The Kerberos configuration step.
 #[derive(Debug, Clone)]
-pub struct KerberosConfStep {
+pub struct KerberosConfDriverFeatureStep {
     prefix: String,
     /// An existing krb5 ConfigMap, or (file name, text) of a local krb5.conf.
     krb5: Option<Krb5>,
@@ -71,7 +65,7 @@ fn both_or_neither(conf: &DriverConf<'_>, a: &str, b: &str) -> Result<()> {
     }
 }
 
-impl KerberosConfStep {
+impl KerberosConfDriverFeatureStep {
     /// Reads the Kerberos keys (file contents are render inputs), with Spark's checks.
     pub fn new(conf: &DriverConf<'_>) -> Result<Self> {
         let c = &conf.conf;
@@ -105,7 +99,7 @@ impl KerberosConfStep {
             (Some(n), Some(k)) => Some((n.to_owned(), k.to_owned())),
             _ => None,
         };
-        Ok(KerberosConfStep {
+        Ok(KerberosConfDriverFeatureStep {
             prefix: conf.resource_name_prefix.clone(),
             krb5,
             keytab,
@@ -122,7 +116,7 @@ impl KerberosConfStep {
     }
 }
 
-impl FeatureStep for KerberosConfStep {
+impl FeatureStep for KerberosConfDriverFeatureStep {
     fn name(&self) -> &'static str {
         "KerberosConfDriverFeatureStep"
     }

@@ -4,19 +4,19 @@
 
 use crate::conf::{keys, SparkConf};
 use crate::error::Result;
+use crate::features::FeatureStep;
 use crate::pod::SparkPod;
-use crate::steps::FeatureStep;
 
 /// The executor credentials step.
 #[derive(Debug, Clone)]
-pub struct ExecutorCredentialsStep {
+pub struct ExecutorKubernetesCredentialsFeatureStep {
     service_account: Option<String>,
 }
 
-impl ExecutorCredentialsStep {
+impl ExecutorKubernetesCredentialsFeatureStep {
     /// Reads the executor and driver service account names.
     pub fn new(conf: &SparkConf) -> Self {
-        ExecutorCredentialsStep {
+        ExecutorKubernetesCredentialsFeatureStep {
             service_account: conf
                 .get_first(&[keys::EXECUTOR_SERVICE_ACCOUNT, keys::DRIVER_SERVICE_ACCOUNT])
                 .map(str::to_owned),
@@ -24,7 +24,7 @@ impl ExecutorCredentialsStep {
     }
 }
 
-impl FeatureStep for ExecutorCredentialsStep {
+impl FeatureStep for ExecutorKubernetesCredentialsFeatureStep {
     fn name(&self) -> &'static str {
         "ExecutorKubernetesCredentialsFeatureStep"
     }

@@ -8,20 +8,15 @@ use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Vo
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::conf::keys;
+use crate::constants::{
+    EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME, EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH, POD_TEMPLATE_KEY,
+    POD_TEMPLATE_VOLUME,
+};
 use crate::error::Result;
+use crate::features::FeatureStep;
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
-use crate::steps::FeatureStep;
-
-/// The volume holding the executor pod template in the driver.
-pub const POD_TEMPLATE_VOLUME: &str = "pod-template-volume";
-/// The ConfigMap key holding the template text.
-pub const POD_TEMPLATE_KEY: &str = "podspec-configmap-key";
-/// Where the template is mounted in the driver.
-pub const EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH: &str = "/opt/spark/pod-template";
-/// The template's file name in the driver.
-pub const EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME: &str = "pod-spec-template.yml";
 
 /// The pod template ConfigMap step.
 #[derive(Debug, Clone)]
