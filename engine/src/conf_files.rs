@@ -5,22 +5,20 @@
 
 use std::collections::BTreeMap;
 
-use crate::conf::SparkConf;
+use crate::conf::{keys, SparkConf};
 use crate::error::Result;
 
-/// `spark.kubernetes.configMap.maxSize` (3.5: default and most 1 MiB).
-pub const CONFIG_MAP_MAX_SIZE: &str = "spark.kubernetes.configMap.maxSize";
 const DEFAULT_MAX_SIZE: i64 = 1_048_576;
 
 /// `Config.CONFIG_MAP_MAXSIZE`: a long, at most 1048576. Spark reads it whenever it builds a
 /// spark-conf ConfigMap, conf dir or not.
 pub fn max_size(conf: &SparkConf) -> Result<i64> {
     let max_size = conf
-        .get_long(CONFIG_MAP_MAX_SIZE)?
+        .get_long(keys::CONFIG_MAP_MAX_SIZE)?
         .unwrap_or(DEFAULT_MAX_SIZE);
     if max_size > DEFAULT_MAX_SIZE {
         return Err(crate::Error::invalid(
-            CONFIG_MAP_MAX_SIZE,
+            keys::CONFIG_MAP_MAX_SIZE,
             &max_size.to_string(),
             "Must have at most 1048576 bytes",
         ));
@@ -107,8 +105,9 @@ pub fn select(
     }
     if !skipped.is_empty() {
         warnings.push(format!(
-            "SPARK_CONF_DIR file(s) {} are skipped: the conf files would exceed {CONFIG_MAP_MAX_SIZE}={max_size}",
-            skipped.join(", ")
+            "SPARK_CONF_DIR file(s) {} are skipped: the conf files would exceed {}={max_size}",
+            skipped.join(", "),
+            keys::CONFIG_MAP_MAX_SIZE
         ));
     }
     Ok((selected, warnings))
@@ -149,7 +148,7 @@ mod tests {
     #[test]
     fn stops_at_the_size_limit_smallest_first() {
         let mut conf = SparkConf::new();
-        conf.set(CONFIG_MAP_MAX_SIZE, "20");
+        conf.set(keys::CONFIG_MAP_MAX_SIZE, "20");
         let files = [
             file("b", "12345678"),
             file("a", "1234"),
@@ -163,7 +162,7 @@ mod tests {
     #[test]
     fn orders_by_name_and_content_length_and_warns_once() {
         let mut conf = SparkConf::new();
-        conf.set(CONFIG_MAP_MAX_SIZE, "30");
+        conf.set(keys::CONFIG_MAP_MAX_SIZE, "30");
         // a-long-name: 11 + 10 = 21; b: 1 + 15 = 16, so b goes first and a-long-name no longer fits.
         let files = [
             file("a-long-name", "0123456789"),
@@ -183,9 +182,9 @@ mod tests {
     fn max_size_is_a_long_of_at_most_one_mib() {
         let mut conf = SparkConf::new();
         assert_eq!(max_size(&conf).unwrap(), 1_048_576);
-        conf.set(CONFIG_MAP_MAX_SIZE, "2000000");
+        conf.set(keys::CONFIG_MAP_MAX_SIZE, "2000000");
         assert!(max_size(&conf).is_err());
-        conf.set(CONFIG_MAP_MAX_SIZE, "abc");
+        conf.set(keys::CONFIG_MAP_MAX_SIZE, "abc");
         assert!(max_size(&conf).is_err());
     }
 }

@@ -77,17 +77,6 @@ pub enum Error {
     },
 }
 
-/// Whether a conf key holds a secret: Spark's redaction words match it
-/// ([`crate::conf::is_redacted`]), and it is not a reference to a Kubernetes Secret.
-pub(crate) fn is_sensitive(key: &str) -> bool {
-    // These name Kubernetes Secrets (`name:key`, a mount path): references, not secret values.
-    let references = [".secretKeyRef.", ".secrets."];
-    if key.starts_with("spark.kubernetes.") && references.iter().any(|r| key.contains(r)) {
-        return false;
-    }
-    crate::conf::is_redacted(key)
-}
-
 /// The most characters of a value a message quotes.
 const SHOWN_CHARS: usize = 100;
 
@@ -95,7 +84,7 @@ const SHOWN_CHARS: usize = 100;
 /// given), and never when `key` holds a secret.
 pub(crate) fn shown(key: &str, value: &str) -> String {
     // Conf keys only: an object path (`Pod/x spec.volumes`) names no secret.
-    if key.starts_with("spark.") && is_sensitive(key) {
+    if key.starts_with(crate::conf::keys::SPARK_PREFIX) && crate::redact::is_sensitive(key) {
         return format!(
             "(a value of {} characters, not shown)",
             value.chars().count()
@@ -168,12 +157,14 @@ mod tests {
         }
         .to_string();
         assert!(!err.contains("s3cr3t"), "{err}");
-        assert!(is_sensitive("spark.authenticate.secret"));
-        assert!(is_sensitive("spark.hadoop.fs.s3a.access.key"));
-        assert!(!is_sensitive(
+        assert!(crate::redact::is_sensitive("spark.authenticate.secret"));
+        assert!(crate::redact::is_sensitive(
+            "spark.hadoop.fs.s3a.access.key"
+        ));
+        assert!(!crate::redact::is_sensitive(
             "spark.kubernetes.driver.secretKeyRef.DB_PASSWORD"
         ));
-        assert!(!is_sensitive("spark.app.name"));
+        assert!(!crate::redact::is_sensitive("spark.app.name"));
         let err = Error::InvalidValue {
             key: format!("Pod/{}-driver spec", "a".repeat(5000)),
             value: "v".into(),

@@ -9,25 +9,24 @@ use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, PodTemplateSp
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use crate::builder::{build_from_features, Built};
 use crate::conf::{keys, properties, SparkConf};
 use crate::constants::labels;
 use crate::constants::SPARK_CONF_FILE_NAME;
 use crate::driver::BuildOptions;
 use crate::error::{Error, Result};
-use crate::features::ExplainContext;
 use crate::features::{
     basic_executor_feature_step::BasicExecutorFeatureStep,
     env_secrets_feature_step::EnvSecretsFeatureStep,
     executor_kubernetes_credentials_feature_step::ExecutorKubernetesCredentialsFeatureStep,
-    hadoop_conf_driver_feature_step::HadoopConfExecutorFeatureStep,
+    hadoop_conf_executor_feature_step::HadoopConfExecutorFeatureStep,
     local_dirs_feature_step::LocalDirsFeatureStep,
     mount_secrets_feature_step::MountSecretsFeatureStep,
-    mount_volumes_feature_step::{
-        parse_volumes, MountVolumesFeatureStep, VolumeOwner, USE_LEGACY_PVC_ACCESS_MODE,
-    },
+    mount_volumes_feature_step::{MountVolumesFeatureStep, VolumeOwner},
     FeatureStep,
 };
 use crate::java;
+use crate::k8s_utils::{initial_pod, template_source};
 use crate::kubernetes_conf::{DriverPodRef, ExecutorConf};
 use crate::manifest::Resource;
 use crate::names;
@@ -35,6 +34,7 @@ use crate::pod::{self, SparkPod};
 use crate::provenance::{FieldSource, PodRecorder};
 use crate::running_driver::RunningDriver;
 use crate::version::SparkVersion;
+use crate::volume_utils::parse_volumes;
 use crate::RenderInputs;
 
 /// What the driver creates for its executors.
@@ -52,7 +52,7 @@ pub struct ExecutorsSpec {
 
 /// Conf keys whose executor-side features spark-render does not model yet.
 const UNSUPPORTED: &[(&str, &str)] = &[(
-    "spark.kubernetes.executor.pod.featureSteps",
+    keys::EXECUTOR_POD_FEATURE_STEPS,
     "user feature steps (they are JVM classes)",
 )];
 
@@ -65,7 +65,7 @@ pub fn build(
     options: BuildOptions,
 ) -> Result<ExecutorsSpec> {
     let conf = &driver.conf;
-    crate::driver::refuse_keys(conf, UNSUPPORTED)?;
+    crate::builder::refuse_keys(conf, UNSUPPORTED)?;
     let allocator = conf.get_or(keys::PODS_ALLOCATOR, "direct").to_owned();
     if allocator != "direct" && allocator != "statefulset" {
         return Err(Error::Unsupported {
@@ -202,7 +202,7 @@ pub fn build(
                 };
                 (o, step)
             });
-        explanations.extend(crate::driver::explain_objects(made, conf));
+        explanations.extend(crate::provenance::explain_objects(made, conf));
         for object in objects.iter().filter(|o| matches!(o, Resource::Pod(_))) {
             explanations.push(FieldSource {
                 object: format!("Pod/{}", object.name()),
@@ -313,14 +313,14 @@ fn stateful_set(
 /// `spark.executor.instances` (2 when unset).
 fn initial_executors(conf: &SparkConf) -> Result<i32> {
     if conf
-        .get_bool("spark.dynamicAllocation.enabled")?
+        .get_bool(keys::DYN_ALLOCATION_ENABLED)?
         .unwrap_or(false)
     {
         let min = conf
-            .get_int("spark.dynamicAllocation.minExecutors")?
+            .get_int(keys::DYN_ALLOCATION_MIN_EXECUTORS)?
             .unwrap_or(0);
         let initial = conf
-            .get_int("spark.dynamicAllocation.initialExecutors")?
+            .get_int(keys::DYN_ALLOCATION_INITIAL_EXECUTORS)?
             .unwrap_or(min);
         let instances = conf.get_int(keys::EXECUTOR_INSTANCES)?.unwrap_or(0);
         Ok(min.max(initial).max(instances))
@@ -344,7 +344,7 @@ fn build_pod(
 ) -> Result<BuiltPod> {
     let basic = BasicExecutorFeatureStep::new(conf)?;
     let mut warnings = basic.warnings().to_vec();
-    let mut spark_pod = crate::driver::initial_pod(
+    let spark_pod = initial_pod(
         template,
         keys::EXECUTOR_POD_TEMPLATE_FILE,
         conf.conf.get(keys::EXECUTOR_POD_TEMPLATE_CONTAINER_NAME),
@@ -372,7 +372,7 @@ fn build_pod(
             &conf.resource_name_prefix,
             &conf.app_id,
             conf.conf
-                .get_bool(USE_LEGACY_PVC_ACCESS_MODE)?
+                .get_bool(keys::USE_LEGACY_PVC_ACCESS_MODE)?
                 .unwrap_or(true),
         )),
         Box::new(HadoopConfExecutorFeatureStep::new(conf.conf)),
@@ -382,32 +382,15 @@ fn build_pod(
             &default_dir,
         )?),
     ];
-    let mut recorder = options.explain.then(|| {
-        PodRecorder::start(
-            &spark_pod,
-            crate::driver::template_source(template.map(|(p, _)| p)),
-        )
-    });
-    let mut resources = Vec::new();
-    for step in &steps {
-        step.configure_pod(&mut spark_pod)?;
-        resources.extend(
-            step.additional_resources()
-                .into_iter()
-                .map(|r| (r, step.name())),
-        );
-        if let Some(r) = recorder.as_mut() {
-            r.record(&spark_pod, |field, fields| {
-                step.explain(
-                    field,
-                    &ExplainContext {
-                        fields,
-                        conf: conf.conf,
-                    },
-                )
-            });
-        }
-    }
+    let recorder = options
+        .explain
+        .then(|| PodRecorder::start(&spark_pod, template_source(template.map(|(p, _)| p))));
+    let Built {
+        pod: spark_pod,
+        resources,
+        recorder,
+        ..
+    } = build_from_features(spark_pod, &steps, conf.conf, recorder)?;
     let SparkPod {
         pod: mut executor_pod,
         container,

@@ -62,6 +62,8 @@
 //! in your own `Cargo.toml`, as with kube-rs.
 
 pub mod app;
+mod builder;
+mod client;
 pub mod conf;
 pub mod conf_files;
 mod constants;
@@ -72,6 +74,7 @@ pub mod features;
 pub mod hash_order;
 pub mod inputs;
 pub mod java;
+pub mod k8s_utils;
 pub mod kubernetes_conf;
 pub mod lint;
 pub mod manifest;
@@ -79,12 +82,15 @@ pub mod names;
 pub mod pod;
 pub mod provenance;
 pub mod quantity;
+mod redact;
 pub mod running_driver;
 pub mod submit;
 pub mod template;
-pub mod uploads;
+pub mod uri;
+pub mod utils;
 pub mod validate;
 pub mod version;
+pub mod volume_utils;
 /// The fast reader of the YAML subset pod templates use. Public for the fuzz targets only: not
 /// part of the API.
 #[doc(hidden)]

@@ -1,13 +1,14 @@
 //! `spark-render lint`: conf keys that are probably mistakes — unknown or misspelt
-//! `spark.kubernetes.*`, `spark.driver.*` and `spark.executor.*` keys (with a did-you-mean from
-//! [`crate::conf::registry`]), deprecated keys with their replacement, and keys that have no
+//! `spark.kubernetes.*`, `spark.driver.*` and `spark.executor.*` keys (with a did-you-mean among
+//! the keys Spark declares, [`crate::conf::entries`]), deprecated keys with their replacement, and keys that have no
 //! effect in the chosen deploy mode.
 
 use serde::Serialize;
 
-use crate::conf::registry::{KNOWN_KEYS, KNOWN_PREFIXES};
+use crate::conf::entries;
 use crate::conf::{keys, SparkConf};
 use crate::submit::SubmitArgs;
+use crate::version::SparkVersion;
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,19 +23,27 @@ pub struct Finding {
 }
 
 /// Deprecated keys and what replaces them.
-const DEPRECATED: &[(&str, &str)] = &[
-    (
-        keys::MEMORY_OVERHEAD_FACTOR,
-        "spark.driver.memoryOverheadFactor and spark.executor.memoryOverheadFactor",
-    ),
-    (
-        "spark.kubernetes.pyspark.pythonVersion",
-        "spark.pyspark.python (Spark 3 ignores this key)",
-    ),
-];
+fn deprecated(key: &str) -> Option<String> {
+    match key {
+        keys::MEMORY_OVERHEAD_FACTOR => Some(format!(
+            "{} and {}",
+            keys::DRIVER_MEMORY_OVERHEAD_FACTOR,
+            keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR
+        )),
+        keys::PYSPARK_PYTHON_VERSION => Some(format!(
+            "{} (Spark 3 ignores this key)",
+            keys::PYSPARK_PYTHON
+        )),
+        _ => None,
+    }
+}
 
 /// Families of keys whose members are checked.
-const CHECKED: &[&str] = &["spark.kubernetes.", "spark.driver.", "spark.executor."];
+const CHECKED: &[&str] = &[
+    keys::KUBERNETES_PREFIX,
+    keys::DRIVER_PREFIX,
+    keys::EXECUTOR_PREFIX,
+];
 
 /// Keys that have no effect in cluster mode.
 const NO_EFFECT_IN_CLUSTER_MODE: &[(&str, &str)] = &[(
@@ -44,18 +53,18 @@ const NO_EFFECT_IN_CLUSTER_MODE: &[(&str, &str)] = &[(
 
 /// Keys that only shape the driver pod, which client mode does not create.
 const DRIVER_POD_KEYS: &[&str] = &[
-    "spark.kubernetes.driver.podTemplateFile",
-    "spark.kubernetes.driver.container.image",
-    "spark.kubernetes.driver.request.cores",
-    "spark.kubernetes.driver.limit.cores",
-    "spark.kubernetes.driver.label.",
-    "spark.kubernetes.driver.annotation.",
-    "spark.kubernetes.driver.service.",
-    "spark.kubernetes.driver.secrets.",
-    "spark.kubernetes.driver.secretKeyRef.",
-    "spark.kubernetes.driver.volumes.",
-    "spark.kubernetes.driver.node.selector.",
-    "spark.kubernetes.driverEnv.",
+    keys::DRIVER_POD_TEMPLATE_FILE,
+    keys::DRIVER_CONTAINER_IMAGE,
+    keys::DRIVER_REQUEST_CORES,
+    keys::DRIVER_LIMIT_CORES,
+    keys::DRIVER_LABEL_PREFIX,
+    keys::DRIVER_ANNOTATION_PREFIX,
+    keys::DRIVER_SERVICE_PREFIX,
+    keys::DRIVER_SECRETS_PREFIX,
+    keys::DRIVER_SECRET_KEY_REF_PREFIX,
+    keys::DRIVER_VOLUMES_PREFIX,
+    keys::DRIVER_NODE_SELECTOR_PREFIX,
+    keys::DRIVER_ENV_PREFIX,
 ];
 
 /// Lints the conf of `args` (the properties file and `--conf`, as the user wrote them).
@@ -69,7 +78,7 @@ pub fn lint(args: &SubmitArgs) -> Vec<Finding> {
     let client_mode = args.deploy_mode.as_deref() == Some("client");
     let mut findings = Vec::new();
     for (key, _) in conf.iter() {
-        if let Some((_, replacement)) = DEPRECATED.iter().find(|(k, _)| *k == key) {
+        if let Some(replacement) = deprecated(key) {
             findings.push(Finding {
                 key: key.to_owned(),
                 message: format!("deprecated; use {replacement}"),
@@ -97,7 +106,9 @@ pub fn lint(args: &SubmitArgs) -> Vec<Finding> {
             });
             continue;
         }
-        if !CHECKED.iter().any(|c| key.starts_with(c)) || is_known(key) {
+        if !CHECKED.iter().any(|c| key.starts_with(c))
+            || keys::is_known(SparkVersion::default(), key)
+        {
             continue;
         }
         let suggestion = did_you_mean(key);
@@ -113,32 +124,37 @@ pub fn lint(args: &SubmitArgs) -> Vec<Finding> {
     findings
 }
 
-fn is_known(key: &str) -> bool {
-    KNOWN_KEYS.contains(&key) || KNOWN_PREFIXES.iter().any(|p| key.starts_with(p))
-}
-
-/// The closest known key (or family member), when close enough to be a typo.
+/// The closest key Spark reads (or family member), when close enough to be a typo.
 fn did_you_mean(key: &str) -> Option<String> {
+    let version = SparkVersion::default();
     let limit = |len: usize| (len / 6).clamp(1, 4);
     let mut best: Option<(usize, String)> = None;
-    let mut consider = |candidate: String, distance: usize| {
+    let mut consider = |candidate: &str| {
+        let distance = strsim::levenshtein(key, candidate);
         if distance <= limit(candidate.len()) && best.as_ref().is_none_or(|(d, _)| distance < *d) {
-            best = Some((distance, candidate));
+            best = Some((distance, candidate.to_owned()));
         }
     };
-    for known in KNOWN_KEYS {
-        consider((*known).to_owned(), strsim::levenshtein(key, known));
+    let declared = entries::declared(version).iter().map(|e| e.key);
+    for known in declared.chain(keys::UNDECLARED.iter().copied()) {
+        if CHECKED.iter().any(|c| known.starts_with(c)) {
+            consider(known);
+        }
     }
-    for prefix in KNOWN_PREFIXES {
+    for known in keys::auth_keys() {
+        consider(&known);
+    }
+    for family in keys::FAMILIES {
         // Compare the family part only; keep the user's member name.
-        let n = prefix.chars().count();
+        let n = family.chars().count();
         let head: String = key.chars().take(n).collect();
         let tail: String = key.chars().skip(n).collect();
-        if !tail.is_empty() {
-            consider(
-                format!("{prefix}{tail}"),
-                strsim::levenshtein(&head, prefix),
-            );
+        let distance = strsim::levenshtein(&head, family);
+        if !tail.is_empty()
+            && distance <= limit(family.len() + tail.len())
+            && best.as_ref().is_none_or(|(d, _)| distance < *d)
+        {
+            best = Some((distance, format!("{family}{tail}")));
         }
     }
     best.map(|(_, s)| s)

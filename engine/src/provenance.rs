@@ -217,3 +217,34 @@ pub fn whole_object(object: &crate::Resource, source: &Source) -> Vec<FieldSourc
         })
         .collect()
 }
+
+/// Explains the fields of objects made whole by a step, after the client added its
+/// namespace and ownerReferences.
+pub(crate) fn explain_objects<'a>(
+    made: impl IntoIterator<Item = (&'a crate::manifest::Resource, &'static str)>,
+    conf: &crate::conf::SparkConf,
+) -> Vec<FieldSource> {
+    made.into_iter()
+        .flat_map(|(object, step)| {
+            let mut fields = crate::provenance::whole_object(
+                object,
+                &Source::rule(step, format!("{} created by this step", object.kind())),
+            );
+            for f in &mut fields {
+                if f.field == "metadata.namespace" {
+                    f.source = match conf.get(crate::conf::keys::NAMESPACE) {
+                        Some(v) => Source::conf(crate::conf::keys::NAMESPACE, v),
+                        None => Source::Default {
+                            detail: "namespace default".into(),
+                        },
+                    };
+                } else if f.field.starts_with("metadata.ownerReferences") {
+                    f.source = Source::Input {
+                        name: "driver-uid (owned by the driver pod)".into(),
+                    };
+                }
+            }
+            fields
+        })
+        .collect()
+}

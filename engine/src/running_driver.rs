@@ -41,13 +41,13 @@ impl RunningDriver {
         //                       --conf spark.executorEnv.SPARK_DRIVER_POD_IP=$POD_IP
         conf.set(keys::DRIVER_BIND_ADDRESS, &inputs.driver_pod_ip);
         conf.set(
-            "spark.executorEnv.SPARK_DRIVER_POD_IP",
+            format!("{}SPARK_DRIVER_POD_IP", keys::EXECUTOR_ENV_PREFIX),
             &inputs.driver_pod_ip,
         );
         // spark-submit inside the pod runs the driver in client mode.
         conf.set(keys::DEPLOY_MODE, "client");
         if let Some(jars) = conf.get(keys::JARS).map(str::to_owned) {
-            conf.set("spark.repl.local.jars", jars);
+            conf.set(keys::REPL_LOCAL_JARS, jars);
         }
         spark_context_start(&mut conf, inputs);
         RunningDriver {
@@ -94,7 +94,7 @@ impl RunningDriver {
             name: name.to_owned(),
             uid: inputs.driver_uid.clone(),
         });
-        let executor_template = crate::driver::executor_template(&conf, inputs)?;
+        let executor_template = crate::k8s_utils::executor_template(&conf, inputs)?;
         Ok(RunningDriver {
             conf,
             pod,
@@ -132,7 +132,7 @@ fn spark_context_start(conf: &mut SparkConf, inputs: &RenderInputs) {
         .get(keys::APP_SUBMIT_TIME)
         .map(str::to_owned)
         .unwrap_or_else(|| inputs.submit_time_ms.to_string());
-    conf.set("spark.app.startTime", start);
+    conf.set(keys::APP_START_TIME, start);
     let prefer_ipv6 = conf
         .get_java_options(keys::DRIVER_JAVA_OPTIONS)
         .is_some_and(|o| {
@@ -155,11 +155,11 @@ fn spark_context_start(conf: &mut SparkConf, inputs: &RenderInputs) {
         };
         conf.set(key, with_ipv6);
     }
-    conf.set("spark.executor.id", "driver");
+    conf.set(keys::EXECUTOR_ID, "driver");
     for (list, initial) in [
-        (keys::JARS, "spark.app.initial.jar.urls"),
-        (keys::FILES, "spark.app.initial.file.urls"),
-        (keys::ARCHIVES, "spark.app.initial.archive.urls"),
+        (keys::JARS, keys::APP_INITIAL_JAR_URLS),
+        (keys::FILES, keys::APP_INITIAL_FILE_URLS),
+        (keys::ARCHIVES, keys::APP_INITIAL_ARCHIVE_URLS),
     ] {
         if let Some(v) = conf.get(list).filter(|v| !v.is_empty()).map(str::to_owned) {
             conf.set(initial, v);

@@ -8,6 +8,7 @@ use crate::app::{Application, MainAppResource};
 use crate::conf::{self, keys, SparkConf};
 use crate::error::{Error, Result};
 use crate::inputs::RenderInputs;
+use crate::uri::{has_scheme, resolve_uri, resolve_uris};
 
 /// The master spark-render assumes when neither `--master` nor `spark.master` is given (what a
 /// driver inside the cluster uses).
@@ -149,7 +150,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     let ignored: Vec<String> = conf
         .iter()
         .map(|(k, _)| k)
-        .filter(|k| !k.starts_with("spark."))
+        .filter(|k| !k.starts_with(keys::SPARK_PREFIX))
         .map(str::to_owned)
         .collect();
     for key in ignored {
@@ -250,7 +251,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     // placeholder `spark-internal`, which is no user jar).
     if let MainAppResource::Java(jar) = &resource {
         let mut jars = conf.get_seq(keys::JARS);
-        if let Some(jar) = jar.as_ref().filter(|j| *j != crate::uploads::NO_RESOURCE) {
+        if let Some(jar) = jar.as_ref().filter(|j| *j != crate::k8s_utils::NO_RESOURCE) {
             jars.push(jar.clone());
         }
         conf.set(keys::JARS, jars.join(","));
@@ -258,7 +259,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     // R apps: spark-submit opens every jar to look for R packages; only local files work.
     if matches!(resource, MainAppResource::R(_)) {
         for jar in conf.get_seq(keys::JARS) {
-            if !crate::uploads::is_local_and_resolvable(&jar) {
+            if !crate::k8s_utils::is_local_and_resolvable(&jar) {
                 return Err(Error::invalid(
                     keys::JARS,
                     &jar,
@@ -356,8 +357,8 @@ fn assign_submit_only_options(
 ) -> Result<()> {
     // Kerberos: the option, else spark.kerberos.*, else the YARN-era spark.yarn.* key.
     let kerberos = [
-        (keys::PRINCIPAL, &args.principal, "spark.yarn.principal"),
-        (keys::KEYTAB, &args.keytab, "spark.yarn.keytab"),
+        (keys::PRINCIPAL, &args.principal, keys::YARN_PRINCIPAL),
+        (keys::KEYTAB, &args.keytab, keys::YARN_KEYTAB),
     ];
     for (key, option, legacy) in kerberos {
         let value = option
@@ -490,7 +491,7 @@ fn validate_sizes_and_counts(args: &SubmitArgs, conf: &SparkConf) -> Result<()> 
         }
     }
     let dynamic = conf
-        .get("spark.dynamicAllocation.enabled")
+        .get(keys::DYN_ALLOCATION_ENABLED)
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     let counts = [
         (
@@ -570,81 +571,13 @@ fn k8s_master_url(raw: &str) -> Result<String> {
 fn is_placeholder_resource(resource: &str) -> bool {
     matches!(
         resource,
-        "spark-shell" | "pyspark-shell" | "sparkr-shell" | crate::uploads::NO_RESOURCE
+        "spark-shell" | "pyspark-shell" | "sparkr-shell" | crate::k8s_utils::NO_RESOURCE
     )
 }
 
 /// The last path segment of a resource.
 fn file_name(resource: &str) -> &str {
     resource.rsplit('/').next().unwrap_or(resource)
-}
-
-/// `Utils.resolveURIs`: every comma item without a scheme becomes an absolute `file:` URI.
-fn resolve_uris(list: &str, working_dir: &str) -> String {
-    // spark-submit trims the items and drops empty ones (`resolveGlobPaths`) first.
-    conf::split_seq(list)
-        .iter()
-        .map(|p| resolve_uri(p, working_dir))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// `Utils.resolveURI` for one path.
-pub(crate) fn resolve_uri(path: &str, working_dir: &str) -> String {
-    // A string that is not a URI at all is taken as a file path, as `new URI` fails on it.
-    let not_a_uri = path
-        .chars()
-        .any(|c| c.is_whitespace() || "|{}\"<>\\^`".contains(c));
-    if has_scheme(path) && !not_a_uri {
-        return path.to_owned();
-    }
-    if not_a_uri {
-        let absolute = if path.starts_with('/') {
-            path.to_owned()
-        } else {
-            format!("{}/{}", working_dir.trim_end_matches('/'), path)
-        };
-        return format!("file:{}", normalize_path(&absolute));
-    }
-    let (path_part, fragment) = match path.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (path, None),
-    };
-    let absolute = if path_part.starts_with('/') {
-        path_part.to_owned()
-    } else {
-        format!("{}/{}", working_dir.trim_end_matches('/'), path_part)
-    };
-    let normalized = normalize_path(&absolute);
-    match fragment {
-        Some(f) => format!("file:{normalized}#{f}"),
-        None => format!("file:{normalized}"),
-    }
-}
-
-/// Whether a string starts with a URI scheme (`[a-zA-Z][a-zA-Z0-9+.-]*:`).
-pub(crate) fn has_scheme(s: &str) -> bool {
-    let Some((scheme, _)) = s.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
-}
-
-/// Removes `.` and `..` segments and repeated slashes.
-fn normalize_path(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    format!("/{}", parts.join("/"))
 }
 
 #[cfg(test)]

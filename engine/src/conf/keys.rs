@@ -1,5 +1,7 @@
-//! The conf keys Spark reads when it builds Kubernetes objects, with Spark's defaults.
-//! Names follow Spark's `Config.scala` constants.
+//! The conf keys spark-render reads, named after Spark's `Config.scala` and `package.scala`
+//! constants: the only place a key is spelt. Most are `ConfigEntry`s a Spark release declares
+//! ([`super::entries`] has their types, defaults and releases); the few Spark reads by name
+//! without declaring them are listed in [`UNDECLARED`]. A test checks both.
 
 /// `spark.app.name`
 pub const APP_NAME: &str = "spark.app.name";
@@ -235,3 +237,217 @@ pub const FILE_KEYS: &[&str] = &[
     CLIENT_KEY_FILE,
     CLIENT_CERT_FILE,
 ];
+
+/// Every key of Spark's: the namespace of its conf.
+pub const SPARK_PREFIX: &str = "spark.";
+/// The Kubernetes module's keys.
+pub const KUBERNETES_PREFIX: &str = "spark.kubernetes.";
+/// `spark.driver.` keys.
+pub const DRIVER_PREFIX: &str = "spark.driver.";
+/// `spark.executor.` keys.
+pub const EXECUTOR_PREFIX: &str = "spark.executor.";
+/// `spark.kubernetes.driver.service.` keys (labels, annotations, IP families...).
+pub const DRIVER_SERVICE_PREFIX: &str = "spark.kubernetes.driver.service.";
+/// `spark.kubernetes.configMap.maxSize` (default 1 MiB)
+pub const CONFIG_MAP_MAX_SIZE: &str = "spark.kubernetes.configMap.maxSize";
+/// `spark.kubernetes.legacy.useReadWriteOnceAccessMode` (default true in 3.5)
+pub const USE_LEGACY_PVC_ACCESS_MODE: &str = "spark.kubernetes.legacy.useReadWriteOnceAccessMode";
+/// `spark.kubernetes.kerberos.tokenSecret.name`
+pub const KERBEROS_TOKEN_SECRET_NAME: &str = "spark.kubernetes.kerberos.tokenSecret.name";
+/// `spark.kubernetes.kerberos.tokenSecret.itemKey`
+pub const KERBEROS_TOKEN_SECRET_ITEM_KEY: &str = "spark.kubernetes.kerberos.tokenSecret.itemKey";
+/// `spark.kubernetes.authenticate.driver.mounted.` prefix: credentials already in the pod.
+pub const DRIVER_MOUNTED_PREFIX: &str = "spark.kubernetes.authenticate.driver.mounted.";
+/// `spark.kubernetes.authenticate.driver.mounted.oauthTokenFile`
+pub const DRIVER_MOUNTED_OAUTH_TOKEN_FILE: &str =
+    "spark.kubernetes.authenticate.driver.mounted.oauthTokenFile";
+/// `spark.kubernetes.authenticate.driver.mounted.clientKeyFile`
+pub const DRIVER_MOUNTED_CLIENT_KEY_FILE: &str =
+    "spark.kubernetes.authenticate.driver.mounted.clientKeyFile";
+/// `spark.kubernetes.authenticate.driver.mounted.clientCertFile`
+pub const DRIVER_MOUNTED_CLIENT_CERT_FILE: &str =
+    "spark.kubernetes.authenticate.driver.mounted.clientCertFile";
+/// `spark.kubernetes.authenticate.driver.mounted.caCertFile`
+pub const DRIVER_MOUNTED_CA_CERT_FILE: &str =
+    "spark.kubernetes.authenticate.driver.mounted.caCertFile";
+/// `spark.kubernetes.driver.pod.featureSteps`: user feature steps (JVM classes).
+pub const DRIVER_POD_FEATURE_STEPS: &str = "spark.kubernetes.driver.pod.featureSteps";
+/// `spark.kubernetes.executor.pod.featureSteps`: user feature steps (JVM classes).
+pub const EXECUTOR_POD_FEATURE_STEPS: &str = "spark.kubernetes.executor.pod.featureSteps";
+/// `spark.hadoop.hadoop.security.authentication`: Hadoop's security mode, through Spark's conf.
+pub const HADOOP_SECURITY_AUTHENTICATION: &str = "spark.hadoop.hadoop.security.authentication";
+/// `spark.dynamicAllocation.enabled`
+pub const DYN_ALLOCATION_ENABLED: &str = "spark.dynamicAllocation.enabled";
+/// `spark.dynamicAllocation.minExecutors` (default 0)
+pub const DYN_ALLOCATION_MIN_EXECUTORS: &str = "spark.dynamicAllocation.minExecutors";
+/// `spark.dynamicAllocation.initialExecutors` (default: the minimum)
+pub const DYN_ALLOCATION_INITIAL_EXECUTORS: &str = "spark.dynamicAllocation.initialExecutors";
+/// `spark.yarn.principal`: the YARN-era Kerberos principal key spark-submit still reads.
+pub const YARN_PRINCIPAL: &str = "spark.yarn.principal";
+/// `spark.yarn.keytab`: the YARN-era keytab key spark-submit still reads.
+pub const YARN_KEYTAB: &str = "spark.yarn.keytab";
+/// `spark.repl.local.jars`
+pub const REPL_LOCAL_JARS: &str = "spark.repl.local.jars";
+/// `spark.app.startTime`
+pub const APP_START_TIME: &str = "spark.app.startTime";
+/// `spark.executor.id`
+pub const EXECUTOR_ID: &str = "spark.executor.id";
+/// `spark.app.initial.jar.urls`
+pub const APP_INITIAL_JAR_URLS: &str = "spark.app.initial.jar.urls";
+/// `spark.app.initial.file.urls`
+pub const APP_INITIAL_FILE_URLS: &str = "spark.app.initial.file.urls";
+/// `spark.app.initial.archive.urls`
+pub const APP_INITIAL_ARCHIVE_URLS: &str = "spark.app.initial.archive.urls";
+/// `spark.kubernetes.pyspark.pythonVersion` (ignored since Spark 3)
+pub const PYSPARK_PYTHON_VERSION: &str = "spark.kubernetes.pyspark.pythonVersion";
+/// `spark.authenticate.secret`
+pub const AUTH_SECRET: &str = "spark.authenticate.secret";
+
+/// `SparkConf.isExecutorStartupConf`: confs executors need at JVM start, passed as `-D`
+/// options.
+pub fn is_executor_startup_conf(key: &str) -> bool {
+    (key.starts_with("spark.auth") && key != AUTH_SECRET)
+        || key.starts_with("spark.rpc")
+        || key.starts_with("spark.network")
+        || (key.starts_with(SPARK_PREFIX) && key.ends_with(".port"))
+        || key.starts_with("spark.port.")
+}
+
+/// Key families: a key starting with one of these is Spark's (maps of labels, env vars,
+/// volumes, secrets, resources...).
+pub const FAMILIES: &[&str] = &[
+    DRIVER_RESOURCE_PREFIX,
+    EXECUTOR_RESOURCE_PREFIX,
+    EXECUTOR_ENV_PREFIX,
+    DRIVER_ANNOTATION_PREFIX,
+    DRIVER_LABEL_PREFIX,
+    DRIVER_NODE_SELECTOR_PREFIX,
+    DRIVER_SECRET_KEY_REF_PREFIX,
+    DRIVER_SECRETS_PREFIX,
+    DRIVER_SERVICE_ANNOTATION_PREFIX,
+    DRIVER_SERVICE_LABEL_PREFIX,
+    DRIVER_VOLUMES_PREFIX,
+    DRIVER_ENV_PREFIX,
+    EXECUTOR_ANNOTATION_PREFIX,
+    EXECUTOR_LABEL_PREFIX,
+    EXECUTOR_NODE_SELECTOR_PREFIX,
+    EXECUTOR_SECRET_KEY_REF_PREFIX,
+    EXECUTOR_SECRETS_PREFIX,
+    EXECUTOR_VOLUMES_PREFIX,
+    NODE_SELECTOR_PREFIX,
+];
+
+/// `spark.home`
+pub const SPARK_HOME: &str = "spark.home";
+
+/// Keys Spark reads by name without declaring a `ConfigEntry` for them (so they are not among
+/// [`super::entries`]).
+pub const UNDECLARED: &[&str] = &[
+    APP_NAME,
+    APP_ID,
+    APP_SUBMIT_TIME,
+    APP_START_TIME,
+    APP_INITIAL_JAR_URLS,
+    APP_INITIAL_FILE_URLS,
+    APP_INITIAL_ARCHIVE_URLS,
+    MASTER,
+    LOCAL_DIR,
+    SPARK_HOME,
+    REPL_LOCAL_JARS,
+    DRIVER_DEFAULT_JAVA_OPTIONS,
+    EXECUTOR_DEFAULT_JAVA_OPTIONS,
+    EXECUTOR_HADOOP_CONFIG_MAP,
+    OAUTH_TOKEN,
+    OAUTH_TOKEN_FILE,
+    CA_CERT_FILE,
+    CLIENT_KEY_FILE,
+    CLIENT_CERT_FILE,
+    DRIVER_MOUNTED_OAUTH_TOKEN_FILE,
+    DRIVER_MOUNTED_CLIENT_KEY_FILE,
+    DRIVER_MOUNTED_CLIENT_CERT_FILE,
+    DRIVER_MOUNTED_CA_CERT_FILE,
+    HADOOP_SECURITY_AUTHENTICATION,
+    YARN_PRINCIPAL,
+    YARN_KEYTAB,
+];
+
+/// Spark's `KUBERNETES_AUTH_{SUBMISSION,DRIVER,DRIVER_MOUNTED,EXECUTOR}_CONF_PREFIX`: each takes
+/// one of the [`AUTH_SUFFIXES`].
+pub const AUTH_PREFIXES: &[&str] = &[
+    "spark.kubernetes.authenticate.submission.",
+    "spark.kubernetes.authenticate.driver.",
+    DRIVER_MOUNTED_PREFIX,
+    "spark.kubernetes.authenticate.executor.",
+];
+
+/// Spark's credential conf suffixes (`OAUTH_TOKEN_CONF_SUFFIX`...).
+pub const AUTH_SUFFIXES: &[&str] = &[
+    "oauthToken",
+    "oauthTokenFile",
+    "clientKeyFile",
+    "clientCertFile",
+    "caCertFile",
+];
+
+/// Whether Spark reads `key` in `version`: a declared entry or one of its deprecated
+/// alternatives, a key read by name, a credential key, or a member of a key family.
+pub fn is_known(version: crate::version::SparkVersion, key: &str) -> bool {
+    super::entries::find(version, key).is_some()
+        || super::entries::is_alternative(version, key)
+        || UNDECLARED.contains(&key)
+        || auth_keys().any(|k| k == key)
+        || FAMILIES.iter().any(|f| key.starts_with(f))
+}
+
+/// Every credential key: each of [`AUTH_PREFIXES`] with each of [`AUTH_SUFFIXES`].
+pub fn auth_keys() -> impl Iterator<Item = String> {
+    AUTH_PREFIXES
+        .iter()
+        .flat_map(|p| AUTH_SUFFIXES.iter().map(move |s| format!("{p}{s}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conf::entries;
+    use crate::version::SparkVersion;
+
+    /// Each key named here is declared by Spark 3.5 — or listed in `UNDECLARED`, and then not
+    /// declared: a typo, or a key a release stops declaring, fails here.
+    #[test]
+    fn every_key_is_declared_by_spark_or_listed_as_read_by_name() {
+        let source = include_str!("keys.rs");
+        let consts = source
+            .split("pub const ")
+            .skip(1)
+            .filter_map(|item| {
+                let (name, rest) = item.split_once(": &str =")?;
+                let value = rest.split('"').nth(1)?;
+                Some((name.trim(), value))
+            })
+            .filter(|(_, value)| value.starts_with(SPARK_PREFIX) && !value.ends_with('.'));
+        let mut checked = 0;
+        for (name, key) in consts {
+            let declared = entries::find(SparkVersion::default(), key).is_some();
+            let listed = UNDECLARED.contains(&key);
+            assert!(
+                declared != listed,
+                "{name} = {key}: declared by Spark 3.5.3: {declared}; in UNDECLARED: {listed}"
+            );
+            checked += 1;
+        }
+        assert!(checked > 100, "only {checked} keys found");
+    }
+
+    #[test]
+    fn credential_keys_and_families_are_known() {
+        let v = SparkVersion::default();
+        assert!(is_known(v, OAUTH_TOKEN));
+        assert!(is_known(
+            v,
+            "spark.kubernetes.authenticate.submission.caCertFile"
+        ));
+        assert!(is_known(v, "spark.kubernetes.driver.label.team"));
+        assert!(!is_known(v, "spark.kubernetes.authenticate.driver.caCert"));
+    }
+}

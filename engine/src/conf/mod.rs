@@ -3,23 +3,15 @@
 //! with an error that names the key.
 
 pub mod bytes;
+pub mod entries;
 pub mod keys;
 pub mod properties;
-pub mod registry;
 
 use indexmap::IndexMap;
 
 use crate::error::{Error, Result};
+pub use crate::redact::is_redacted;
 pub use bytes::ByteUnit;
-
-/// Whether Spark's default `spark.redaction.regex`, `(?i)secret|password|token|access[.]?key`,
-/// matches `text` (`Utils.redact` tries a conf entry's key, then its value).
-pub fn is_redacted(text: &str) -> bool {
-    let text = text.to_ascii_lowercase();
-    ["secret", "password", "token", "accesskey", "access.key"]
-        .iter()
-        .any(|word| text.contains(word))
-}
 
 /// A Spark configuration: `key → value`, in the order the keys were first set.
 ///

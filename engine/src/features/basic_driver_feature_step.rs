@@ -8,17 +8,19 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ContainerPort, LocalObjectReference, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use crate::conf::{keys, ByteUnit, SparkConf};
+use crate::conf::{keys, ByteUnit};
 use crate::constants::DEFAULT_DRIVER_CONTAINER_NAME;
 use crate::constants::{BLOCK_MANAGER_PORT_NAME, DRIVER_PORT_NAME, UI_PORT_NAME};
 use crate::error::{Error, Result};
 use crate::features::ExplainContext;
 use crate::features::FeatureStep;
+use crate::k8s_utils;
+use crate::k8s_utils::custom_resources;
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
 use crate::provenance::Source;
 use crate::quantity;
-use crate::uploads;
+use crate::utils::substitute_ids;
 
 /// The basic driver step, with every value resolved up front.
 #[derive(Debug, Clone)]
@@ -214,7 +216,7 @@ fn uploaded_file_lists(conf: &DriverConf<'_>) -> Result<Vec<(String, String)>> {
             .conf
             .get_seq(key)
             .into_iter()
-            .partition(|uri| uploads::is_local_and_resolvable(uri));
+            .partition(|uri| k8s_utils::is_local_and_resolvable(uri));
         if local.is_empty() {
             continue;
         }
@@ -224,7 +226,7 @@ fn uploaded_file_lists(conf: &DriverConf<'_>) -> Result<Vec<(String, String)>> {
                 Some((u, f)) if key == keys::ARCHIVES => (u, Some(f)),
                 _ => (uri.as_str(), None),
             };
-            let target = uploads::upload_file_uri(without_fragment, conf.conf, conf.inputs, key)?;
+            let target = k8s_utils::upload_file_uri(without_fragment, conf.conf, conf.inputs, key)?;
             // Archives go through a URI builder, which writes `file:///x` as `file:/x`.
             let target = if key == keys::ARCHIVES {
                 match target.split_once(":///") {
@@ -243,47 +245,6 @@ fn uploaded_file_lists(conf: &DriverConf<'_>) -> Result<Vec<(String, String)>> {
         props.push((key.to_owned(), resolved.join(",")));
     }
     Ok(props)
-}
-
-/// `KubernetesUtils.buildResourcesQuantities`: `<prefix><name>.amount` with
-/// `<prefix><name>.vendor` becomes the limit `<vendor>/<name>: <amount>`.
-pub fn custom_resources(conf: &SparkConf, prefix: &str) -> Result<Vec<(String, String)>> {
-    let mut names: Vec<&str> = Vec::new();
-    for (rest, _) in conf.with_prefix(prefix) {
-        let Some((name, _)) = rest.split_once('.') else {
-            return Err(Error::Missing {
-                key: format!("{prefix}{rest}.amount"),
-                reason: format!("{prefix}{rest} names a resource without an amount"),
-            });
-        };
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    let mut out = Vec::new();
-    for name in names {
-        let amount_key = format!("{prefix}{name}.amount");
-        let raw = conf.get(&amount_key).ok_or_else(|| Error::Missing {
-            key: amount_key.clone(),
-            reason: format!("resource {name} is configured without an amount"),
-        })?;
-        let amount: i64 = raw
-            .parse()
-            .map_err(|_| Error::invalid(&amount_key, raw, "expected a whole number"))?;
-        if amount <= 0 {
-            continue;
-        }
-        let vendor_key = format!("{prefix}{name}.vendor");
-        let vendor = conf
-            .get(&vendor_key)
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| Error::Missing {
-                key: vendor_key.clone(),
-                reason: format!("resource {name} was requested, but vendor was not specified"),
-            })?;
-        out.push((format!("{vendor}/{name}"), amount.to_string()));
-    }
-    Ok(out)
 }
 
 impl FeatureStep for BasicDriverFeatureStep {
@@ -329,7 +290,7 @@ impl FeatureStep for BasicDriverFeatureStep {
         if field == "container.resources.requests.cpu" {
             return ctx.conf_or(
                 &[keys::DRIVER_REQUEST_CORES, keys::DRIVER_CORES],
-                "spark.driver.cores=1",
+                format!("{}=1", keys::DRIVER_CORES),
             );
         }
         if field == "container.resources.limits.cpu" {
@@ -487,19 +448,4 @@ impl FeatureStep for BasicDriverFeatureStep {
         .chain(self.uploaded.iter().map(|(k, v)| (k.into(), v.into())))
         .collect()
     }
-}
-
-/// `Utils.substituteAppNExecIds`: replaces `{{APP_ID}}` and `{{EXECUTOR_ID}}`.
-pub fn substitute_ids<'a>(
-    value: &'a str,
-    app_id: &str,
-    executor_id: &str,
-) -> std::borrow::Cow<'a, str> {
-    if !value.contains("{{") {
-        return value.into();
-    }
-    value
-        .replace("{{APP_ID}}", app_id)
-        .replace("{{EXECUTOR_ID}}", executor_id)
-        .into()
 }

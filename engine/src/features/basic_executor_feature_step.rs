@@ -15,13 +15,14 @@ use crate::conf::{keys, ByteUnit};
 use crate::constants::BLOCK_MANAGER_PORT_NAME;
 use crate::constants::{DEFAULT_EXECUTOR_CONTAINER_NAME, SPARK_CONF_VOLUME_EXEC};
 use crate::error::{Error, Result};
-use crate::features::basic_driver_feature_step::{custom_resources, substitute_ids};
 use crate::features::ExplainContext;
 use crate::features::FeatureStep;
+use crate::k8s_utils::custom_resources;
 use crate::kubernetes_conf::{DriverPodRef, ExecutorConf};
 use crate::pod::{self, SparkPod};
 use crate::provenance::Source;
 use crate::quantity;
+use crate::utils::{split_command_string, substitute_ids};
 
 /// How executor memory is made up (`ResourceProfile.getResourcesForClusterManager`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -321,7 +322,7 @@ fn executor_env(
     opts.extend(
         conf.get_all
             .iter()
-            .filter(|(k, _)| is_executor_startup_conf(k))
+            .filter(|(k, _)| keys::is_executor_startup_conf(k))
             .map(|(k, v)| format!("-D{k}={v}")),
     );
     // Spark numbers the options, then puts them in a map: the env vars follow its hash order.
@@ -341,64 +342,6 @@ fn executor_env(
         }
     }
     Ok(env)
-}
-
-/// `SparkConf.isExecutorStartupConf`: confs executors need at JVM start, passed as `-D` options.
-pub fn is_executor_startup_conf(key: &str) -> bool {
-    (key.starts_with("spark.auth") && key != "spark.authenticate.secret")
-        || key.starts_with("spark.rpc")
-        || key.starts_with("spark.network")
-        || (key.starts_with("spark.") && key.ends_with(".port"))
-        || key.starts_with("spark.port.")
-}
-
-/// Spark's `Utils.isSpace`.
-fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n')
-}
-
-/// `Utils.splitCommandString`: splits on white space (only space, tab, CR and LF: Spark's
-/// `isSpace`), honouring single and double quotes and backslash escapes inside double quotes.
-pub fn split_command_string(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let (mut in_word, mut in_single, mut in_double) = (false, false, false);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_double {
-            match c {
-                '"' => in_double = false,
-                '\\' => {
-                    if let Some(next) = chars.next() {
-                        word.push(next);
-                    }
-                }
-                _ => word.push(c),
-            }
-        } else if in_single {
-            if c == '\'' {
-                in_single = false;
-            } else {
-                word.push(c);
-            }
-        } else if c == '"' {
-            in_word = true;
-            in_double = true;
-        } else if c == '\'' {
-            in_word = true;
-            in_single = true;
-        } else if !is_space(c) {
-            word.push(c);
-            in_word = true;
-        } else if in_word {
-            words.push(std::mem::take(&mut word));
-            in_word = false;
-        }
-    }
-    if in_word || in_double || in_single {
-        words.push(word);
-    }
-    words
 }
 
 impl FeatureStep for BasicExecutorFeatureStep {
@@ -430,7 +373,7 @@ impl FeatureStep for BasicExecutorFeatureStep {
         if field == "container.resources.requests.cpu" {
             return ctx.conf_or(
                 &[keys::EXECUTOR_REQUEST_CORES, keys::EXECUTOR_CORES],
-                "spark.executor.cores=1",
+                format!("{}=1", keys::EXECUTOR_CORES),
             );
         }
         if field == "container.resources.limits.cpu" {
@@ -631,10 +574,10 @@ mod tests {
 
     #[test]
     fn startup_confs_are_ports_rpc_network_and_auth() {
-        assert!(is_executor_startup_conf("spark.driver.port"));
-        assert!(is_executor_startup_conf("spark.authenticate"));
-        assert!(!is_executor_startup_conf("spark.authenticate.secret"));
-        assert!(is_executor_startup_conf("spark.rpc.askTimeout"));
-        assert!(!is_executor_startup_conf("spark.app.name"));
+        assert!(keys::is_executor_startup_conf("spark.driver.port"));
+        assert!(keys::is_executor_startup_conf("spark.authenticate"));
+        assert!(!keys::is_executor_startup_conf("spark.authenticate.secret"));
+        assert!(keys::is_executor_startup_conf("spark.rpc.askTimeout"));
+        assert!(!keys::is_executor_startup_conf("spark.app.name"));
     }
 }

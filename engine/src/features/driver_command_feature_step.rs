@@ -7,9 +7,9 @@ use crate::conf::keys;
 use crate::constants::SPARK_CONF_PATH;
 use crate::error::Result;
 use crate::features::FeatureStep;
+use crate::k8s_utils;
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
-use crate::uploads;
 
 /// The driver command step.
 #[derive(Debug, Clone)]
@@ -27,9 +27,9 @@ impl DriverCommandFeatureStep {
         let resource = match &app.resource {
             // A local jar is already in spark.jars; the driver gets a placeholder.
             MainAppResource::Java(res) => {
-                let res = res.as_deref().unwrap_or(uploads::NO_RESOURCE);
-                if uploads::is_local_and_resolvable(res) {
-                    uploads::NO_RESOURCE.to_owned()
+                let res = res.as_deref().unwrap_or(k8s_utils::NO_RESOURCE);
+                if k8s_utils::is_local_and_resolvable(res) {
+                    k8s_utils::NO_RESOURCE.to_owned()
                 } else {
                     res.to_owned()
                 }
@@ -53,8 +53,8 @@ impl DriverCommandFeatureStep {
                 if let Some(p) = driver_python {
                     env.push(("PYSPARK_DRIVER_PYTHON".to_owned(), p));
                 }
-                if uploads::is_local_and_resolvable(res) {
-                    uploads::upload_file_uri(res, conf.conf, conf.inputs, "the main resource")?
+                if k8s_utils::is_local_and_resolvable(res) {
+                    k8s_utils::upload_file_uri(res, conf.conf, conf.inputs, "the main resource")?
                 } else {
                     res.clone()
                 }

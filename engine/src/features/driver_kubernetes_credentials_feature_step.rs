@@ -21,25 +21,12 @@ use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
 use crate::provenance::Source;
 
-const MOUNTED_PREFIX: &str = "spark.kubernetes.authenticate.driver.mounted.";
 /// The credentials the driver may find already mounted: conf suffix and key.
 const MOUNTED_SUFFIXES: [(&str, &str); 4] = [
-    (
-        "oauthTokenFile",
-        "spark.kubernetes.authenticate.driver.mounted.oauthTokenFile",
-    ),
-    (
-        "clientKeyFile",
-        "spark.kubernetes.authenticate.driver.mounted.clientKeyFile",
-    ),
-    (
-        "clientCertFile",
-        "spark.kubernetes.authenticate.driver.mounted.clientCertFile",
-    ),
-    (
-        "caCertFile",
-        "spark.kubernetes.authenticate.driver.mounted.caCertFile",
-    ),
+    ("oauthTokenFile", keys::DRIVER_MOUNTED_OAUTH_TOKEN_FILE),
+    ("clientKeyFile", keys::DRIVER_MOUNTED_CLIENT_KEY_FILE),
+    ("clientCertFile", keys::DRIVER_MOUNTED_CLIENT_CERT_FILE),
+    ("caCertFile", keys::DRIVER_MOUNTED_CA_CERT_FILE),
 ];
 
 /// One credential: its Secret key, the conf suffix naming its mounted path, and its bytes.
@@ -151,7 +138,7 @@ impl FeatureStep for DriverKubernetesCredentialsFeatureStep {
                 .find(|c| c.mounted_suffix == *suffix)
                 .map(|c| format!("{}/{}", CREDENTIALS_BASE_DIR, c.secret_key));
             if let Some(path) = user_path.clone().or(from_submitter) {
-                props.push((format!("{}{suffix}", MOUNTED_PREFIX), path));
+                props.push((format!("{}{suffix}", keys::DRIVER_MOUNTED_PREFIX), path));
             }
         }
         props

@@ -1,4 +1,4 @@
-//! `HadoopConfDriverFeatureStep` and `HadoopConfExecutorFeatureStep`: the Hadoop
+//! `HadoopConfDriverFeatureStep`: the Hadoop
 //! configuration — the submitter's `HADOOP_CONF_DIR` files, shipped in a ConfigMap
 //! `<prefix>-hadoop-config`, or an existing ConfigMap (`spark.kubernetes.hadoop.configMapName`)
 //! — mounted at `/opt/hadoop/conf` with `HADOOP_CONF_DIR` pointing there, for the driver and,
@@ -98,7 +98,7 @@ impl FeatureStep for HadoopConfDriverFeatureStep {
 
 /// Mounts a Hadoop configuration ConfigMap at `/opt/hadoop/conf` and points `HADOOP_CONF_DIR`
 /// there (`HadoopBootstrapUtil.bootstrapHadoopConfDir`).
-fn mount_hadoop_config_map(p: &mut SparkPod, name: &str, items: Option<Vec<KeyToPath>>) {
+pub(crate) fn mount_hadoop_config_map(p: &mut SparkPod, name: &str, items: Option<Vec<KeyToPath>>) {
     p.add_volume(Volume {
         name: HADOOP_CONF_VOLUME.into(),
         config_map: Some(ConfigMapVolumeSource {
@@ -110,35 +110,4 @@ fn mount_hadoop_config_map(p: &mut SparkPod, name: &str, items: Option<Vec<KeyTo
     });
     p.add_volume_mount(pod::mount(HADOOP_CONF_VOLUME, HADOOP_CONF_DIR_PATH));
     p.add_env([pod::env("HADOOP_CONF_DIR", HADOOP_CONF_DIR_PATH)]);
-}
-
-/// `HadoopConfExecutorFeatureStep`: executors mount the ConfigMap the driver names in
-/// `spark.kubernetes.executor.hadoopConfigMapName`.
-#[derive(Debug, Clone)]
-pub struct HadoopConfExecutorFeatureStep {
-    config_map: Option<String>,
-}
-
-impl HadoopConfExecutorFeatureStep {
-    /// Reads `spark.kubernetes.executor.hadoopConfigMapName`.
-    pub fn new(conf: &crate::SparkConf) -> Self {
-        HadoopConfExecutorFeatureStep {
-            config_map: conf
-                .get(keys::EXECUTOR_HADOOP_CONFIG_MAP)
-                .map(str::to_owned),
-        }
-    }
-}
-
-impl FeatureStep for HadoopConfExecutorFeatureStep {
-    fn name(&self) -> &'static str {
-        "HadoopConfExecutorFeatureStep"
-    }
-
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
-        if let Some(name) = &self.config_map {
-            mount_hadoop_config_map(p, name, None);
-        }
-        Ok(())
-    }
 }

@@ -24,11 +24,6 @@ use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
 
-/// `spark.kubernetes.kerberos.tokenSecret.name`
-pub const TOKEN_SECRET_NAME: &str = "spark.kubernetes.kerberos.tokenSecret.name";
-/// `spark.kubernetes.kerberos.tokenSecret.itemKey`
-pub const TOKEN_SECRET_ITEM_KEY: &str = "spark.kubernetes.kerberos.tokenSecret.itemKey";
-
 /// The Kerberos configuration step.
 #[derive(Debug, Clone)]
 pub struct KerberosConfDriverFeatureStep {
@@ -79,7 +74,11 @@ impl KerberosConfDriverFeatureStep {
             });
         }
         both_or_neither(conf, keys::KEYTAB, keys::PRINCIPAL)?;
-        both_or_neither(conf, TOKEN_SECRET_NAME, TOKEN_SECRET_ITEM_KEY)?;
+        both_or_neither(
+            conf,
+            keys::KERBEROS_TOKEN_SECRET_NAME,
+            keys::KERBEROS_TOKEN_SECRET_ITEM_KEY,
+        )?;
         let krb5 = match (c.get(keys::KRB5_CONFIG_MAP), c.get(keys::KRB5_PATH)) {
             (Some(name), _) => Some(Krb5::ConfigMap(name.to_owned())),
             (None, Some(path)) => Some(Krb5::File {
@@ -95,7 +94,10 @@ impl KerberosConfDriverFeatureStep {
             )),
             _ => None,
         };
-        let token_secret = match (c.get(TOKEN_SECRET_NAME), c.get(TOKEN_SECRET_ITEM_KEY)) {
+        let token_secret = match (
+            c.get(keys::KERBEROS_TOKEN_SECRET_NAME),
+            c.get(keys::KERBEROS_TOKEN_SECRET_ITEM_KEY),
+        ) {
             (Some(n), Some(k)) => Some((n.to_owned(), k.to_owned())),
             _ => None,
         };

@@ -11,6 +11,7 @@ pub mod driver_service_feature_step;
 pub mod env_secrets_feature_step;
 pub mod executor_kubernetes_credentials_feature_step;
 pub mod hadoop_conf_driver_feature_step;
+pub mod hadoop_conf_executor_feature_step;
 pub mod kerberos_conf_driver_feature_step;
 pub mod local_dirs_feature_step;
 pub mod mount_secrets_feature_step;

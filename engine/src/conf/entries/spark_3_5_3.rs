@@ -3,7 +3,7 @@
 //! Generated: do not edit.
 // entries: 1072
 
-use super::{SparkEntry, ValueType, ByteUnit, TimeUnit, EntryDefault};
+use super::{ByteUnit, EntryDefault, SparkEntry, TimeUnit, ValueType};
 
 /// The entries, sorted by key.
 pub(crate) const ENTRIES: &[SparkEntry] = &[
