@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use spark_render_engine::{manifest, pod, Resource};
+use spark_render_engine::{manifest, Resource};
 
 use crate::args::ApplyOptions;
 use crate::errors::CliError;
@@ -117,7 +117,7 @@ pub fn apply_driver(kubectl: &Kubectl, objects: &[Resource]) -> Result<(), CliEr
     let mut owned = rest.to_vec();
     for object in &mut owned {
         object.metadata_mut().owner_references =
-            Some(vec![pod::owner_reference_to_pod(&name, &uid)]);
+            Some(vec![manifest::owner_reference_to_pod(&name, &uid)]);
     }
     let list = manifest::to_json_list(&owned).map_err(|e| CliError::Output(e.to_string()))?;
     if let Err(err) = kubectl.run(

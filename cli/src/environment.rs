@@ -5,8 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use spark_render_engine::conf_files::ConfDirFile;
-use spark_render_engine::{RenderInputs, SubmitterEnv};
+use spark_render_engine::{ConfDirFile, RenderInputs, SubmitterEnv};
 
 use crate::args::InputOptions;
 

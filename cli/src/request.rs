@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use spark_render_engine::app::MainAppResource;
 use spark_render_engine::conf::{self, keys, properties};
-use spark_render_engine::{submit, DeployMode, RenderRequest, SubmitArgs};
+use spark_render_engine::{
+    parse_conf_pair, prepare_submission, DeployMode, MainAppResource, RenderRequest, SubmitArgs,
+};
 
 use crate::args::{Application, ExecutorOptions, RenderArgs, SparkOptions, SubmitOptions};
 use crate::environment;
@@ -28,15 +29,17 @@ pub fn render_request(
         submit.properties_file = read_properties(&path)?;
     }
     if let Some(ns) = &s.namespace {
-        match effective(&submit, keys::NAMESPACE) {
+        match effective(&submit, keys::NAMESPACE.key) {
             Some(conf_ns) if &conf_ns != ns => {
                 return Err(CliError::Output(format!(
                     "--namespace {ns} disagrees with {}={conf_ns}",
-                    keys::NAMESPACE
+                    keys::NAMESPACE.key
                 )))
             }
             Some(_) => {}
-            None => submit.conf.push((keys::NAMESPACE.to_owned(), ns.clone())),
+            None => submit
+                .conf
+                .push((keys::NAMESPACE.key.to_owned(), ns.clone())),
         }
     }
     let mut request = RenderRequest::new(submit);
@@ -48,7 +51,7 @@ pub fn render_request(
     request.inputs.files = read_named_files(&request.submit)?;
     if request.inputs.env.conf_dir_files.is_none() {
         // Spark's last resort: `<spark.home>/conf`.
-        if let Some(home) = effective(&request.submit, "spark.home") {
+        if let Some(home) = effective(&request.submit, keys::SPARK_HOME) {
             request.inputs.env.conf_dir_files =
                 Some(environment::read_conf_files(&Path::new(&home).join("conf")));
         }
@@ -90,7 +93,7 @@ pub fn submit_args(s: &SubmitOptions, app: &Application) -> Result<SubmitArgs, C
     submit.conf = s
         .conf
         .iter()
-        .map(|pair| submit::parse_conf_pair(pair))
+        .map(|pair| parse_conf_pair(pair))
         .collect::<Result<_, _>>()?;
     Ok(submit)
 }
@@ -149,7 +152,7 @@ fn effective(submit: &SubmitArgs, key: &str) -> Option<String> {
 /// `--verbose`: what `spark-submit --verbose` prints of a Kubernetes submission, on stderr:
 /// the class it runs, that class's arguments, and the Spark config (secrets redacted).
 fn print_verbose(request: &RenderRequest) -> Result<(), CliError> {
-    let submission = submit::prepare(&request.submit, &request.inputs)?;
+    let submission = prepare_submission(&request.submit, &request.inputs)?;
     let app = &submission.app;
     let mut child_args: Vec<&str> = Vec::new();
     let main_class = match submission.deploy_mode {
@@ -216,7 +219,7 @@ fn read_named_files(submit: &SubmitArgs) -> Result<BTreeMap<String, Vec<u8>>, Cl
                 .keytab
                 .clone()
                 .or_else(|| effective(submit, key))
-                .or_else(|| effective(submit, "spark.yarn.keytab")),
+                .or_else(|| effective(submit, keys::YARN_KEYTAB)),
             _ => effective(submit, key),
         };
         let Some(path) = path else {

@@ -103,7 +103,7 @@ pub(crate) fn run(
         .push(container);
 
     let mut data = conf_files;
-    data.insert(keys::NAMESPACE.to_owned(), namespace.clone());
+    data.insert(keys::NAMESPACE.key.to_owned(), namespace.clone());
     objects.push(Resource::ConfigMap(ConfigMap {
         metadata: ObjectMeta {
             name: Some(conf_map_name),
@@ -122,8 +122,8 @@ pub(crate) fn run(
             object: format!("Pod/{pod_name}"),
             field: "metadata.namespace".into(),
             value: serde_json::Value::String(namespace.clone()),
-            source: match conf.conf.get(keys::NAMESPACE) {
-                Some(v) => Source::conf(keys::NAMESPACE, v),
+            source: match conf.conf.get(keys::NAMESPACE.key) {
+                Some(v) => Source::conf(keys::NAMESPACE.key, v),
                 None => Source::Default {
                     detail: "namespace default".into(),
                 },

@@ -13,12 +13,10 @@ const DEFAULT_MAX_SIZE: i64 = 1_048_576;
 /// `Config.CONFIG_MAP_MAXSIZE`: a long, at most 1048576. Spark reads it whenever it builds a
 /// spark-conf ConfigMap, conf dir or not.
 pub fn max_size(conf: &SparkConf) -> Result<i64> {
-    let max_size = conf
-        .get_long(keys::CONFIG_MAP_MAX_SIZE)?
-        .unwrap_or(DEFAULT_MAX_SIZE);
+    let max_size = conf.read(&keys::CONFIG_MAP_MAX_SIZE)?;
     if max_size > DEFAULT_MAX_SIZE {
         return Err(crate::Error::invalid(
-            keys::CONFIG_MAP_MAX_SIZE,
+            keys::CONFIG_MAP_MAX_SIZE.key,
             &max_size.to_string(),
             "Must have at most 1048576 bytes",
         ));
@@ -107,7 +105,7 @@ pub fn select(
         warnings.push(format!(
             "SPARK_CONF_DIR file(s) {} are skipped: the conf files would exceed {}={max_size}",
             skipped.join(", "),
-            keys::CONFIG_MAP_MAX_SIZE
+            keys::CONFIG_MAP_MAX_SIZE.key
         ));
     }
     Ok((selected, warnings))
@@ -148,7 +146,7 @@ mod tests {
     #[test]
     fn stops_at_the_size_limit_smallest_first() {
         let mut conf = SparkConf::new();
-        conf.set(keys::CONFIG_MAP_MAX_SIZE, "20");
+        conf.set(keys::CONFIG_MAP_MAX_SIZE.key, "20");
         let files = [
             file("b", "12345678"),
             file("a", "1234"),
@@ -162,7 +160,7 @@ mod tests {
     #[test]
     fn orders_by_name_and_content_length_and_warns_once() {
         let mut conf = SparkConf::new();
-        conf.set(keys::CONFIG_MAP_MAX_SIZE, "30");
+        conf.set(keys::CONFIG_MAP_MAX_SIZE.key, "30");
         // a-long-name: 11 + 10 = 21; b: 1 + 15 = 16, so b goes first and a-long-name no longer fits.
         let files = [
             file("a-long-name", "0123456789"),
@@ -182,9 +180,9 @@ mod tests {
     fn max_size_is_a_long_of_at_most_one_mib() {
         let mut conf = SparkConf::new();
         assert_eq!(max_size(&conf).unwrap(), 1_048_576);
-        conf.set(keys::CONFIG_MAP_MAX_SIZE, "2000000");
+        conf.set(keys::CONFIG_MAP_MAX_SIZE.key, "2000000");
         assert!(max_size(&conf).is_err());
-        conf.set(keys::CONFIG_MAP_MAX_SIZE, "abc");
+        conf.set(keys::CONFIG_MAP_MAX_SIZE.key, "abc");
         assert!(max_size(&conf).is_err());
     }
 }

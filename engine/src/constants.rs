@@ -76,11 +76,7 @@ pub(crate) const EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME: &str = "pod-spec-template
 pub(crate) const DEFAULT_DRIVER_PORT: i32 = 7078;
 /// Spark's default block manager port on Kubernetes.
 pub(crate) const DEFAULT_BLOCK_MANAGER_PORT: i32 = 7079;
-/// Spark's default UI port.
-pub(crate) const DEFAULT_UI_PORT: i32 = 4040;
 /// The minimum memory overhead (`ResourceProfile.MEMORY_OVERHEAD_MIN_MIB`).
 pub(crate) const MEMORY_OVERHEAD_MIN_MIB: i64 = 384;
-/// The default overhead factor for JVM apps.
-pub(crate) const DEFAULT_MEMORY_OVERHEAD_FACTOR: f64 = 0.1;
 /// The default overhead factor for Python and R apps.
 pub(crate) const NON_JVM_MEMORY_OVERHEAD_FACTOR: f64 = 0.4;

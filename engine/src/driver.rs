@@ -143,9 +143,7 @@ pub fn build(
             &VolumeOwner::Driver,
             &conf.resource_name_prefix,
             conf.app_id(),
-            conf.conf
-                .get_bool(keys::USE_LEGACY_PVC_ACCESS_MODE)?
-                .unwrap_or(true),
+            conf.conf.read(&keys::USE_LEGACY_PVC_ACCESS_MODE)?,
         )),
         Box::new(DriverCommandFeatureStep::new(&conf)?),
         Box::new(HadoopConfDriverFeatureStep::new(&conf)?),

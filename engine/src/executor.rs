@@ -66,10 +66,10 @@ pub fn build(
 ) -> Result<ExecutorsSpec> {
     let conf = &driver.conf;
     crate::builder::refuse_keys(conf, UNSUPPORTED)?;
-    let allocator = conf.get_or(keys::PODS_ALLOCATOR, "direct").to_owned();
+    let allocator = conf.read_str(&keys::PODS_ALLOCATOR).to_owned();
     if allocator != "direct" && allocator != "statefulset" {
         return Err(Error::Unsupported {
-            key: keys::PODS_ALLOCATOR.into(),
+            key: keys::PODS_ALLOCATOR.key.into(),
             feature: format!("the custom executor allocator {allocator:?} (a JVM class)"),
         });
     }
@@ -91,7 +91,7 @@ pub fn build(
     let driver_pod = driver.pod.clone();
 
     let get_all = crate::hash_order::get_all(conf);
-    let own_claims = conf.get_bool(keys::DRIVER_OWN_PVC)?.unwrap_or(true);
+    let own_claims = conf.read(&keys::DRIVER_OWN_PVC)?;
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
     let mut explanations = Vec::new();
@@ -174,10 +174,7 @@ pub fn build(
         }
     }
 
-    if !conf
-        .get_bool(keys::EXECUTOR_DISABLE_CONFIG_MAP)?
-        .unwrap_or(false)
-    {
+    if !conf.read(&keys::EXECUTOR_DISABLE_CONFIG_MAP)? {
         objects.push(Resource::ConfigMap(executor_config_map(
             conf,
             &app_id,
@@ -186,7 +183,7 @@ pub fn build(
             &driver.conf_files,
         )));
     }
-    let namespace = conf.get_or(keys::NAMESPACE, "default").to_owned();
+    let namespace = conf.read_str(&keys::NAMESPACE).to_owned();
     for object in &mut objects {
         object.metadata_mut().namespace = Some(namespace.clone());
     }
@@ -208,8 +205,8 @@ pub fn build(
                 object: format!("Pod/{}", object.name()),
                 field: "metadata.namespace".into(),
                 value: serde_json::Value::String(namespace.clone()),
-                source: match conf.get(keys::NAMESPACE) {
-                    Some(v) => crate::provenance::Source::conf(keys::NAMESPACE, v),
+                source: match conf.get(keys::NAMESPACE.key) {
+                    Some(v) => crate::provenance::Source::conf(keys::NAMESPACE.key, v),
                     None => crate::provenance::Source::Default {
                         detail: "namespace default".into(),
                     },
@@ -312,20 +309,15 @@ fn stateful_set(
 /// largest of `minExecutors`, `initialExecutors` and `spark.executor.instances`; else
 /// `spark.executor.instances` (2 when unset).
 fn initial_executors(conf: &SparkConf) -> Result<i32> {
-    if conf
-        .get_bool(keys::DYN_ALLOCATION_ENABLED)?
-        .unwrap_or(false)
-    {
-        let min = conf
-            .get_int(keys::DYN_ALLOCATION_MIN_EXECUTORS)?
-            .unwrap_or(0);
+    if conf.read(&keys::DYN_ALLOCATION_ENABLED)? {
+        let min = conf.read(&keys::DYN_ALLOCATION_MIN_EXECUTORS)?;
         let initial = conf
-            .get_int(keys::DYN_ALLOCATION_INITIAL_EXECUTORS)?
+            .read_optional(&keys::DYN_ALLOCATION_INITIAL_EXECUTORS)?
             .unwrap_or(min);
-        let instances = conf.get_int(keys::EXECUTOR_INSTANCES)?.unwrap_or(0);
+        let instances = conf.read_optional(&keys::EXECUTOR_INSTANCES)?.unwrap_or(0);
         Ok(min.max(initial).max(instances))
     } else {
-        Ok(conf.get_int(keys::EXECUTOR_INSTANCES)?.unwrap_or(2))
+        Ok(conf.read_optional(&keys::EXECUTOR_INSTANCES)?.unwrap_or(2))
     }
 }
 
@@ -371,9 +363,7 @@ fn build_pod(
             &VolumeOwner::Executor(conf.executor_id.clone()),
             &conf.resource_name_prefix,
             &conf.app_id,
-            conf.conf
-                .get_bool(keys::USE_LEGACY_PVC_ACCESS_MODE)?
-                .unwrap_or(true),
+            conf.conf.read(&keys::USE_LEGACY_PVC_ACCESS_MODE)?,
         )),
         Box::new(HadoopConfExecutorFeatureStep::new(conf.conf)),
         Box::new(LocalDirsFeatureStep::new(
@@ -442,15 +432,15 @@ fn executor_config_map(
     conf_files: &BTreeMap<String, String>,
 ) -> ConfigMap {
     let name = names::executor_conf_map_name(&inputs.unique_id);
-    let namespace = conf.get_or(keys::NAMESPACE, "default").to_owned();
+    let namespace = conf.read_str(&keys::NAMESPACE).to_owned();
     let text = properties::store(
         &format!("Java properties built from Kubernetes config map with name: {name}"),
         &java::date_to_string_utc(inputs.submit_time_ms).unwrap_or_default(),
-        [(keys::NAMESPACE, namespace.as_str())],
+        [(keys::NAMESPACE.key, namespace.as_str())],
     );
     let mut data = conf_files.clone();
     data.insert(SPARK_CONF_FILE_NAME.to_owned(), text);
-    data.insert(keys::NAMESPACE.to_owned(), namespace.clone());
+    data.insert(keys::NAMESPACE.key.to_owned(), namespace.clone());
     let owner_references = driver_pod.and_then(|p| {
         p.uid
             .as_ref()

@@ -138,7 +138,7 @@ pub(crate) fn initial_pod(
                 value: path.into(),
                 reason: format!(
                     "the template sets metadata.namespace={ns}, but Spark creates the pod in {}={namespace}; the API server refuses a pod whose namespace differs from the request's",
-                    keys::NAMESPACE
+                    keys::NAMESPACE.key
                 ),
             });
         }

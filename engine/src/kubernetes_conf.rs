@@ -36,7 +36,7 @@ impl<'a> DriverConf<'a> {
         version: SparkVersion,
     ) -> Self {
         let resource_name_prefix =
-            names::resource_name_prefix(conf.get_or(keys::APP_NAME, "spark"), &inputs.unique_id);
+            names::resource_name_prefix(conf.read_str(&keys::APP_NAME), &inputs.unique_id);
         let get_all_order = crate::hash_order::get_all_order(&conf.iter().collect::<Vec<_>>());
         DriverConf {
             conf,
@@ -55,12 +55,12 @@ impl<'a> DriverConf<'a> {
 
     /// `spark.app.name` (default `spark`).
     pub fn app_name(&self) -> &str {
-        self.conf.get_or(keys::APP_NAME, "spark")
+        self.conf.read_str(&keys::APP_NAME)
     }
 
     /// `spark.kubernetes.namespace` (default `default`).
     pub fn namespace(&self) -> &str {
-        self.conf.get_or(keys::NAMESPACE, "default")
+        self.conf.read_str(&keys::NAMESPACE)
     }
 
     /// Entries under `prefix`, keys without it (`parsePrefixedKeyValuePairs`), in the order
@@ -121,23 +121,22 @@ impl<'a> DriverConf<'a> {
     /// is not set: the legacy `spark.kubernetes.memoryOverheadFactor`, whose default is 0.4
     /// for Python and R apps and 0.1 otherwise. It also becomes a system property.
     pub fn default_overhead_factor(&self) -> Result<f64> {
-        let legacy = self.conf.get_double(keys::MEMORY_OVERHEAD_FACTOR)?;
-        if let (Some(f), Some(raw)) = (legacy, self.conf.get(keys::MEMORY_OVERHEAD_FACTOR)) {
-            if f.is_nan() || f < 0.0 {
-                return Err(Error::invalid(
-                    keys::MEMORY_OVERHEAD_FACTOR,
-                    raw,
-                    "the memory overhead factor must be a non-negative number",
-                ));
-            }
-        }
-        Ok(match legacy {
-            Some(f) => f,
-            None if self.app.resource.is_non_jvm() => {
+        let Some(raw) = self.conf.get(keys::MEMORY_OVERHEAD_FACTOR.key) else {
+            return Ok(if self.app.resource.is_non_jvm() {
                 crate::constants::NON_JVM_MEMORY_OVERHEAD_FACTOR
-            }
-            None => crate::constants::DEFAULT_MEMORY_OVERHEAD_FACTOR,
-        })
+            } else {
+                self.conf.read(&keys::MEMORY_OVERHEAD_FACTOR)?
+            });
+        };
+        let factor = self.conf.read(&keys::MEMORY_OVERHEAD_FACTOR)?;
+        if factor.is_nan() || factor < 0.0 {
+            return Err(Error::invalid(
+                keys::MEMORY_OVERHEAD_FACTOR.key,
+                raw,
+                "the memory overhead factor must be a non-negative number",
+            ));
+        }
+        Ok(factor)
     }
 }
 
@@ -177,11 +176,11 @@ pub fn with_preset_labels<const N: usize>(
 
 /// `spark.kubernetes.container.image.pullPolicy`, checked.
 pub fn image_pull_policy(conf: &SparkConf) -> Result<&str> {
-    let policy = conf.get_or(keys::IMAGE_PULL_POLICY, "IfNotPresent");
+    let policy = conf.read_str(&keys::IMAGE_PULL_POLICY);
     match policy {
         "Always" | "Never" | "IfNotPresent" => Ok(policy),
         other => Err(Error::invalid(
-            keys::IMAGE_PULL_POLICY,
+            keys::IMAGE_PULL_POLICY.key,
             other,
             "expected one of Always, Never, IfNotPresent",
         )),
@@ -225,12 +224,12 @@ pub struct ExecutorConf<'a> {
 impl ExecutorConf<'_> {
     /// `spark.app.name` (default `spark`).
     pub fn app_name(&self) -> &str {
-        self.conf.get_or(keys::APP_NAME, "spark")
+        self.conf.read_str(&keys::APP_NAME)
     }
 
     /// `spark.kubernetes.namespace`.
     pub fn namespace(&self) -> &str {
-        self.conf.get_or(keys::NAMESPACE, "default")
+        self.conf.read_str(&keys::NAMESPACE)
     }
 
     /// Entries under `prefix`, keys without it, in the order Spark iterates them.

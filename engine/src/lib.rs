@@ -61,47 +61,68 @@
 //! does. The engine enables no `k8s-openapi` version feature: enable one (`v1_33` or later)
 //! in your own `Cargo.toml`, as with kube-rs.
 
-pub mod app;
-mod builder;
-mod client;
+// The public API: the request and its result (below), the conf and its registry, the lint,
+// the manifests and their provenance.
 pub mod conf;
-pub mod conf_files;
-mod constants;
-pub mod driver;
-mod error;
-pub mod executor;
-pub mod features;
-pub mod hash_order;
-pub mod inputs;
-pub mod java;
-pub mod k8s_utils;
-pub mod kubernetes_conf;
 pub mod lint;
 pub mod manifest;
-pub mod names;
-pub mod pod;
 pub mod provenance;
-pub mod quantity;
-mod redact;
-pub mod running_driver;
-pub mod submit;
-pub mod template;
-pub mod uri;
-pub mod utils;
-pub mod validate;
-pub mod version;
-pub mod volume_utils;
-/// The fast reader of the YAML subset pod templates use. Public for the fuzz targets only: not
-/// part of the API.
-#[doc(hidden)]
+
+/// Declares internal modules: crate-private, public (undocumented, unstable) with the
+/// `unstable` feature, which the benches and fuzz targets enable to reach them.
+macro_rules! internal_modules {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[cfg(feature = "unstable")]
+        #[doc(hidden)]
+        pub mod $name;
+        $(#[$doc])*
+        #[cfg(not(feature = "unstable"))]
+        mod $name;
+    )*};
+}
+
+internal_modules!(
+    app,
+    builder,
+    client,
+    conf_files,
+    constants,
+    driver,
+    error,
+    executor,
+    features,
+    hash_order,
+    inputs,
+    java,
+    k8s_utils,
+    kubernetes_conf,
+    names,
+    pod,
+    quantity,
+    redact,
+    running_driver,
+    submit,
+    template,
+    uri,
+    utils,
+    validate,
+    version,
+    volume_utils,
+);
+
+pub use app::MainAppResource;
 pub use conf::SparkConf;
+pub use conf_files::ConfDirFile;
 pub use driver::DriverSpec;
 pub use error::{Error, Result};
 pub use executor::ExecutorsSpec;
 pub use inputs::{RenderInputs, SubmitterEnv};
 pub use manifest::Resource;
 pub use running_driver::RunningDriver;
-pub use submit::{DeployMode, Submission, SubmitArgs};
+pub use submit::{
+    parse_conf_pair, prepare as prepare_submission, DeployMode, Submission, SubmitArgs,
+};
 pub use version::SparkVersion;
 
 /// One render: spark-submit's arguments, the values Spark would draw itself, the Spark

@@ -24,17 +24,19 @@ pub struct Finding {
 
 /// Deprecated keys and what replaces them.
 fn deprecated(key: &str) -> Option<String> {
-    match key {
-        keys::MEMORY_OVERHEAD_FACTOR => Some(format!(
+    if key == keys::MEMORY_OVERHEAD_FACTOR.key {
+        Some(format!(
             "{} and {}",
-            keys::DRIVER_MEMORY_OVERHEAD_FACTOR,
-            keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR
-        )),
-        keys::PYSPARK_PYTHON_VERSION => Some(format!(
+            keys::DRIVER_MEMORY_OVERHEAD_FACTOR.key,
+            keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR.key
+        ))
+    } else if key == keys::PYSPARK_PYTHON_VERSION {
+        Some(format!(
             "{} (Spark 3 ignores this key)",
             keys::PYSPARK_PYTHON
-        )),
-        _ => None,
+        ))
+    } else {
+        None
     }
 }
 

@@ -1,5 +1,6 @@
 //! The Kubernetes objects a submission creates, and their YAML and JSON forms.
 
+pub use crate::pod::owner_reference_to_pod;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, Pod, Secret, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;

@@ -73,11 +73,11 @@ impl RunningDriver {
                 reason: "in client mode executors connect to the driver at this address (Spark would use the submitting machine's IP)".into(),
             });
         }
-        match conf.get_int(keys::DRIVER_PORT)? {
+        match conf.read_optional(&keys::DRIVER_PORT)? {
             Some(p) if p > 0 => {}
             _ => {
                 return Err(Error::Missing {
-                    key: keys::DRIVER_PORT.into(),
+                    key: keys::DRIVER_PORT.key.into(),
                     reason: "in client mode Spark binds a random port unless this is set, and executors' SPARK_DRIVER_URL names it".into(),
                 })
             }
@@ -167,8 +167,7 @@ fn spark_context_start(conf: &mut SparkConf, inputs: &RenderInputs) {
     }
     // KubernetesClusterManager: a fresh unique id names the executors (one input serves all).
     if !conf.contains(keys::EXECUTOR_POD_NAME_PREFIX) {
-        let prefix =
-            names::resource_name_prefix(conf.get_or(keys::APP_NAME, "spark"), &inputs.unique_id);
+        let prefix = names::resource_name_prefix(conf.read_str(&keys::APP_NAME), &inputs.unique_id);
         conf.set(keys::EXECUTOR_POD_NAME_PREFIX, prefix);
     }
 }

@@ -222,20 +222,20 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     let name = args
         .name
         .clone()
-        .or_else(|| conf.get(keys::APP_NAME).map(str::to_owned))
+        .or_else(|| conf.get(keys::APP_NAME.key).map(str::to_owned))
         .or(user_main_class)
         .unwrap_or_else(|| file_name(&primary_resource).to_owned());
 
     // prepareSubmitEnvironment: options become conf keys (they win over the conf).
     conf.set(keys::MASTER, master);
     conf.set(keys::DEPLOY_MODE, mode_name);
-    conf.set(keys::APP_NAME, name);
+    conf.set(keys::APP_NAME.key, name);
     let assigned = [
-        (keys::DRIVER_MEMORY, &args.driver_memory),
-        (keys::DRIVER_CORES, &args.driver_cores),
-        (keys::EXECUTOR_MEMORY, &args.executor_memory),
-        (keys::EXECUTOR_CORES, &args.executor_cores),
-        (keys::EXECUTOR_INSTANCES, &args.num_executors),
+        (keys::DRIVER_MEMORY.key, &args.driver_memory),
+        (keys::DRIVER_CORES.key, &args.driver_cores),
+        (keys::EXECUTOR_MEMORY.key, &args.executor_memory),
+        (keys::EXECUTOR_CORES.key, &args.executor_cores),
+        (keys::EXECUTOR_INSTANCES.key, &args.num_executors),
         (keys::JARS, &args.jars),
         (keys::FILES, &args.files),
         (keys::SUBMIT_PY_FILES, &args.py_files),
@@ -466,13 +466,17 @@ fn validate_sizes_and_counts(args: &SubmitArgs, conf: &SparkConf) -> Result<()> 
     };
     let sizes = [
         (
-            pick(&args.driver_memory, keys::DRIVER_MEMORY, "--driver-memory"),
+            pick(
+                &args.driver_memory,
+                keys::DRIVER_MEMORY.key,
+                "--driver-memory",
+            ),
             "driver memory",
         ),
         (
             pick(
                 &args.executor_memory,
-                keys::EXECUTOR_MEMORY,
+                keys::EXECUTOR_MEMORY.key,
                 "--executor-memory",
             ),
             "executor memory",
@@ -491,17 +495,17 @@ fn validate_sizes_and_counts(args: &SubmitArgs, conf: &SparkConf) -> Result<()> 
         }
     }
     let dynamic = conf
-        .get(keys::DYN_ALLOCATION_ENABLED)
+        .get(keys::DYN_ALLOCATION_ENABLED.key)
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     let counts = [
         (
-            pick(&args.driver_cores, keys::DRIVER_CORES, "--driver-cores"),
+            pick(&args.driver_cores, keys::DRIVER_CORES.key, "--driver-cores"),
             "driver cores",
         ),
         (
             pick(
                 &args.executor_cores,
-                keys::EXECUTOR_CORES,
+                keys::EXECUTOR_CORES.key,
                 "--executor-cores",
             ),
             "executor cores",
@@ -512,7 +516,7 @@ fn validate_sizes_and_counts(args: &SubmitArgs, conf: &SparkConf) -> Result<()> 
             } else {
                 pick(
                     &args.num_executors,
-                    keys::EXECUTOR_INSTANCES,
+                    keys::EXECUTOR_INSTANCES.key,
                     "--num-executors",
                 )
             },

@@ -8,17 +8,31 @@ use crate::error::Error;
 /// A Spark release spark-render models. Only the 3.5 line is modelled today; its patch
 /// releases behave alike for everything rendered, so any `3.5.N` is accepted and named in the
 /// `spark-version` label.
+///
+/// Made by parsing (`"3.5.3".parse()`), which refuses a release that is not modelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SparkVersion {
-    /// Major version (3).
-    pub major: u16,
-    /// Minor version (5).
-    pub minor: u16,
-    /// Patch version.
-    pub patch: u16,
+    major: u16,
+    minor: u16,
+    patch: u16,
 }
 
 impl SparkVersion {
+    /// The major version (3).
+    pub fn major(self) -> u16 {
+        self.major
+    }
+
+    /// The minor version (5).
+    pub fn minor(self) -> u16 {
+        self.minor
+    }
+
+    /// The patch version.
+    pub fn patch(self) -> u16 {
+        self.patch
+    }
+
     /// The default: Spark 3.5.3.
     pub const DEFAULT: SparkVersion = SparkVersion {
         major: 3,

@@ -2,9 +2,14 @@
 //! constants: the only place a key is spelt. Most are `ConfigEntry`s a Spark release declares
 //! ([`super::entries`] has their types, defaults and releases); the few Spark reads by name
 //! without declaring them are listed in [`UNDECLARED`]. A test checks both.
+//!
+//! Keys read as numbers, booleans, sizes or with a default are typed entries
+//! ([`ConfigEntry`], [`OptionalConfigEntry`]); the others, read as strings, are `&str`s.
+
+use super::entry::{Bool, Bytes, ConfigEntry, Double, Int, Long, Mib, OptionalConfigEntry, Str};
 
 /// `spark.app.name`
-pub const APP_NAME: &str = "spark.app.name";
+pub const APP_NAME: ConfigEntry<Str> = ConfigEntry::new("spark.app.name", "spark");
 /// `spark.app.id`
 pub const APP_ID: &str = "spark.app.id";
 /// `spark.app.submitTime`
@@ -39,27 +44,32 @@ pub const DRIVER_HOST: &str = "spark.driver.host";
 /// `spark.driver.bindAddress`
 pub const DRIVER_BIND_ADDRESS: &str = "spark.driver.bindAddress";
 /// `spark.driver.port` (default 7078 on Kubernetes)
-pub const DRIVER_PORT: &str = "spark.driver.port";
+pub const DRIVER_PORT: OptionalConfigEntry<Int> = OptionalConfigEntry::new("spark.driver.port");
 /// `spark.driver.blockManager.port`
-pub const DRIVER_BLOCK_MANAGER_PORT: &str = "spark.driver.blockManager.port";
+pub const DRIVER_BLOCK_MANAGER_PORT: OptionalConfigEntry<Int> =
+    OptionalConfigEntry::new("spark.driver.blockManager.port");
 /// `spark.blockManager.port`
-pub const BLOCK_MANAGER_PORT: &str = "spark.blockManager.port";
+pub const BLOCK_MANAGER_PORT: OptionalConfigEntry<Int> =
+    OptionalConfigEntry::new("spark.blockManager.port");
 /// `spark.ui.port` (default 4040)
-pub const UI_PORT: &str = "spark.ui.port";
+pub const UI_PORT: ConfigEntry<Int> = ConfigEntry::new("spark.ui.port", "4040");
 /// `spark.driver.cores` (default 1)
-pub const DRIVER_CORES: &str = "spark.driver.cores";
+pub const DRIVER_CORES: ConfigEntry<Int> = ConfigEntry::new("spark.driver.cores", "1");
 /// `spark.driver.memory` (default 1g)
-pub const DRIVER_MEMORY: &str = "spark.driver.memory";
+pub const DRIVER_MEMORY: ConfigEntry<Mib> = ConfigEntry::new("spark.driver.memory", "1g");
 /// `spark.driver.memoryOverhead`
-pub const DRIVER_MEMORY_OVERHEAD: &str = "spark.driver.memoryOverhead";
+pub const DRIVER_MEMORY_OVERHEAD: OptionalConfigEntry<Mib> =
+    OptionalConfigEntry::new("spark.driver.memoryOverhead");
 /// `spark.driver.memoryOverheadFactor`
-pub const DRIVER_MEMORY_OVERHEAD_FACTOR: &str = "spark.driver.memoryOverheadFactor";
+pub const DRIVER_MEMORY_OVERHEAD_FACTOR: OptionalConfigEntry<Double> =
+    OptionalConfigEntry::new("spark.driver.memoryOverheadFactor");
 /// `spark.executor.memory`
-pub const EXECUTOR_MEMORY: &str = "spark.executor.memory";
+pub const EXECUTOR_MEMORY: ConfigEntry<Mib> = ConfigEntry::new("spark.executor.memory", "1g");
 /// `spark.executor.cores`
-pub const EXECUTOR_CORES: &str = "spark.executor.cores";
+pub const EXECUTOR_CORES: ConfigEntry<Int> = ConfigEntry::new("spark.executor.cores", "1");
 /// `spark.executor.instances`
-pub const EXECUTOR_INSTANCES: &str = "spark.executor.instances";
+pub const EXECUTOR_INSTANCES: OptionalConfigEntry<Int> =
+    OptionalConfigEntry::new("spark.executor.instances");
 /// `spark.local.dir`
 pub const LOCAL_DIR: &str = "spark.local.dir";
 /// `spark.pyspark.python`
@@ -68,13 +78,16 @@ pub const PYSPARK_PYTHON: &str = "spark.pyspark.python";
 pub const PYSPARK_DRIVER_PYTHON: &str = "spark.pyspark.driver.python";
 
 /// `spark.kubernetes.namespace` (default `default`)
-pub const NAMESPACE: &str = "spark.kubernetes.namespace";
+pub const NAMESPACE: ConfigEntry<Str> = ConfigEntry::new("spark.kubernetes.namespace", "default");
 /// `spark.kubernetes.container.image`
 pub const CONTAINER_IMAGE: &str = "spark.kubernetes.container.image";
 /// `spark.kubernetes.driver.container.image`
 pub const DRIVER_CONTAINER_IMAGE: &str = "spark.kubernetes.driver.container.image";
 /// `spark.kubernetes.container.image.pullPolicy` (default `IfNotPresent`)
-pub const IMAGE_PULL_POLICY: &str = "spark.kubernetes.container.image.pullPolicy";
+pub const IMAGE_PULL_POLICY: ConfigEntry<Str> = ConfigEntry::new(
+    "spark.kubernetes.container.image.pullPolicy",
+    "IfNotPresent",
+);
 /// `spark.kubernetes.container.image.pullSecrets`
 pub const IMAGE_PULL_SECRETS: &str = "spark.kubernetes.container.image.pullSecrets";
 /// `spark.kubernetes.driver.pod.name`
@@ -84,7 +97,8 @@ pub const DRIVER_REQUEST_CORES: &str = "spark.kubernetes.driver.request.cores";
 /// `spark.kubernetes.driver.limit.cores`
 pub const DRIVER_LIMIT_CORES: &str = "spark.kubernetes.driver.limit.cores";
 /// `spark.kubernetes.memoryOverheadFactor` (legacy, default 0.1)
-pub const MEMORY_OVERHEAD_FACTOR: &str = "spark.kubernetes.memoryOverheadFactor";
+pub const MEMORY_OVERHEAD_FACTOR: ConfigEntry<Double> =
+    ConfigEntry::new("spark.kubernetes.memoryOverheadFactor", "0.1");
 /// `spark.kubernetes.submitInDriver`
 pub const SUBMIT_IN_DRIVER: &str = "spark.kubernetes.submitInDriver";
 /// `spark.kubernetes.resource.type`
@@ -98,9 +112,13 @@ pub const DRIVER_SERVICE_LABEL_PREFIX: &str = "spark.kubernetes.driver.service.l
 /// `spark.kubernetes.driver.service.annotation.` prefix
 pub const DRIVER_SERVICE_ANNOTATION_PREFIX: &str = "spark.kubernetes.driver.service.annotation.";
 /// `spark.kubernetes.driver.service.ipFamilyPolicy` (default `SingleStack`)
-pub const DRIVER_SERVICE_IP_FAMILY_POLICY: &str = "spark.kubernetes.driver.service.ipFamilyPolicy";
+pub const DRIVER_SERVICE_IP_FAMILY_POLICY: ConfigEntry<Str> = ConfigEntry::new(
+    "spark.kubernetes.driver.service.ipFamilyPolicy",
+    "SingleStack",
+);
 /// `spark.kubernetes.driver.service.ipFamilies` (default `IPv4`)
-pub const DRIVER_SERVICE_IP_FAMILIES: &str = "spark.kubernetes.driver.service.ipFamilies";
+pub const DRIVER_SERVICE_IP_FAMILIES: ConfigEntry<Str> =
+    ConfigEntry::new("spark.kubernetes.driver.service.ipFamilies", "IPv4");
 /// `spark.kubernetes.node.selector.` prefix
 pub const NODE_SELECTOR_PREFIX: &str = "spark.kubernetes.node.selector.";
 /// `spark.kubernetes.driver.node.selector.` prefix
@@ -114,7 +132,8 @@ pub const DRIVER_SCHEDULER_NAME: &str = "spark.kubernetes.driver.scheduler.name"
 /// `spark.kubernetes.authenticate.driver.serviceAccountName`
 pub const DRIVER_SERVICE_ACCOUNT: &str = "spark.kubernetes.authenticate.driver.serviceAccountName";
 /// `spark.kubernetes.local.dirs.tmpfs`
-pub const LOCAL_DIRS_TMPFS: &str = "spark.kubernetes.local.dirs.tmpfs";
+pub const LOCAL_DIRS_TMPFS: ConfigEntry<Bool> =
+    ConfigEntry::new("spark.kubernetes.local.dirs.tmpfs", "false");
 /// `spark.kubernetes.file.upload.path`
 pub const FILE_UPLOAD_PATH: &str = "spark.kubernetes.file.upload.path";
 /// `spark.kubernetes.hadoop.configMapName`
@@ -130,7 +149,8 @@ pub const DRIVER_VOLUMES_PREFIX: &str = "spark.kubernetes.driver.volumes.";
 /// `spark.kubernetes.executor.volumes.` prefix
 pub const EXECUTOR_VOLUMES_PREFIX: &str = "spark.kubernetes.executor.volumes.";
 /// `spark.kubernetes.driver.ownPersistentVolumeClaim` (default true)
-pub const DRIVER_OWN_PVC: &str = "spark.kubernetes.driver.ownPersistentVolumeClaim";
+pub const DRIVER_OWN_PVC: ConfigEntry<Bool> =
+    ConfigEntry::new("spark.kubernetes.driver.ownPersistentVolumeClaim", "true");
 /// `spark.kubernetes.driver.secrets.` prefix
 pub const DRIVER_SECRETS_PREFIX: &str = "spark.kubernetes.driver.secrets.";
 /// `spark.kubernetes.driver.secretKeyRef.` prefix
@@ -139,15 +159,20 @@ pub const DRIVER_SECRET_KEY_REF_PREFIX: &str = "spark.kubernetes.driver.secretKe
 pub const DRIVER_RESOURCE_PREFIX: &str = "spark.driver.resource.";
 
 /// `spark.executor.memoryOverhead`
-pub const EXECUTOR_MEMORY_OVERHEAD: &str = "spark.executor.memoryOverhead";
+pub const EXECUTOR_MEMORY_OVERHEAD: OptionalConfigEntry<Mib> =
+    OptionalConfigEntry::new("spark.executor.memoryOverhead");
 /// `spark.executor.memoryOverheadFactor`
-pub const EXECUTOR_MEMORY_OVERHEAD_FACTOR: &str = "spark.executor.memoryOverheadFactor";
+pub const EXECUTOR_MEMORY_OVERHEAD_FACTOR: OptionalConfigEntry<Double> =
+    OptionalConfigEntry::new("spark.executor.memoryOverheadFactor");
 /// `spark.executor.pyspark.memory`
-pub const EXECUTOR_PYSPARK_MEMORY: &str = "spark.executor.pyspark.memory";
+pub const EXECUTOR_PYSPARK_MEMORY: OptionalConfigEntry<Mib> =
+    OptionalConfigEntry::new("spark.executor.pyspark.memory");
 /// `spark.memory.offHeap.enabled`
-pub const MEMORY_OFFHEAP_ENABLED: &str = "spark.memory.offHeap.enabled";
+pub const MEMORY_OFFHEAP_ENABLED: ConfigEntry<Bool> =
+    ConfigEntry::new("spark.memory.offHeap.enabled", "false");
 /// `spark.memory.offHeap.size`
-pub const MEMORY_OFFHEAP_SIZE: &str = "spark.memory.offHeap.size";
+pub const MEMORY_OFFHEAP_SIZE: ConfigEntry<Bytes> =
+    ConfigEntry::new("spark.memory.offHeap.size", "0b");
 /// `spark.executor.extraJavaOptions`
 pub const EXECUTOR_JAVA_OPTIONS: &str = "spark.executor.extraJavaOptions";
 /// `spark.executor.defaultJavaOptions` (prepended to `spark.executor.extraJavaOptions`)
@@ -163,15 +188,17 @@ pub const EXECUTOR_ENV_PREFIX: &str = "spark.executorEnv.";
 /// `spark.executor.resource.` prefix
 pub const EXECUTOR_RESOURCE_PREFIX: &str = "spark.executor.resource.";
 /// `spark.authenticate`
-pub const AUTHENTICATE: &str = "spark.authenticate";
+pub const AUTHENTICATE: ConfigEntry<Bool> = ConfigEntry::new("spark.authenticate", "false");
 /// `spark.authenticate.secret.executor.file` (falls back to `spark.authenticate.secret.file`)
 pub const AUTH_SECRET_FILE_EXECUTOR: &str = "spark.authenticate.secret.executor.file";
 /// `spark.authenticate.secret.file`
 pub const AUTH_SECRET_FILE: &str = "spark.authenticate.secret.file";
 /// `spark.decommission.enabled`
-pub const DECOMMISSION_ENABLED: &str = "spark.decommission.enabled";
+pub const DECOMMISSION_ENABLED: ConfigEntry<Bool> =
+    ConfigEntry::new("spark.decommission.enabled", "false");
 /// `spark.kubernetes.decommission.script` (default `/opt/decom.sh`)
-pub const DECOMMISSION_SCRIPT: &str = "spark.kubernetes.decommission.script";
+pub const DECOMMISSION_SCRIPT: ConfigEntry<Str> =
+    ConfigEntry::new("spark.kubernetes.decommission.script", "/opt/decom.sh");
 /// `spark.kubernetes.executor.container.image`
 pub const EXECUTOR_CONTAINER_IMAGE: &str = "spark.kubernetes.executor.container.image";
 /// `spark.kubernetes.executor.podNamePrefix`
@@ -181,9 +208,11 @@ pub const EXECUTOR_REQUEST_CORES: &str = "spark.kubernetes.executor.request.core
 /// `spark.kubernetes.executor.limit.cores`
 pub const EXECUTOR_LIMIT_CORES: &str = "spark.kubernetes.executor.limit.cores";
 /// `spark.kubernetes.executor.disableConfigMap`
-pub const EXECUTOR_DISABLE_CONFIG_MAP: &str = "spark.kubernetes.executor.disableConfigMap";
+pub const EXECUTOR_DISABLE_CONFIG_MAP: ConfigEntry<Bool> =
+    ConfigEntry::new("spark.kubernetes.executor.disableConfigMap", "false");
 /// `spark.kubernetes.allocation.pods.allocator` (default `direct`)
-pub const PODS_ALLOCATOR: &str = "spark.kubernetes.allocation.pods.allocator";
+pub const PODS_ALLOCATOR: ConfigEntry<Str> =
+    ConfigEntry::new("spark.kubernetes.allocation.pods.allocator", "direct");
 /// `spark.kubernetes.executor.label.` prefix
 pub const EXECUTOR_LABEL_PREFIX: &str = "spark.kubernetes.executor.label.";
 /// `spark.kubernetes.executor.annotation.` prefix
@@ -249,9 +278,11 @@ pub const EXECUTOR_PREFIX: &str = "spark.executor.";
 /// `spark.kubernetes.driver.service.` keys (labels, annotations, IP families...).
 pub const DRIVER_SERVICE_PREFIX: &str = "spark.kubernetes.driver.service.";
 /// `spark.kubernetes.configMap.maxSize` (default 1 MiB)
-pub const CONFIG_MAP_MAX_SIZE: &str = "spark.kubernetes.configMap.maxSize";
+pub const CONFIG_MAP_MAX_SIZE: ConfigEntry<Long> =
+    ConfigEntry::new("spark.kubernetes.configMap.maxSize", "1048576");
 /// `spark.kubernetes.legacy.useReadWriteOnceAccessMode` (default true in 3.5)
-pub const USE_LEGACY_PVC_ACCESS_MODE: &str = "spark.kubernetes.legacy.useReadWriteOnceAccessMode";
+pub const USE_LEGACY_PVC_ACCESS_MODE: ConfigEntry<Bool> =
+    ConfigEntry::new("spark.kubernetes.legacy.useReadWriteOnceAccessMode", "true");
 /// `spark.kubernetes.kerberos.tokenSecret.name`
 pub const KERBEROS_TOKEN_SECRET_NAME: &str = "spark.kubernetes.kerberos.tokenSecret.name";
 /// `spark.kubernetes.kerberos.tokenSecret.itemKey`
@@ -277,11 +308,14 @@ pub const EXECUTOR_POD_FEATURE_STEPS: &str = "spark.kubernetes.executor.pod.feat
 /// `spark.hadoop.hadoop.security.authentication`: Hadoop's security mode, through Spark's conf.
 pub const HADOOP_SECURITY_AUTHENTICATION: &str = "spark.hadoop.hadoop.security.authentication";
 /// `spark.dynamicAllocation.enabled`
-pub const DYN_ALLOCATION_ENABLED: &str = "spark.dynamicAllocation.enabled";
+pub const DYN_ALLOCATION_ENABLED: ConfigEntry<Bool> =
+    ConfigEntry::new("spark.dynamicAllocation.enabled", "false");
 /// `spark.dynamicAllocation.minExecutors` (default 0)
-pub const DYN_ALLOCATION_MIN_EXECUTORS: &str = "spark.dynamicAllocation.minExecutors";
+pub const DYN_ALLOCATION_MIN_EXECUTORS: ConfigEntry<Int> =
+    ConfigEntry::new("spark.dynamicAllocation.minExecutors", "0");
 /// `spark.dynamicAllocation.initialExecutors` (default: the minimum)
-pub const DYN_ALLOCATION_INITIAL_EXECUTORS: &str = "spark.dynamicAllocation.initialExecutors";
+pub const DYN_ALLOCATION_INITIAL_EXECUTORS: OptionalConfigEntry<Int> =
+    OptionalConfigEntry::new("spark.dynamicAllocation.initialExecutors");
 /// `spark.yarn.principal`: the YARN-era Kerberos principal key spark-submit still reads.
 pub const YARN_PRINCIPAL: &str = "spark.yarn.principal";
 /// `spark.yarn.keytab`: the YARN-era keytab key spark-submit still reads.
@@ -343,7 +377,7 @@ pub const SPARK_HOME: &str = "spark.home";
 /// Keys Spark reads by name without declaring a `ConfigEntry` for them (so they are not among
 /// [`super::entries`]).
 pub const UNDECLARED: &[&str] = &[
-    APP_NAME,
+    APP_NAME.key,
     APP_ID,
     APP_SUBMIT_TIME,
     APP_START_TIME,
@@ -412,16 +446,22 @@ mod tests {
     use crate::conf::entries;
     use crate::version::SparkVersion;
 
+    /// This file's code, without its tests.
+    fn registry_source() -> &'static str {
+        let source = include_str!("keys.rs");
+        source.split("#[cfg(test)]").next().unwrap_or(source)
+    }
+
     /// Each key named here is declared by Spark 3.5 — or listed in `UNDECLARED`, and then not
     /// declared: a typo, or a key a release stops declaring, fails here.
     #[test]
     fn every_key_is_declared_by_spark_or_listed_as_read_by_name() {
-        let source = include_str!("keys.rs");
+        let source = registry_source();
         let consts = source
             .split("pub const ")
             .skip(1)
             .filter_map(|item| {
-                let (name, rest) = item.split_once(": &str =")?;
+                let (name, rest) = item.split_once(':')?;
                 let value = rest.split('"').nth(1)?;
                 Some((name.trim(), value))
             })
@@ -437,6 +477,50 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 100, "only {checked} keys found");
+    }
+
+    /// The typed entries' defaults are the ones Spark 3.5.3 declares, and read as their type.
+    #[test]
+    fn defaults_are_sparks() {
+        use crate::conf::entry::{Bool, Bytes, Double, Int, Long, Mib, Str, ValueKind};
+        let source = registry_source();
+        let mut checked = 0;
+        for item in source.split("pub const ").skip(1) {
+            let Some((name, rest)) = item.split_once(": ConfigEntry<") else {
+                continue;
+            };
+            let kind = rest.split('>').next().unwrap_or_default();
+            let mut literals = rest.split('"').skip(1).step_by(2);
+            let (Some(key), Some(default)) = (literals.next(), literals.next()) else {
+                panic!("{name}: no key and default");
+            };
+            let parsed = match kind {
+                "Bool" => Bool::parse(key, default).map(drop),
+                "Int" => Int::parse(key, default).map(drop),
+                "Long" => Long::parse(key, default).map(drop),
+                "Double" => Double::parse(key, default).map(drop),
+                "Str" => Str::parse(key, default).map(drop),
+                "Mib" => Mib::parse(key, default).map(drop),
+                "Bytes" => Bytes::parse(key, default).map(drop),
+                other => panic!("{name}: unknown kind {other}"),
+            };
+            assert!(
+                parsed.is_ok(),
+                "{name}: default {default:?} is not a {kind}"
+            );
+            if UNDECLARED.contains(&key) {
+                continue;
+            }
+            let declared = entries::find(SparkVersion::default(), key)
+                .unwrap_or_else(|| panic!("{name}: {key} is not declared"));
+            assert_eq!(
+                declared.default,
+                entries::EntryDefault::Value(default),
+                "{name}: {key}"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 20, "only {checked} defaults found");
     }
 
     #[test]

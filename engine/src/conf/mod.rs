@@ -1,15 +1,16 @@
-//! Spark configuration: an ordered map of `spark.*` properties with the typed getters Spark's
-//! `ConfigBuilder` entries use (ints, booleans, doubles, byte sizes, comma lists), each failing
-//! with an error that names the key.
+//! Spark configuration: an ordered map of `spark.*` properties, read through typed entries
+//! ([`entry`]) as Spark's `ConfigBuilder` entries are (ints, booleans, doubles, byte sizes),
+//! each failing with an error that names the key. [`keys`] names every key the engine reads;
+//! [`entries`] holds what each Spark release declares.
 
 pub mod bytes;
 pub mod entries;
+pub mod entry;
 pub mod keys;
 pub mod properties;
 
 use indexmap::IndexMap;
 
-use crate::error::{Error, Result};
 pub use crate::redact::is_redacted;
 pub use bytes::ByteUnit;
 
@@ -102,60 +103,6 @@ impl SparkConf {
     /// A string entry with a default.
     pub fn get_or<'a>(&'a self, key: &str, default: &'a str) -> &'a str {
         self.get(key).unwrap_or(default)
-    }
-
-    /// An `intConf` entry (Java `Integer.parseInt` of the trimmed value).
-    pub fn get_int(&self, key: &str) -> Result<Option<i32>> {
-        self.get(key)
-            .map(|v| {
-                crate::java::trim(v)
-                    .parse::<i32>()
-                    .map_err(|_| Error::invalid(key, v, "expected an integer"))
-            })
-            .transpose()
-    }
-
-    /// A `longConf` entry.
-    pub fn get_long(&self, key: &str) -> Result<Option<i64>> {
-        self.get(key)
-            .map(|v| {
-                crate::java::trim(v)
-                    .parse::<i64>()
-                    .map_err(|_| Error::invalid(key, v, "expected an integer"))
-            })
-            .transpose()
-    }
-
-    /// A `booleanConf` entry (`true`/`false`, any case).
-    pub fn get_bool(&self, key: &str) -> Result<Option<bool>> {
-        self.get(key)
-            .map(
-                |v| match crate::java::trim(v).to_ascii_lowercase().as_str() {
-                    "true" => Ok(true),
-                    "false" => Ok(false),
-                    _ => Err(Error::invalid(key, v, "expected true or false")),
-                },
-            )
-            .transpose()
-    }
-
-    /// A `doubleConf` entry.
-    pub fn get_double(&self, key: &str) -> Result<Option<f64>> {
-        self.get(key)
-            .map(|v| {
-                parse_java_double(crate::java::trim(v))
-                    .ok_or_else(|| Error::invalid(key, v, "expected a number"))
-            })
-            .transpose()
-    }
-
-    /// A `bytesConf(unit)` entry, in `unit`s (Spark's `byteFromString`: a leading `-` is kept).
-    pub fn get_bytes(&self, key: &str, unit: ByteUnit) -> Result<Option<i64>> {
-        self.get(key)
-            .map(|v| {
-                bytes::byte_from_string(v, unit).map_err(|reason| Error::invalid(key, v, reason))
-            })
-            .transpose()
     }
 
     /// A `toSequence` entry: comma-separated, items trimmed, empty items dropped.

@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ContainerPort, LocalObjectReference, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use crate::conf::{keys, ByteUnit};
+use crate::conf::keys;
 use crate::constants::DEFAULT_DRIVER_CONTAINER_NAME;
 use crate::constants::{BLOCK_MANAGER_PORT_NAME, DRIVER_PORT_NAME, UI_PORT_NAME};
 use crate::error::{Error, Result};
 use crate::features::ExplainContext;
-use crate::features::FeatureStep;
+use crate::features::{Explain, FeatureStep};
 use crate::k8s_utils;
 use crate::k8s_utils::custom_resources;
 use crate::kubernetes_conf::DriverConf;
@@ -63,26 +63,24 @@ pub struct DriverMemory {
 impl DriverMemory {
     /// Computes the driver memory from the conf.
     pub fn from_conf(conf: &DriverConf<'_>) -> Result<Self> {
-        let heap_mib = conf
-            .conf
-            .get_bytes(keys::DRIVER_MEMORY, ByteUnit::MiB)?
-            .unwrap_or(1024);
+        let heap_mib = conf.conf.read(&keys::DRIVER_MEMORY)?;
         let default_overhead_factor = conf.default_overhead_factor()?;
-        let overhead_factor = match conf.conf.get_double(keys::DRIVER_MEMORY_OVERHEAD_FACTOR)? {
+        let overhead_factor = match conf
+            .conf
+            .read_optional(&keys::DRIVER_MEMORY_OVERHEAD_FACTOR)?
+        {
             Some(f) if f > 0.0 => f,
             Some(_) => {
                 return Err(Error::invalid(
-                    keys::DRIVER_MEMORY_OVERHEAD_FACTOR,
-                    conf.conf.get_or(keys::DRIVER_MEMORY_OVERHEAD_FACTOR, ""),
+                    keys::DRIVER_MEMORY_OVERHEAD_FACTOR.key,
+                    conf.conf
+                        .get_or(keys::DRIVER_MEMORY_OVERHEAD_FACTOR.key, ""),
                     "the memory overhead factor must be a number greater than 0",
                 ))
             }
             None => default_overhead_factor,
         };
-        let overhead_mib = match conf
-            .conf
-            .get_bytes(keys::DRIVER_MEMORY_OVERHEAD, ByteUnit::MiB)?
-        {
+        let overhead_mib = match conf.conf.read_optional(&keys::DRIVER_MEMORY_OVERHEAD)? {
             Some(explicit) => explicit,
             // Scala's `Double.toInt` saturates, as Rust's `as` does.
             None => ((overhead_factor * heap_mib as f64) as i32 as i64)
@@ -100,10 +98,6 @@ impl DriverMemory {
     pub fn total_mib(&self) -> i64 {
         self.heap_mib + self.overhead_mib
     }
-}
-
-fn port(conf: &DriverConf<'_>, key: &str) -> Result<Option<i32>> {
-    conf.conf.get_int(key)
 }
 
 impl BasicDriverFeatureStep {
@@ -125,7 +119,7 @@ impl BasicDriverFeatureStep {
             })?
             .to_owned();
 
-        let driver_cores = c.get_int(keys::DRIVER_CORES)?.unwrap_or(1);
+        let driver_cores = c.read(&keys::DRIVER_CORES)?;
         let cpu_request = c
             .get(keys::DRIVER_REQUEST_CORES)
             .map(str::to_owned)
@@ -133,7 +127,7 @@ impl BasicDriverFeatureStep {
         let cpu_request_key = if c.contains(keys::DRIVER_REQUEST_CORES) {
             keys::DRIVER_REQUEST_CORES
         } else {
-            keys::DRIVER_CORES
+            keys::DRIVER_CORES.key
         };
         quantity::check(cpu_request_key, &cpu_request)?;
         let cpu_limit = c.get(keys::DRIVER_LIMIT_CORES).map(str::to_owned);
@@ -144,8 +138,8 @@ impl BasicDriverFeatureStep {
         let memory = DriverMemory::from_conf(conf)?;
         if memory.total_mib() <= 0 {
             return Err(Error::invalid(
-                keys::DRIVER_MEMORY_OVERHEAD,
-                c.get_or(keys::DRIVER_MEMORY_OVERHEAD, ""),
+                keys::DRIVER_MEMORY_OVERHEAD.key,
+                c.get_or(keys::DRIVER_MEMORY_OVERHEAD.key, ""),
                 format!(
                     "the driver's memory request would be {}Mi; the API server refuses a request that is not positive",
                     memory.total_mib()
@@ -153,14 +147,17 @@ impl BasicDriverFeatureStep {
             ));
         }
 
-        let driver_port =
-            port(conf, keys::DRIVER_PORT)?.unwrap_or(crate::constants::DEFAULT_DRIVER_PORT);
-        let block_manager_port = match port(conf, keys::DRIVER_BLOCK_MANAGER_PORT)? {
+        // The Kubernetes module's port defaults, not core's (which draw a random port).
+        let driver_port = c
+            .read_optional(&keys::DRIVER_PORT)?
+            .unwrap_or(crate::constants::DEFAULT_DRIVER_PORT);
+        let block_manager_port = match c.read_optional(&keys::DRIVER_BLOCK_MANAGER_PORT)? {
             Some(p) => p,
-            None => port(conf, keys::BLOCK_MANAGER_PORT)?
+            None => c
+                .read_optional(&keys::BLOCK_MANAGER_PORT)?
                 .unwrap_or(crate::constants::DEFAULT_BLOCK_MANAGER_PORT),
         };
-        let ui_port = port(conf, keys::UI_PORT)?.unwrap_or(crate::constants::DEFAULT_UI_PORT);
+        let ui_port = c.read(&keys::UI_PORT)?;
 
         let mut env = vec![("SPARK_APPLICATION_ID".to_owned(), conf.app_id().to_owned())];
         env.extend(conf.prefixed(keys::DRIVER_ENV_PREFIX));
@@ -196,10 +193,6 @@ impl BasicDriverFeatureStep {
         &self.pod_name
     }
 
-    /// The driver memory breakdown.
-    pub fn memory(&self) -> DriverMemory {
-        self.memory
-    }
 }
 
 /// The file lists whose local entries Spark uploads, rewritten to their uploaded URIs (local
@@ -252,21 +245,118 @@ impl FeatureStep for BasicDriverFeatureStep {
         "BasicDriverFeatureStep"
     }
 
+    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
+        let c = &mut p.container;
+        if c.name.is_empty() {
+            c.name = DEFAULT_DRIVER_CONTAINER_NAME.into();
+        }
+        c.image = Some(self.image.clone());
+        c.image_pull_policy = Some(self.pull_policy.clone());
+        let ports = c.ports.get_or_insert_with(Vec::new);
+        for (name, port) in [
+            (DRIVER_PORT_NAME, self.driver_port),
+            (BLOCK_MANAGER_PORT_NAME, self.block_manager_port),
+            (UI_PORT_NAME, self.ui_port),
+        ] {
+            ports.push(ContainerPort {
+                name: Some(name.into()),
+                container_port: port,
+                protocol: Some("TCP".into()),
+                ..ContainerPort::default()
+            });
+        }
+        let env = c.env.get_or_insert_with(Vec::new);
+        env.push(pod::env("SPARK_USER", self.spark_user.clone()));
+        env.extend(self.env.iter().map(|(k, v)| pod::env(k, v)));
+        env.push(pod::env_from_field(
+            "SPARK_DRIVER_BIND_ADDRESS",
+            "status.podIP",
+        ));
+
+        let resources = p
+            .container
+            .resources
+            .get_or_insert_with(ResourceRequirements::default);
+        let requests = resources.requests.get_or_insert_with(BTreeMap::new);
+        requests.insert("cpu".into(), Quantity(self.cpu_request.clone()));
+        let memory = Quantity(quantity::amount(self.memory.total_mib(), "Mi"));
+        requests.insert("memory".into(), memory.clone());
+        let limits = resources.limits.get_or_insert_with(BTreeMap::new);
+        if let Some(limit) = self.cpu_limit.clone() {
+            limits.insert("cpu".into(), Quantity(limit));
+        }
+        limits.insert("memory".into(), memory);
+        for (name, amount) in &self.custom_resources {
+            limits.insert(name.clone(), Quantity(amount.clone()));
+        }
+
+        let meta = &mut p.pod.metadata;
+        meta.name = Some(self.pod_name.clone());
+        pod::merge_into(&mut meta.labels, self.labels.clone());
+        let app_id = &self.app_id;
+        pod::merge_into(
+            &mut meta.annotations,
+            self.annotations.clone().into_iter().map(|(k, v)| {
+                let v = match substitute_ids(&v, app_id, "") {
+                    Cow::Owned(substituted) => substituted,
+                    Cow::Borrowed(_) => v,
+                };
+                (k, v)
+            }),
+        );
+        let spec = p.spec_mut();
+        spec.restart_policy = Some("Never".into());
+        pod::merge_into(&mut spec.node_selector, self.node_selector.clone());
+        if !self.pull_secrets.is_empty() {
+            spec.image_pull_secrets.get_or_insert_with(Vec::new).extend(
+                self.pull_secrets
+                    .clone()
+                    .into_iter()
+                    .map(|name| LocalObjectReference { name }),
+            );
+        }
+        if let Some(name) = self.scheduler_name.clone() {
+            spec.scheduler_name = Some(name);
+        }
+        Ok(())
+    }
+
+    fn system_properties(&self) -> Vec<(String, String)> {
+        vec![
+            (keys::DRIVER_POD_NAME.into(), (&self.pod_name).into()),
+            (keys::APP_ID.into(), (&self.app_id).into()),
+            (keys::SUBMIT_IN_DRIVER.into(), "true".into()),
+            (
+                keys::MEMORY_OVERHEAD_FACTOR.key.into(),
+                crate::java::double_to_string(self.memory.default_overhead_factor),
+            ),
+        ]
+        .into_iter()
+        .chain(self.uploaded.iter().map(|(k, v)| (k.into(), v.into())))
+        .collect()
+    }
+}
+
+impl Explain for BasicDriverFeatureStep {
     fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
         let rule = |d: String| Source::rule(self.name(), d);
         if field == "container.image" {
             return ctx.conf_or(&[keys::DRIVER_CONTAINER_IMAGE, keys::CONTAINER_IMAGE], "");
         }
         if field == "container.imagePullPolicy" {
-            return ctx.conf_or(&[keys::IMAGE_PULL_POLICY], "IfNotPresent");
+            return ctx.conf_or(&[keys::IMAGE_PULL_POLICY.key], "IfNotPresent");
         }
         if field == "container.name" {
             return rule("the driver container's default name".into());
         }
         if field.ends_with(".memory") && field.starts_with("container.resources.") {
             let m = self.memory;
-            let overhead = if ctx.conf.contains(keys::DRIVER_MEMORY_OVERHEAD) {
-                format!("{} MiB ({})", m.overhead_mib, keys::DRIVER_MEMORY_OVERHEAD)
+            let overhead = if ctx.conf.contains(keys::DRIVER_MEMORY_OVERHEAD.key) {
+                format!(
+                    "{} MiB ({})",
+                    m.overhead_mib,
+                    keys::DRIVER_MEMORY_OVERHEAD.key
+                )
             } else {
                 format!(
                     "max({} × {}, 384) = {} MiB",
@@ -279,18 +369,18 @@ impl FeatureStep for BasicDriverFeatureStep {
                 "memory request = limit = heap {} MiB ({}) + overhead {overhead} = {} MiB",
                 m.heap_mib,
                 ctx.conf
-                    .get(keys::DRIVER_MEMORY)
+                    .get(keys::DRIVER_MEMORY.key)
                     .map_or("default 1g".to_owned(), |v| format!(
                         "{}={v}",
-                        keys::DRIVER_MEMORY
+                        keys::DRIVER_MEMORY.key
                     )),
                 m.total_mib()
             ));
         }
         if field == "container.resources.requests.cpu" {
             return ctx.conf_or(
-                &[keys::DRIVER_REQUEST_CORES, keys::DRIVER_CORES],
-                format!("{}=1", keys::DRIVER_CORES),
+                &[keys::DRIVER_REQUEST_CORES, keys::DRIVER_CORES.key],
+                format!("{}=1", keys::DRIVER_CORES.key),
             );
         }
         if field == "container.resources.limits.cpu" {
@@ -305,10 +395,10 @@ impl FeatureStep for BasicDriverFeatureStep {
         if field.starts_with("container.ports[") && field.ends_with("containerPort") {
             let port = ctx.fields.get(field).and_then(serde_json::Value::as_i64);
             let key = [
-                keys::DRIVER_PORT,
-                keys::DRIVER_BLOCK_MANAGER_PORT,
-                keys::BLOCK_MANAGER_PORT,
-                keys::UI_PORT,
+                keys::DRIVER_PORT.key,
+                keys::DRIVER_BLOCK_MANAGER_PORT.key,
+                keys::BLOCK_MANAGER_PORT.key,
+                keys::UI_PORT.key,
             ]
             .into_iter()
             .find(|k| ctx.conf.get(k).and_then(|v| v.parse::<i64>().ok()) == port);
@@ -354,98 +444,5 @@ impl FeatureStep for BasicDriverFeatureStep {
             return rule("driver pods are never restarted".into());
         }
         rule(String::new())
-    }
-
-    fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
-        let c = &mut p.container;
-        if c.name.is_empty() {
-            c.name = DEFAULT_DRIVER_CONTAINER_NAME.into();
-        }
-        c.image = Some(self.image.clone());
-        c.image_pull_policy = Some(self.pull_policy.clone());
-        let ports = c.ports.get_or_insert_with(Vec::new);
-        for (name, port) in [
-            (DRIVER_PORT_NAME, self.driver_port),
-            (BLOCK_MANAGER_PORT_NAME, self.block_manager_port),
-            (UI_PORT_NAME, self.ui_port),
-        ] {
-            ports.push(ContainerPort {
-                name: Some(name.into()),
-                container_port: port,
-                protocol: Some("TCP".into()),
-                ..ContainerPort::default()
-            });
-        }
-        let prepared = self.env.clone();
-        let env = c.env.get_or_insert_with(Vec::new);
-        // Room for the env vars later steps add (the command, local dirs, the conf dir).
-        env.push(pod::env("SPARK_USER", self.spark_user.clone()));
-        env.extend(prepared.into_iter().map(|(k, v)| pod::env(k, v)));
-        env.push(pod::env_from_field(
-            "SPARK_DRIVER_BIND_ADDRESS",
-            "status.podIP",
-        ));
-
-        let resources = p
-            .container
-            .resources
-            .get_or_insert_with(ResourceRequirements::default);
-        let requests = resources.requests.get_or_insert_with(BTreeMap::new);
-        requests.insert("cpu".into(), Quantity(self.cpu_request.clone()));
-        let memory = Quantity(quantity::amount(self.memory.total_mib(), "Mi"));
-        requests.insert("memory".into(), memory.clone());
-        let limits = resources.limits.get_or_insert_with(BTreeMap::new);
-        if let Some(limit) = self.cpu_limit.clone() {
-            limits.insert("cpu".into(), Quantity(limit));
-        }
-        limits.insert("memory".into(), memory);
-        for (name, amount) in self.custom_resources.clone() {
-            limits.insert(name, Quantity(amount));
-        }
-
-        let meta = &mut p.pod.metadata;
-        meta.name = Some(self.pod_name.clone());
-        pod::merge_into(&mut meta.labels, self.labels.clone());
-        let app_id = &self.app_id;
-        pod::merge_into(
-            &mut meta.annotations,
-            self.annotations.clone().into_iter().map(|(k, v)| {
-                let v = match substitute_ids(&v, app_id, "") {
-                    Cow::Owned(substituted) => substituted,
-                    Cow::Borrowed(_) => v,
-                };
-                (k, v)
-            }),
-        );
-        let spec = p.spec_mut();
-        spec.restart_policy = Some("Never".into());
-        pod::merge_into(&mut spec.node_selector, self.node_selector.clone());
-        if !self.pull_secrets.is_empty() {
-            spec.image_pull_secrets.get_or_insert_with(Vec::new).extend(
-                self.pull_secrets
-                    .clone()
-                    .into_iter()
-                    .map(|name| LocalObjectReference { name }),
-            );
-        }
-        if let Some(name) = self.scheduler_name.clone() {
-            spec.scheduler_name = Some(name);
-        }
-        Ok(())
-    }
-
-    fn system_properties(&self) -> Vec<(String, String)> {
-        vec![
-            (keys::DRIVER_POD_NAME.into(), (&self.pod_name).into()),
-            (keys::APP_ID.into(), (&self.app_id).into()),
-            (keys::SUBMIT_IN_DRIVER.into(), "true".into()),
-            (
-                keys::MEMORY_OVERHEAD_FACTOR.into(),
-                crate::java::double_to_string(self.memory.default_overhead_factor),
-            ),
-        ]
-        .into_iter()
-        .chain(self.uploaded.iter().map(|(k, v)| (k.into(), v.into())))
-        .collect()
     }
 }

@@ -11,12 +11,12 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use crate::conf::{keys, ByteUnit};
+use crate::conf::keys;
 use crate::constants::BLOCK_MANAGER_PORT_NAME;
 use crate::constants::{DEFAULT_EXECUTOR_CONTAINER_NAME, SPARK_CONF_VOLUME_EXEC};
 use crate::error::{Error, Result};
 use crate::features::ExplainContext;
-use crate::features::FeatureStep;
+use crate::features::{Explain, FeatureStep};
 use crate::k8s_utils::custom_resources;
 use crate::kubernetes_conf::{DriverPodRef, ExecutorConf};
 use crate::pod::{self, SparkPod};
@@ -43,40 +43,35 @@ pub struct ExecutorMemory {
 impl ExecutorMemory {
     /// Computes executor memory from the driver's runtime conf.
     pub fn from_conf(conf: &crate::SparkConf, is_python: bool) -> Result<Self> {
-        let heap_mib = conf
-            .get_bytes(keys::EXECUTOR_MEMORY, ByteUnit::MiB)?
-            .unwrap_or(1024);
-        let overhead_factor = match conf.get_double(keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR)? {
+        let heap_mib = conf.read(&keys::EXECUTOR_MEMORY)?;
+        let overhead_factor = match conf.read_optional(&keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR)? {
             Some(f) if f > 0.0 => f,
             Some(_) => {
                 return Err(Error::invalid(
-                    keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR,
-                    conf.get_or(keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR, ""),
+                    keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR.key,
+                    conf.get_or(keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR.key, ""),
                     "the memory overhead factor must be a number greater than 0",
                 ))
             }
-            None => conf
-                .get_double(keys::MEMORY_OVERHEAD_FACTOR)?
-                .unwrap_or(crate::constants::DEFAULT_MEMORY_OVERHEAD_FACTOR),
+            None => conf.read(&keys::MEMORY_OVERHEAD_FACTOR)?,
         };
-        let overhead_mib = match conf.get_bytes(keys::EXECUTOR_MEMORY_OVERHEAD, ByteUnit::MiB)? {
+        let overhead_mib = match conf.read_optional(&keys::EXECUTOR_MEMORY_OVERHEAD)? {
             Some(explicit) => explicit,
             None => ((overhead_factor * heap_mib as f64) as i32 as i64)
                 .max(crate::constants::MEMORY_OVERHEAD_MIN_MIB),
         };
-        let off_heap_enabled = conf
-            .get_bool(keys::MEMORY_OFFHEAP_ENABLED)?
-            .unwrap_or(false);
+        let off_heap_enabled = conf.read(&keys::MEMORY_OFFHEAP_ENABLED)?;
         let off_heap_mib = if off_heap_enabled {
-            let bytes = conf
-                .get_bytes(keys::MEMORY_OFFHEAP_SIZE, ByteUnit::Byte)?
-                .unwrap_or(0);
+            let bytes = conf.read(&keys::MEMORY_OFFHEAP_SIZE)?;
             let mib = bytes / (1 << 20);
             if mib <= 0 {
                 return Err(Error::invalid(
-                    keys::MEMORY_OFFHEAP_SIZE,
-                    conf.get_or(keys::MEMORY_OFFHEAP_SIZE, "0"),
-                    format!("must be > 0 when {} is true", keys::MEMORY_OFFHEAP_ENABLED),
+                    keys::MEMORY_OFFHEAP_SIZE.key,
+                    conf.get_or(keys::MEMORY_OFFHEAP_SIZE.key, "0"),
+                    format!(
+                        "must be > 0 when {} is true",
+                        keys::MEMORY_OFFHEAP_ENABLED.key
+                    ),
                 ));
             }
             mib
@@ -84,7 +79,7 @@ impl ExecutorMemory {
             0
         };
         let pyspark_mib = if is_python {
-            conf.get_bytes(keys::EXECUTOR_PYSPARK_MEMORY, ByteUnit::MiB)?
+            conf.read_optional(&keys::EXECUTOR_PYSPARK_MEMORY)?
                 .unwrap_or(0)
         } else {
             0
@@ -113,7 +108,6 @@ pub struct BasicExecutorFeatureStep {
     pull_policy: String,
     pull_secrets: Vec<String>,
     block_manager_port: i32,
-    cores: i32,
     cpu_request: String,
     cpu_limit: Option<String>,
     memory: ExecutorMemory,
@@ -148,12 +142,12 @@ impl BasicExecutorFeatureStep {
             })?
             .to_owned();
         let block_manager_port = c
-            .get_int(keys::BLOCK_MANAGER_PORT)?
+            .read_optional(&keys::BLOCK_MANAGER_PORT)?
             .unwrap_or(crate::constants::DEFAULT_BLOCK_MANAGER_PORT);
         if !(block_manager_port == 0 || (1024..65536).contains(&block_manager_port)) {
             return Err(Error::invalid(
-                keys::BLOCK_MANAGER_PORT,
-                c.get_or(keys::BLOCK_MANAGER_PORT, ""),
+                keys::BLOCK_MANAGER_PORT.key,
+                c.get_or(keys::BLOCK_MANAGER_PORT.key, ""),
                 "port number must be 0 or in [1024, 65535]",
             ));
         }
@@ -162,7 +156,7 @@ impl BasicExecutorFeatureStep {
             reason: "executors need the driver's address".into(),
         })?;
         let driver_port = c
-            .get_int(keys::DRIVER_PORT)?
+            .read_optional(&keys::DRIVER_PORT)?
             .unwrap_or(crate::constants::DEFAULT_DRIVER_PORT);
         let driver_url = format!("spark://CoarseGrainedScheduler@{driver_host}:{driver_port}");
 
@@ -170,18 +164,18 @@ impl BasicExecutorFeatureStep {
         let memory = ExecutorMemory::from_conf(c, is_python)?;
         if memory.total_mib() <= 0 {
             return Err(Error::invalid(
-                keys::EXECUTOR_MEMORY_OVERHEAD,
-                c.get_or(keys::EXECUTOR_MEMORY_OVERHEAD, ""),
+                keys::EXECUTOR_MEMORY_OVERHEAD.key,
+                c.get_or(keys::EXECUTOR_MEMORY_OVERHEAD.key, ""),
                 format!(
                     "the executor's memory request would be {}Mi; the API server refuses a request that is not positive",
                     memory.total_mib()
                 ),
             ));
         }
-        let cores = c.get_int(keys::EXECUTOR_CORES)?.unwrap_or(1);
+        let cores = c.read(&keys::EXECUTOR_CORES)?;
         let (cpu_request, request_key) = match c.get(keys::EXECUTOR_REQUEST_CORES) {
             Some(r) => (r.to_owned(), keys::EXECUTOR_REQUEST_CORES),
-            None => (cores.to_string(), keys::EXECUTOR_CORES),
+            None => (cores.to_string(), keys::EXECUTOR_CORES.key),
         };
         quantity::check(request_key, &cpu_request)?;
         let cpu_limit = c.get(keys::EXECUTOR_LIMIT_CORES).map(str::to_owned);
@@ -195,7 +189,7 @@ impl BasicExecutorFeatureStep {
 
         let mut node_selector = conf.prefixed(keys::NODE_SELECTOR_PREFIX);
         node_selector.extend(conf.prefixed(keys::EXECUTOR_NODE_SELECTOR_PREFIX));
-        let decommission = c.get_bool(keys::DECOMMISSION_ENABLED)?.unwrap_or(false);
+        let decommission = c.read(&keys::DECOMMISSION_ENABLED)?;
         Ok(BasicExecutorFeatureStep {
             hostname: hostname(&pod_name),
             pod_name,
@@ -203,7 +197,6 @@ impl BasicExecutorFeatureStep {
             pull_policy: crate::kubernetes_conf::image_pull_policy(c)?.to_owned(),
             pull_secrets: c.get_seq(keys::IMAGE_PULL_SECRETS),
             block_manager_port,
-            cores,
             cpu_request,
             cpu_limit,
             memory,
@@ -217,31 +210,17 @@ impl BasicExecutorFeatureStep {
                 .get_first(&[keys::EXECUTOR_SCHEDULER_NAME, keys::SCHEDULER_NAME])
                 .map(str::to_owned),
             driver_pod: conf.driver_pod.clone(),
-            disable_config_map: c
-                .get_bool(keys::EXECUTOR_DISABLE_CONFIG_MAP)?
-                .unwrap_or(false),
+            disable_config_map: c.read(&keys::EXECUTOR_DISABLE_CONFIG_MAP)?,
             config_map_name: crate::names::executor_conf_map_name(&conf.inputs.unique_id),
             conf_file_names: conf.conf_files.keys().cloned().collect(),
-            restart_policy: match c.get_or(keys::PODS_ALLOCATOR, "direct") {
+            restart_policy: match c.read_str(&keys::PODS_ALLOCATOR) {
                 "statefulset" => "Always",
                 _ => "Never",
             },
-            decommission_script: decommission.then(|| {
-                c.get_or(keys::DECOMMISSION_SCRIPT, "/opt/decom.sh")
-                    .to_owned()
-            }),
+            decommission_script: decommission
+                .then(|| c.read_str(&keys::DECOMMISSION_SCRIPT).to_owned()),
             warnings,
         })
-    }
-
-    /// The executor pod's name.
-    pub fn pod_name(&self) -> &str {
-        &self.pod_name
-    }
-
-    /// The executor memory breakdown.
-    pub fn memory(&self) -> ExecutorMemory {
-        self.memory
     }
 
     /// Executor env vars Spark drops, as warnings.
@@ -249,10 +228,6 @@ impl BasicExecutorFeatureStep {
         &self.warnings
     }
 
-    /// Executor `SPARK_EXECUTOR_CORES`.
-    pub fn cores(&self) -> i32 {
-        self.cores
-    }
 }
 
 /// The executor hostname: the last 63 characters of the pod name, leading non-word characters
@@ -307,7 +282,7 @@ fn executor_env(
         ("SPARK_RESOURCE_PROFILE_ID".into(), "0".into()),
     ];
     env.extend(environment);
-    let authenticate = c.get_bool(keys::AUTHENTICATE)?.unwrap_or(false);
+    let authenticate = c.read(&keys::AUTHENTICATE)?;
     let secret_file = c.get_first(&[keys::AUTH_SECRET_FILE_EXECUTOR, keys::AUTH_SECRET_FILE]);
     if authenticate && secret_file.is_none() {
         env.push(("_SPARK_AUTH_SECRET".into(), conf.inputs.auth_secret.clone()));
@@ -349,58 +324,7 @@ impl FeatureStep for BasicExecutorFeatureStep {
         "BasicExecutorFeatureStep"
     }
 
-    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
-        let rule = |d: String| Source::rule(self.name(), d);
-        if field == "container.image" {
-            return ctx.conf_or(&[keys::EXECUTOR_CONTAINER_IMAGE, keys::CONTAINER_IMAGE], "");
-        }
-        if field == "container.imagePullPolicy" {
-            return ctx.conf_or(&[keys::IMAGE_PULL_POLICY], "IfNotPresent");
-        }
-        if field.ends_with(".memory") && field.starts_with("container.resources.") {
-            let m = self.memory;
-            return rule(format!(
-                "memory request = limit = heap {} MiB + overhead {} MiB (max({} × heap, 384) unless {} is set) + off-heap {} MiB + PySpark {} MiB = {} MiB",
-                m.heap_mib,
-                m.overhead_mib,
-                crate::java::double_to_string(m.overhead_factor),
-                keys::EXECUTOR_MEMORY_OVERHEAD,
-                m.off_heap_mib,
-                m.pyspark_mib,
-                m.total_mib()
-            ));
-        }
-        if field == "container.resources.requests.cpu" {
-            return ctx.conf_or(
-                &[keys::EXECUTOR_REQUEST_CORES, keys::EXECUTOR_CORES],
-                format!("{}=1", keys::EXECUTOR_CORES),
-            );
-        }
-        if field == "container.resources.limits.cpu" {
-            return ctx.conf_or(&[keys::EXECUTOR_LIMIT_CORES], "");
-        }
-        if let Some(name) = crate::provenance::env_name(field, ctx.fields) {
-            return ctx
-                .prefixed(keys::EXECUTOR_ENV_PREFIX, name)
-                .unwrap_or_else(|| rule(format!("env {name}")));
-        }
-        if let Some(source) = ctx.pod_metadata(
-            field,
-            self.name(),
-            [
-                keys::EXECUTOR_LABEL_PREFIX,
-                keys::EXECUTOR_ANNOTATION_PREFIX,
-                keys::EXECUTOR_NODE_SELECTOR_PREFIX,
-            ],
-            [keys::EXECUTOR_SCHEDULER_NAME, keys::SCHEDULER_NAME],
-        ) {
-            return source;
-        }
-        rule(String::new())
-    }
-
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
-        // The step configures one pod: its prepared values move into it.
         let c = &mut p.container;
         if c.name.is_empty() {
             c.name = DEFAULT_EXECUTOR_CONTAINER_NAME.into();
@@ -416,17 +340,15 @@ impl FeatureStep for BasicExecutorFeatureStep {
         requests.insert("cpu".into(), Quantity(self.cpu_request.clone()));
         let limits = resources.limits.get_or_insert_with(BTreeMap::new);
         limits.insert("memory".into(), memory);
-        for (name, amount) in self.custom_resources.clone() {
-            limits.insert(name, Quantity(amount));
+        for (name, amount) in &self.custom_resources {
+            limits.insert(name.clone(), Quantity(amount.clone()));
         }
         if let Some(limit) = self.cpu_limit.clone() {
             limits.insert("cpu".into(), Quantity(limit));
         }
-        let prepared = self.env.clone();
         let env = c.env.get_or_insert_with(Vec::new);
-        // Room for the env vars later steps add (local dirs, secrets).
         env.push(pod::env("SPARK_USER", self.spark_user.clone()));
-        env.extend(prepared.into_iter().map(|(k, v)| pod::env(k, v)));
+        env.extend(self.env.iter().map(|(k, v)| pod::env(k, v)));
         env.push(pod::env_from_field("SPARK_EXECUTOR_POD_IP", "status.podIP"));
         env.push(pod::env_from_field(
             "SPARK_EXECUTOR_POD_NAME",
@@ -532,6 +454,58 @@ impl FeatureStep for BasicExecutorFeatureStep {
             p.spec_mut().scheduler_name = Some(name);
         }
         Ok(())
+    }
+}
+
+impl Explain for BasicExecutorFeatureStep {
+    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
+        let rule = |d: String| Source::rule(self.name(), d);
+        if field == "container.image" {
+            return ctx.conf_or(&[keys::EXECUTOR_CONTAINER_IMAGE, keys::CONTAINER_IMAGE], "");
+        }
+        if field == "container.imagePullPolicy" {
+            return ctx.conf_or(&[keys::IMAGE_PULL_POLICY.key], "IfNotPresent");
+        }
+        if field.ends_with(".memory") && field.starts_with("container.resources.") {
+            let m = self.memory;
+            return rule(format!(
+                "memory request = limit = heap {} MiB + overhead {} MiB (max({} × heap, 384) unless {} is set) + off-heap {} MiB + PySpark {} MiB = {} MiB",
+                m.heap_mib,
+                m.overhead_mib,
+                crate::java::double_to_string(m.overhead_factor),
+                keys::EXECUTOR_MEMORY_OVERHEAD.key,
+                m.off_heap_mib,
+                m.pyspark_mib,
+                m.total_mib()
+            ));
+        }
+        if field == "container.resources.requests.cpu" {
+            return ctx.conf_or(
+                &[keys::EXECUTOR_REQUEST_CORES, keys::EXECUTOR_CORES.key],
+                format!("{}=1", keys::EXECUTOR_CORES.key),
+            );
+        }
+        if field == "container.resources.limits.cpu" {
+            return ctx.conf_or(&[keys::EXECUTOR_LIMIT_CORES], "");
+        }
+        if let Some(name) = crate::provenance::env_name(field, ctx.fields) {
+            return ctx
+                .prefixed(keys::EXECUTOR_ENV_PREFIX, name)
+                .unwrap_or_else(|| rule(format!("env {name}")));
+        }
+        if let Some(source) = ctx.pod_metadata(
+            field,
+            self.name(),
+            [
+                keys::EXECUTOR_LABEL_PREFIX,
+                keys::EXECUTOR_ANNOTATION_PREFIX,
+                keys::EXECUTOR_NODE_SELECTOR_PREFIX,
+            ],
+            [keys::EXECUTOR_SCHEDULER_NAME, keys::SCHEDULER_NAME],
+        ) {
+            return source;
+        }
+        rule(String::new())
     }
 }
 

@@ -6,10 +6,11 @@ use crate::app::MainAppResource;
 use crate::conf::keys;
 use crate::constants::SPARK_CONF_PATH;
 use crate::error::Result;
-use crate::features::FeatureStep;
+use crate::features::{Explain, ExplainContext, FeatureStep};
 use crate::k8s_utils;
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
+use crate::provenance::Source;
 
 /// The driver command step.
 #[derive(Debug, Clone)]
@@ -99,5 +100,12 @@ impl FeatureStep for DriverCommandFeatureStep {
 
     fn system_properties(&self) -> Vec<(String, String)> {
         vec![(keys::RESOURCE_TYPE.into(), self.resource_type.into())]
+    }
+}
+
+/// The fields this step sets are attributed to the step, without more detail.
+impl Explain for DriverCommandFeatureStep {
+    fn explain(&self, _field: &str, _ctx: &ExplainContext<'_>) -> Source {
+        Source::rule(self.name(), "")
     }
 }

@@ -15,7 +15,7 @@ use crate::conf::keys;
 use crate::constants::{CREDENTIALS_BASE_DIR, CREDENTIALS_VOLUME};
 use crate::error::Result;
 use crate::features::ExplainContext;
-use crate::features::FeatureStep;
+use crate::features::{Explain, FeatureStep};
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
@@ -96,13 +96,6 @@ impl FeatureStep for DriverKubernetesCredentialsFeatureStep {
         "DriverKubernetesCredentialsFeatureStep"
     }
 
-    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
-        if field.starts_with("pod.spec.serviceAccount") {
-            return ctx.conf_or(&[keys::DRIVER_SERVICE_ACCOUNT], "");
-        }
-        Source::rule(self.name(), "")
-    }
-
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         if self.credentials.is_empty() {
             if let Some(account) = &self.service_account {
@@ -162,5 +155,14 @@ impl FeatureStep for DriverKubernetesCredentialsFeatureStep {
             immutable: Some(true),
             ..Secret::default()
         })]
+    }
+}
+
+impl Explain for DriverKubernetesCredentialsFeatureStep {
+    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
+        if field.starts_with("pod.spec.serviceAccount") {
+            return ctx.conf_or(&[keys::DRIVER_SERVICE_ACCOUNT], "");
+        }
+        Source::rule(self.name(), "")
     }
 }

@@ -9,11 +9,12 @@ use crate::conf::keys;
 use crate::constants::labels;
 use crate::constants::{BLOCK_MANAGER_PORT_NAME, DRIVER_PORT_NAME, UI_PORT_NAME};
 use crate::error::{Error, Result};
-use crate::features::FeatureStep;
+use crate::features::{Explain, ExplainContext, FeatureStep};
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::names;
 use crate::pod::{self, SparkPod};
+use crate::provenance::Source;
 
 /// The driver service step.
 #[derive(Debug, Clone)]
@@ -45,22 +46,22 @@ impl DriverServiceFeatureStep {
         }
         let ip_family_policy = conf
             .conf
-            .get_or(keys::DRIVER_SERVICE_IP_FAMILY_POLICY, "SingleStack")
+            .read_str(&keys::DRIVER_SERVICE_IP_FAMILY_POLICY)
             .to_owned();
         if !matches!(
             ip_family_policy.as_str(),
             "SingleStack" | "PreferDualStack" | "RequireDualStack"
         ) {
             return Err(Error::invalid(
-                keys::DRIVER_SERVICE_IP_FAMILY_POLICY,
+                keys::DRIVER_SERVICE_IP_FAMILY_POLICY.key,
                 &ip_family_policy,
                 "expected one of SingleStack, PreferDualStack, RequireDualStack",
             ));
         }
-        let families = conf.conf.get_or(keys::DRIVER_SERVICE_IP_FAMILIES, "IPv4");
+        let families = conf.conf.read_str(&keys::DRIVER_SERVICE_IP_FAMILIES);
         if !matches!(families, "IPv4" | "IPv6" | "IPv4,IPv6" | "IPv6,IPv4") {
             return Err(Error::invalid(
-                keys::DRIVER_SERVICE_IP_FAMILIES,
+                keys::DRIVER_SERVICE_IP_FAMILIES.key,
                 families,
                 "expected one of IPv4, IPv6, IPv4,IPv6, IPv6,IPv4",
             ));
@@ -74,17 +75,14 @@ impl DriverServiceFeatureStep {
             ip_families: families.split(',').map(str::to_owned).collect(),
             driver_port: conf
                 .conf
-                .get_int(keys::DRIVER_PORT)?
+                .read_optional(&keys::DRIVER_PORT)?
                 .unwrap_or(crate::constants::DEFAULT_DRIVER_PORT),
             // Spark reads only spark.driver.blockManager.port here, not spark.blockManager.port.
             block_manager_port: conf
                 .conf
-                .get_int(keys::DRIVER_BLOCK_MANAGER_PORT)?
+                .read_optional(&keys::DRIVER_BLOCK_MANAGER_PORT)?
                 .unwrap_or(crate::constants::DEFAULT_BLOCK_MANAGER_PORT),
-            ui_port: conf
-                .conf
-                .get_int(keys::UI_PORT)?
-                .unwrap_or(crate::constants::DEFAULT_UI_PORT),
+            ui_port: conf.conf.read(&keys::UI_PORT)?,
             app_id: conf.app_id().to_owned(),
             selector: conf.labels()?,
             service_labels: conf.prefixed(keys::DRIVER_SERVICE_LABEL_PREFIX),
@@ -92,10 +90,6 @@ impl DriverServiceFeatureStep {
         })
     }
 
-    /// The Service's name.
-    pub fn service_name(&self) -> &str {
-        &self.service_name
-    }
 }
 
 impl FeatureStep for DriverServiceFeatureStep {
@@ -113,9 +107,9 @@ impl FeatureStep for DriverServiceFeatureStep {
                 keys::DRIVER_HOST.into(),
                 format!("{}.{}.svc", self.service_name, self.namespace),
             ),
-            (keys::DRIVER_PORT.into(), self.driver_port.to_string()),
+            (keys::DRIVER_PORT.key.into(), self.driver_port.to_string()),
             (
-                keys::DRIVER_BLOCK_MANAGER_PORT.into(),
+                keys::DRIVER_BLOCK_MANAGER_PORT.key.into(),
                 self.block_manager_port.to_string(),
             ),
         ]
@@ -161,5 +155,12 @@ impl FeatureStep for DriverServiceFeatureStep {
             status: None,
         };
         vec![Resource::Service(service)]
+    }
+}
+
+/// The fields this step sets are attributed to the step, without more detail.
+impl Explain for DriverServiceFeatureStep {
+    fn explain(&self, _field: &str, _ctx: &ExplainContext<'_>) -> Source {
+        Source::rule(self.name(), "")
     }
 }

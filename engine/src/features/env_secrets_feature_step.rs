@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, SecretKeySelector};
 
 use crate::error::{Error, Result};
 use crate::features::ExplainContext;
-use crate::features::FeatureStep;
+use crate::features::{Explain, FeatureStep};
 use crate::pod::SparkPod;
 use crate::provenance::Source;
 
@@ -50,12 +50,6 @@ impl FeatureStep for EnvSecretsFeatureStep {
         "EnvSecretsFeatureStep"
     }
 
-    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
-        crate::provenance::env_name(field, ctx.fields)
-            .and_then(|name| ctx.prefixed(&self.prefix, name))
-            .unwrap_or_else(|| Source::rule(self.name(), ""))
-    }
-
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
         p.add_env(self.refs.iter().map(|(env, name, key)| EnvVar {
             name: env.clone(),
@@ -70,5 +64,13 @@ impl FeatureStep for EnvSecretsFeatureStep {
             }),
         }));
         Ok(())
+    }
+}
+
+impl Explain for EnvSecretsFeatureStep {
+    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
+        crate::provenance::env_name(field, ctx.fields)
+            .and_then(|name| ctx.prefixed(&self.prefix, name))
+            .unwrap_or_else(|| Source::rule(self.name(), ""))
     }
 }

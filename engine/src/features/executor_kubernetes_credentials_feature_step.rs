@@ -4,8 +4,9 @@
 
 use crate::conf::{keys, SparkConf};
 use crate::error::Result;
-use crate::features::FeatureStep;
+use crate::features::{Explain, ExplainContext, FeatureStep};
 use crate::pod::SparkPod;
+use crate::provenance::Source;
 
 /// The executor credentials step.
 #[derive(Debug, Clone)]
@@ -42,5 +43,12 @@ impl FeatureStep for ExecutorKubernetesCredentialsFeatureStep {
             spec.service_account_name = Some(account.clone());
         }
         Ok(())
+    }
+}
+
+/// The fields this step sets are attributed to the step, without more detail.
+impl Explain for ExecutorKubernetesCredentialsFeatureStep {
+    fn explain(&self, _field: &str, _ctx: &ExplainContext<'_>) -> Source {
+        Source::rule(self.name(), "")
     }
 }

@@ -12,10 +12,11 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use crate::conf::keys;
 use crate::constants::{HADOOP_CONF_DIR_PATH, HADOOP_CONF_VOLUME};
 use crate::error::{Error, Result};
-use crate::features::FeatureStep;
+use crate::features::{Explain, ExplainContext, FeatureStep};
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
+use crate::provenance::Source;
 
 /// The driver's Hadoop configuration step.
 #[derive(Debug, Clone)]
@@ -110,4 +111,11 @@ pub(crate) fn mount_hadoop_config_map(p: &mut SparkPod, name: &str, items: Optio
     });
     p.add_volume_mount(pod::mount(HADOOP_CONF_VOLUME, HADOOP_CONF_DIR_PATH));
     p.add_env([pod::env("HADOOP_CONF_DIR", HADOOP_CONF_DIR_PATH)]);
+}
+
+/// The fields this step sets are attributed to the step, without more detail.
+impl Explain for HadoopConfDriverFeatureStep {
+    fn explain(&self, _field: &str, _ctx: &ExplainContext<'_>) -> Source {
+        Source::rule(self.name(), "")
+    }
 }

@@ -19,10 +19,11 @@ use crate::constants::{
     KERBEROS_KEYTAB_VOLUME, KRB_FILE_VOLUME,
 };
 use crate::error::{Error, Result};
-use crate::features::FeatureStep;
+use crate::features::{Explain, ExplainContext, FeatureStep};
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
+use crate::provenance::Source;
 
 /// The Kerberos configuration step.
 #[derive(Debug, Clone)]
@@ -223,5 +224,12 @@ fn secret_volume(name: &str, secret: &str) -> Volume {
             ..SecretVolumeSource::default()
         }),
         ..Volume::default()
+    }
+}
+
+/// The fields this step sets are attributed to the step, without more detail.
+impl Explain for KerberosConfDriverFeatureStep {
+    fn explain(&self, _field: &str, _ctx: &ExplainContext<'_>) -> Source {
+        Source::rule(self.name(), "")
     }
 }

@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, Volume};
 
 use crate::conf::{keys, SparkConf};
 use crate::error::Result;
-use crate::features::FeatureStep;
+use crate::features::{Explain, FeatureStep};
 use crate::kubernetes_conf::DriverConf;
 use crate::pod::{self, SparkPod};
 
@@ -45,7 +45,7 @@ impl LocalDirsFeatureStep {
             .unwrap_or(default_dir);
         Ok(LocalDirsFeatureStep {
             configured_dirs: java_split_commas(configured),
-            tmpfs: conf.get_bool(keys::LOCAL_DIRS_TMPFS)?.unwrap_or(false),
+            tmpfs: conf.read(&keys::LOCAL_DIRS_TMPFS)?,
             from_env: spark_local_dirs_env.is_some(),
         })
     }
@@ -66,24 +66,6 @@ fn java_split_commas(s: &str) -> Vec<String> {
 impl FeatureStep for LocalDirsFeatureStep {
     fn name(&self) -> &'static str {
         "LocalDirsFeatureStep"
-    }
-
-    fn explain(
-        &self,
-        _field: &str,
-        ctx: &crate::features::ExplainContext<'_>,
-    ) -> crate::provenance::Source {
-        use crate::provenance::Source;
-        match (&self.from_env, ctx.conf.get(keys::LOCAL_DIR)) {
-            (true, _) => Source::Input {
-                name: "SPARK_LOCAL_DIRS (environment)".into(),
-            },
-            (false, Some(v)) => Source::conf(keys::LOCAL_DIR, v),
-            (false, None) => Source::rule(
-                self.name(),
-                "the default dir /var/data/spark-<local-dir-uuid>, an emptyDir",
-            ),
-        }
     }
 
     fn configure_pod(&self, p: &mut SparkPod) -> Result<()> {
@@ -117,5 +99,25 @@ impl FeatureStep for LocalDirsFeatureStep {
             p.add_volume_mount(pod::mount(name, dir));
         }
         Ok(())
+    }
+}
+
+impl Explain for LocalDirsFeatureStep {
+    fn explain(
+        &self,
+        _field: &str,
+        ctx: &crate::features::ExplainContext<'_>,
+    ) -> crate::provenance::Source {
+        use crate::provenance::Source;
+        match (&self.from_env, ctx.conf.get(keys::LOCAL_DIR)) {
+            (true, _) => Source::Input {
+                name: "SPARK_LOCAL_DIRS (environment)".into(),
+            },
+            (false, Some(v)) => Source::conf(keys::LOCAL_DIR, v),
+            (false, None) => Source::rule(
+                self.name(),
+                "the default dir /var/data/spark-<local-dir-uuid>, an emptyDir",
+            ),
+        }
     }
 }

@@ -87,26 +87,12 @@ impl ExplainContext<'_> {
         (field == "pod.spec.schedulerName").then(|| self.conf_or(&scheduler, ""))
     }
 
-    /// The first conf entry whose key starts with `prefix` and whose value is `value`.
-    pub fn key_with_value(&self, prefix: &str, value: &str) -> Option<Source> {
-        self.conf
-            .iter()
-            .find(|(k, v)| k.starts_with(prefix) && *v == value)
-            .map(|(k, v)| Source::conf(k, v))
-    }
 }
 
-/// One feature step.
-pub trait FeatureStep {
+/// One feature step: Spark's `KubernetesFeatureConfigStep`.
+pub trait FeatureStep: Explain {
     /// The Spark class this step mirrors, e.g. `BasicDriverFeatureStep`.
     fn name(&self) -> &'static str;
-
-    /// Where a field this step set or changed comes from (`field` is `pod.…` or
-    /// `container.…`).
-    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source {
-        let _ = (field, ctx);
-        Source::rule(self.name(), "")
-    }
 
     /// Applies the step to the pod and its Spark container.
     fn configure_pod(&self, pod: &mut SparkPod) -> Result<()>;
@@ -120,4 +106,12 @@ pub trait FeatureStep {
     fn additional_resources(&self) -> Vec<Resource> {
         Vec::new()
     }
+}
+
+/// Where the fields a step set come from, for `spark-render explain`. Kept apart from the
+/// step's rules: each step implements it at the end of its module.
+pub trait Explain {
+    /// Where a field this step set or changed comes from (`field` is `pod.…` or
+    /// `container.…`).
+    fn explain(&self, field: &str, ctx: &ExplainContext<'_>) -> Source;
 }

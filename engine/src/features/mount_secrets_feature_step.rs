@@ -4,8 +4,9 @@
 use k8s_openapi::api::core::v1::{SecretVolumeSource, Volume};
 
 use crate::error::Result;
-use crate::features::FeatureStep;
+use crate::features::{Explain, ExplainContext, FeatureStep};
 use crate::pod::{self, SparkPod};
+use crate::provenance::Source;
 
 /// The mount-secrets step.
 #[derive(Debug, Clone)]
@@ -40,5 +41,12 @@ impl FeatureStep for MountSecretsFeatureStep {
             p.add_volume_mount(pod::mount(format!("{secret}-volume"), path));
         }
         Ok(())
+    }
+}
+
+/// The fields this step sets are attributed to the step, without more detail.
+impl Explain for MountSecretsFeatureStep {
+    fn explain(&self, _field: &str, _ctx: &ExplainContext<'_>) -> Source {
+        Source::rule(self.name(), "")
     }
 }

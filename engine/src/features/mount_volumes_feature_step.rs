@@ -17,9 +17,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::constants::labels;
 use crate::error::Result;
-use crate::features::FeatureStep;
+use crate::features::{Explain, ExplainContext, FeatureStep};
 use crate::manifest::Resource;
 use crate::pod::SparkPod;
+use crate::provenance::Source;
 use crate::volume_utils::{VolumeConf, VolumeSpec};
 
 /// Whose volumes these are: the driver's, or executor N's (claim names differ).
@@ -169,6 +170,13 @@ impl FeatureStep for MountVolumesFeatureStep {
             .cloned()
             .map(Resource::PersistentVolumeClaim)
             .collect()
+    }
+}
+
+/// The fields this step sets are attributed to the step, without more detail.
+impl Explain for MountVolumesFeatureStep {
+    fn explain(&self, _field: &str, _ctx: &ExplainContext<'_>) -> Source {
+        Source::rule(self.name(), "")
     }
 }
 

@@ -13,10 +13,11 @@ use crate::constants::{
     POD_TEMPLATE_VOLUME,
 };
 use crate::error::Result;
-use crate::features::FeatureStep;
+use crate::features::{Explain, ExplainContext, FeatureStep};
 use crate::kubernetes_conf::DriverConf;
 use crate::manifest::Resource;
 use crate::pod::{self, SparkPod};
+use crate::provenance::Source;
 
 /// The pod template ConfigMap step.
 #[derive(Debug, Clone)]
@@ -100,5 +101,12 @@ impl FeatureStep for PodTemplateConfigMapStep {
             })],
             None => Vec::new(),
         }
+    }
+}
+
+/// The fields this step sets are attributed to the step, without more detail.
+impl Explain for PodTemplateConfigMapStep {
+    fn explain(&self, _field: &str, _ctx: &ExplainContext<'_>) -> Source {
+        Source::rule(self.name(), "")
     }
 }
