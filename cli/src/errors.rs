@@ -41,3 +41,15 @@ pub enum CliError {
     #[error("{0}")]
     Usage(String),
 }
+
+/// `err`'s message followed by its causes' (`: `-separated), as the user reads it.
+pub fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        message.push_str(": ");
+        message.push_str(&c.to_string());
+        cause = c.source();
+    }
+    message
+}

@@ -91,7 +91,7 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_USAGE as u8)
         }
         Err(err) => {
-            eprintln!("spark-render: error: {err}");
+            eprintln!("spark-render: error: {}", errors::with_causes(&err));
             ExitCode::from(EXIT_REFUSED as u8)
         }
     }

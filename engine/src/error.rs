@@ -26,6 +26,39 @@ pub enum Error {
         reason: String,
     },
 
+    /// A pod template cannot be used. The message names the conf key and the file, and the line
+    /// and field at fault when known; the [`TemplateProblem`] says what is wrong.
+    #[error("{}={} is invalid{}", cut(key), shown(key, file), location(*line, field.as_deref()))]
+    Template {
+        /// The conf key that names the template.
+        key: String,
+        /// The template's path, as the conf gives it.
+        file: String,
+        /// The line at fault (from 1), when known.
+        line: Option<usize>,
+        /// The field at fault (`spec.containers[0].ports`), when known.
+        field: Option<String>,
+        /// What is wrong.
+        #[source]
+        problem: Box<TemplateProblem>,
+    },
+
+    /// An object spark-render would print breaks a rule of the API server (which would refuse
+    /// it, as it would refuse what Spark sends).
+    #[error("{kind}/{} {field}={} is invalid: {reason}; the API server would refuse it", cut(name), shown(field, value))]
+    Object {
+        /// The object's kind (`Pod`, `Service`...).
+        kind: String,
+        /// The object's name.
+        name: String,
+        /// The field at fault (`metadata.name`, `spec.ports[0].port`...).
+        field: String,
+        /// Its value.
+        value: String,
+        /// The API server's rule.
+        reason: String,
+    },
+
     /// A conf key Spark refuses in this context (e.g. a reserved label key).
     #[error("{key} is not allowed: {reason}")]
     NotAllowed {
@@ -77,6 +110,57 @@ pub enum Error {
     },
 }
 
+/// What is wrong with a pod template.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TemplateProblem {
+    /// The text is not YAML that Spark loads.
+    #[error("{0}")]
+    Syntax(String),
+    /// A value does not fit its field.
+    #[error("{0}")]
+    Value(String),
+    /// Larger than spark-render reads.
+    #[error("the pod template is larger than {max_mib} MiB")]
+    TooLarge {
+        /// The limit, in MiB.
+        max_mib: usize,
+    },
+    /// Not a YAML mapping.
+    #[error("the pod template is not a YAML mapping (a Pod)")]
+    NotAMapping,
+    /// Another kind of object.
+    #[error("the pod template is a {0}, not a Pod")]
+    NotAPod(String),
+    /// No `spec`.
+    #[error("the pod template has no spec (Spark fails to load it)")]
+    NoSpec,
+    /// The template's namespace is not the one Spark creates the pod in.
+    #[error(
+        "the template sets metadata.namespace={template}, but Spark creates the pod in {}={namespace}; the API server refuses a pod whose namespace differs from the request's",
+        crate::conf::keys::NAMESPACE.key
+    )]
+    OtherNamespace {
+        /// The template's namespace.
+        template: String,
+        /// The submission's.
+        namespace: String,
+    },
+    /// A field Kubernetes does not know (refused when rendering strictly).
+    #[error("field {0} is not a field of a Kubernetes Pod")]
+    UnknownField(String),
+}
+
+/// `: line 3, field spec.x` — where in a template the problem is, if known.
+fn location(line: Option<usize>, field: Option<&str>) -> String {
+    match (line, field) {
+        (Some(line), Some(field)) => format!(": line {line}, field {field}"),
+        (Some(line), None) => format!(": line {line}"),
+        (None, Some(field)) => format!(": field {field}"),
+        (None, None) => String::new(),
+    }
+}
+
 /// The most characters of a value a message quotes.
 const SHOWN_CHARS: usize = 100;
 
@@ -113,13 +197,15 @@ fn cut(text: &str) -> std::borrow::Cow<'_, str> {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// The conf key, argument or input this error is about.
+    /// The conf key, argument or input this error is about (for an object, its name).
     pub fn subject(&self) -> &str {
         match self {
             Error::Missing { key, .. }
             | Error::InvalidValue { key, .. }
+            | Error::Template { key, .. }
             | Error::NotAllowed { key, .. }
             | Error::Unsupported { key, .. } => key,
+            Error::Object { name, .. } => name,
             Error::Properties { source_name, .. } => source_name,
             Error::InvalidArgument { argument, .. } => argument,
             Error::InvalidInput { input, .. } => input,

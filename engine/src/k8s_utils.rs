@@ -4,7 +4,7 @@
 //! (`uploadFileUri`). spark-render uploads nothing; it shows the URIs Spark would write.
 
 use crate::conf::{keys, SparkConf};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TemplateProblem};
 use crate::inputs::RenderInputs;
 use crate::pod::SparkPod;
 use crate::provenance::Source;
@@ -133,23 +133,23 @@ pub(crate) fn initial_pod(
     let template = crate::template::parse(text, template_key, path)?;
     if let Some(ns) = template.pod.metadata.namespace.as_deref() {
         if !ns.is_empty() && ns != namespace {
-            return Err(Error::InvalidValue {
-                key: template_key.into(),
-                value: path.into(),
-                reason: format!(
-                    "the template sets metadata.namespace={ns}, but Spark creates the pod in {}={namespace}; the API server refuses a pod whose namespace differs from the request's",
-                    keys::NAMESPACE.key
-                ),
-            });
+            return Err(crate::template::refused(
+                template_key,
+                path,
+                TemplateProblem::OtherNamespace {
+                    template: ns.to_owned(),
+                    namespace: namespace.to_owned(),
+                },
+            ));
         }
     }
     if let Some(field) = template.unknown_fields.first() {
         if strict {
-            return Err(Error::InvalidValue {
-                key: template_key.into(),
-                value: path.into(),
-                reason: format!("field {field} is not a field of a Kubernetes Pod"),
-            });
+            return Err(crate::template::refused(
+                template_key,
+                path,
+                TemplateProblem::UnknownField(field.clone()),
+            ));
         }
     }
     for field in &template.unknown_fields {

@@ -115,7 +115,7 @@ pub use app::MainAppResource;
 pub use conf::SparkConf;
 pub use conf_files::ConfDirFile;
 pub use driver::DriverSpec;
-pub use error::{Error, Result};
+pub use error::{Error, Result, TemplateProblem};
 pub use executor::ExecutorsSpec;
 pub use inputs::{RenderInputs, SubmitterEnv};
 pub use manifest::Resource;

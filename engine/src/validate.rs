@@ -26,10 +26,12 @@ impl fmt::Display for ObjectId<'_> {
 }
 
 fn refuse(object: ObjectId<'_>, field: &str, value: &str, reason: &str) -> Error {
-    Error::InvalidValue {
-        key: format!("{object} {field}"),
+    Error::Object {
+        kind: object.kind.to_owned(),
+        name: object.name.to_owned(),
+        field: field.to_owned(),
         value: value.to_owned(),
-        reason: format!("{reason}; the API server would refuse it"),
+        reason: reason.to_owned(),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use k8s_openapi::api::core::v1::{Container, Pod};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TemplateProblem};
 use crate::pod::SparkPod;
 
 mod coerce;
@@ -33,29 +33,49 @@ pub struct PodTemplate {
 /// a Pod); `key` and `file` name it in errors, which give the line and the field at fault.
 pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
     check_size(text, key, file)?;
-    let loaded = load::load(text)
-        .map_err(|e| invalid(key, file, format!("line {}: {}", e.line, e.message)))?;
+    let loaded = load::load(text).map_err(|e| {
+        refused(key, file, TemplateProblem::Syntax(e.message)).at(Some(e.line), None)
+    })?;
     from_loaded(loaded, key, file)
 }
 
-/// The error for template `file` (conf `key`).
-fn invalid(key: &str, file: &str, reason: String) -> Error {
-    Error::InvalidValue {
+/// The error for template `file` (conf `key`): `problem`, somewhere in the file.
+pub(crate) fn refused(key: &str, file: &str, problem: TemplateProblem) -> Error {
+    Error::Template {
         key: key.into(),
-        value: file.into(),
-        reason,
+        file: file.into(),
+        line: None,
+        field: None,
+        problem: Box::new(problem),
+    }
+}
+
+impl Error {
+    /// A template error placed at `line` and `field`.
+    fn at(self, at_line: Option<usize>, at_field: Option<String>) -> Error {
+        match self {
+            Error::Template {
+                key, file, problem, ..
+            } => Error::Template {
+                key,
+                file,
+                line: at_line,
+                field: at_field,
+                problem,
+            },
+            other => other,
+        }
     }
 }
 
 fn check_size(text: &str, key: &str, file: &str) -> Result<()> {
     if text.len() > MAX_TEMPLATE_BYTES {
-        return Err(invalid(
+        return Err(refused(
             key,
             file,
-            format!(
-                "the pod template is larger than {} MiB",
-                MAX_TEMPLATE_BYTES >> 20
-            ),
+            TemplateProblem::TooLarge {
+                max_mib: MAX_TEMPLATE_BYTES >> 20,
+            },
         ));
     }
     Ok(())
@@ -63,21 +83,19 @@ fn check_size(text: &str, key: &str, file: &str) -> Result<()> {
 
 /// The Pod the loaded template describes.
 fn from_loaded(loaded: Loaded, key: &str, file: &str) -> Result<PodTemplate> {
-    let bad = |reason: String| invalid(key, file, reason);
+    let bad = |problem: TemplateProblem| refused(key, file, problem);
     let Loaded { mut root, lines } = loaded;
     let Node::Map(entries) = &mut root else {
-        return Err(bad("the pod template is not a YAML mapping (a Pod)".into()));
+        return Err(bad(TemplateProblem::NotAMapping));
     };
     if let Some((_, kind)) = entries.iter().find(|(k, _)| k == "kind") {
         let kind = kind.as_java_string().unwrap_or_default();
         if kind != "Pod" {
-            return Err(bad(format!("the pod template is a {kind}, not a Pod")));
+            return Err(bad(TemplateProblem::NotAPod(kind)));
         }
     }
     if matches!(root.get("spec"), None | Some(Node::Null)) {
-        return Err(bad(
-            "the pod template has no spec (Spark fails to load it)".into()
-        ));
+        return Err(bad(TemplateProblem::NoSpec));
     }
     // Spark's pods are always `v1` `Pod`s, whatever the template says of its version.
     if let Node::Map(entries) = &mut root {
@@ -106,11 +124,9 @@ fn from_loaded(loaded: Loaded, key: &str, file: &str) -> Result<PodTemplate> {
                 continue;
             }
         }
-        let line = lines
-            .get(&path)
-            .map(|l| format!("line {l}, "))
-            .unwrap_or_default();
-        return Err(bad(format!("{line}field {path}: {}", e.inner())));
+        let line = lines.get(&path).copied();
+        let problem = TemplateProblem::Value(e.inner().to_string());
+        return Err(bad(problem).at(line, Some(path)));
     };
     // A field without a value (null, `{}`, `[]`) loses nothing: not worth a report.
     let unknown_fields = ignored
