@@ -88,21 +88,12 @@ fn trie_key(hash: i32) -> u64 {
 /// Orders the elements of an immutable Scala `Set`/`Map` built by adding `items` in order:
 /// up to four keep their order, more follow the hash trie. `hash` gives each element's `##`.
 pub fn immutable_order<T>(items: Vec<T>, hash: impl Fn(&T) -> i32) -> Vec<T> {
-    if items.len() <= 4 {
-        return items;
+    let mut items = items;
+    if items.len() > 4 {
+        // A stable sort: elements with one hash keep their order (a trie leaf's collision list).
+        items.sort_by_cached_key(|t| trie_key(hash(t)));
     }
-    // The keys are sorted, not the items: an item moves twice, however large it is.
-    let mut keys: Vec<(u64, usize)> = items
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (trie_key(hash(t)), i))
-        .collect();
-    // Each (key, position) is unique: an unstable sort gives the stable order.
-    keys.sort_unstable();
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    keys.into_iter()
-        .filter_map(|(_, i)| slots[i].take())
-        .collect()
+    items
 }
 
 /// Java `ConcurrentHashMap` iteration order for a map filled with keys whose `String.hashCode`s

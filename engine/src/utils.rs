@@ -1,18 +1,10 @@
 //! Spark core's `Utils` helpers that shape what lands in the pods.
 
 /// `Utils.substituteAppNExecIds`: replaces `{{APP_ID}}` and `{{EXECUTOR_ID}}`.
-pub fn substitute_ids<'a>(
-    value: &'a str,
-    app_id: &str,
-    executor_id: &str,
-) -> std::borrow::Cow<'a, str> {
-    if !value.contains("{{") {
-        return value.into();
-    }
+pub fn substitute_ids(value: &str, app_id: &str, executor_id: &str) -> String {
     value
         .replace("{{APP_ID}}", app_id)
         .replace("{{EXECUTOR_ID}}", executor_id)
-        .into()
 }
 
 /// Spark's `Utils.isSpace`.

@@ -2,7 +2,6 @@
 //! and the pod's name, labels, annotations, restart policy, node selector, pull secrets and
 //! scheduler.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{ContainerPort, LocalObjectReference, ResourceRequirements};
@@ -296,13 +295,9 @@ impl FeatureStep for BasicDriverFeatureStep {
         let app_id = &self.app_id;
         pod::merge_into(
             &mut meta.annotations,
-            self.annotations.clone().into_iter().map(|(k, v)| {
-                let v = match substitute_ids(&v, app_id, "") {
-                    Cow::Owned(substituted) => substituted,
-                    Cow::Borrowed(_) => v,
-                };
-                (k, v)
-            }),
+            self.annotations
+                .iter()
+                .map(|(k, v)| (k.clone(), substitute_ids(v, app_id, ""))),
         );
         let spec = p.spec_mut();
         spec.restart_policy = Some("Never".into());

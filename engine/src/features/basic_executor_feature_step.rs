@@ -2,7 +2,6 @@
 //! memory, env, block manager port, args), the executors' spark-conf volume, the
 //! decommissioning hook, labels, annotations, node selector, owner, restart policy.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
@@ -393,15 +392,8 @@ impl FeatureStep for BasicExecutorFeatureStep {
         let executor_id = label(crate::constants::labels::SPARK_EXECUTOR_ID);
         let annotations: Vec<(String, String)> = self
             .annotations
-            .clone()
-            .into_iter()
-            .map(|(k, v)| {
-                let v = match substitute_ids(&v, app_id, executor_id) {
-                    Cow::Owned(substituted) => substituted,
-                    Cow::Borrowed(_) => v,
-                };
-                (k, v)
-            })
+            .iter()
+            .map(|(k, v)| (k.clone(), substitute_ids(v, app_id, executor_id)))
             .collect();
         let meta = &mut p.pod.metadata;
         meta.name = Some(self.pod_name.clone());

@@ -357,29 +357,60 @@ spec:
         assert_eq!(p.container.image.as_deref(), Some("x"));
     }
 
+    /// The problem, line and field of a template error.
+    fn refusal(text: &str) -> (TemplateProblem, Option<usize>, Option<String>) {
+        match parse(text, "k", "t.yaml").unwrap_err() {
+            Error::Template {
+                key,
+                file,
+                line,
+                field,
+                problem,
+            } => {
+                assert_eq!((key.as_str(), file.as_str()), ("k", "t.yaml"));
+                (*problem, line, field)
+            }
+            other => panic!("not a template error: {other}"),
+        }
+    }
+
     #[test]
     fn refuses_what_is_not_a_pod() {
-        let err = parse("metadata: {name: x}\n", "k", "t.yaml").unwrap_err();
-        assert!(err.to_string().contains("has no spec"), "{err}");
-        let err = parse("kind: Service\n", "k", "t.yaml").unwrap_err();
-        assert!(err.to_string().contains("is a Service, not a Pod"), "{err}");
-        let err = parse("- a\n- b\n", "k", "t.yaml").unwrap_err();
-        assert!(err.to_string().contains("not a YAML mapping"), "{err}");
-        let err = parse(
-            "spec: {containers: [{name: 1, ports: [{containerPort: x}]}]}",
-            "k",
-            "t.yaml",
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string().contains("field spec.containers[0]"),
-            "{err}"
+        assert_eq!(
+            refusal("metadata: {name: x}\n"),
+            (TemplateProblem::NoSpec, None, None)
         );
-        let err = parse("a: [\n", "k", "t.yaml").unwrap_err();
-        assert!(
-            err.to_string().contains("not a valid YAML pod template"),
-            "{err}"
+        assert_eq!(
+            refusal("kind: Service\n"),
+            (TemplateProblem::NotAPod("Service".into()), None, None)
         );
+        assert_eq!(
+            refusal("- a\n- b\n"),
+            (TemplateProblem::NotAMapping, None, None)
+        );
+        let (problem, line, field) =
+            refusal("spec: {containers: [{name: 1, ports: [{containerPort: x}]}]}");
+        assert!(matches!(problem, TemplateProblem::Value(_)), "{problem}");
+        assert_eq!(line, Some(1));
+        assert!(
+            field.as_deref().is_some_and(|f| f.starts_with("spec.containers[0]")),
+            "{field:?}"
+        );
+        let (problem, line, _) = refusal("a: [\n");
+        assert!(
+            problem.to_string().contains("not a valid YAML pod template"),
+            "{problem}"
+        );
+        assert_eq!(line, Some(1));
+        // The message names the key, the file, the line and the field; the problem follows
+        // as the error's source.
+        let err = parse("spec: {containers: [{ports: [{containerPort: x}]}]}", "k", "t.yaml")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "k=\"t.yaml\" is invalid: line 1, field spec.containers[0].ports[0].containerPort"
+        );
+        assert!(std::error::Error::source(&err).is_some());
     }
 
     /// Unknown fields the way they were first found: the paths of the YAML missing from the
