@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate engine/src/conf/entries/spark_<X_Y_Z>.rs: every conf entry a Spark release declares
+# Regenerate engine/src/config/entries/spark_<X_Y_Z>.rs: every conf entry a Spark release declares
 # (key, value type, default, version, internal, deprecated alternatives, doc), read from the
 # release's own jars.
 #
@@ -41,7 +41,7 @@ if ! compgen -G "$JARS/spark-core_*.jar" >/dev/null; then
   echo "run: ../shared/spark-oracle/setup.sh --spark-version $version" >&2
   exit 1
 fi
-OUT="$REPO/engine/src/conf/entries/spark_${version//./_}.rs"
+OUT="$REPO/engine/src/config/entries/spark_${version//./_}.rs"
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use spark_render_engine::conf::{self, keys, properties};
+use spark_render_engine::conf::{self, properties};
+use spark_render_engine::config::keys;
 use spark_render_engine::{
     parse_conf_pair, prepare_submission, DeployMode, MainAppResource, RenderRequest, SubmitArgs,
 };
@@ -57,7 +58,10 @@ pub fn render_request(
         }
     }
     request.strict = spark.strict;
-    request.spark_version = spark.spark_version.parse()?;
+    request.spark_version = spark
+        .spark_version
+        .parse()
+        .map_err(spark_render_engine::Error::from)?;
     Ok(request)
 }
 

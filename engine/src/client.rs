@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::conf::{keys, properties, SparkConf};
+use crate::conf::{properties, SparkConf};
+use crate::config::keys;
 use crate::constants::{SPARK_CONF_DIR_INTERNAL, SPARK_CONF_FILE_NAME, SPARK_CONF_VOLUME_DRIVER};
 use crate::error::{Error, Result};
 use crate::inputs::RenderInputs;

@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::conf::{keys, SparkConf};
+use crate::conf::SparkConf;
+use crate::config::keys;
 use crate::error::Result;
 
 const DEFAULT_MAX_SIZE: i64 = 1_048_576;

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use crate::builder::{build_from_features, refuse_keys};
 use crate::client;
-use crate::conf::{keys, SparkConf};
+use crate::conf::SparkConf;
+use crate::config::keys;
 use crate::error::{Error, Result};
 use crate::features::{
     basic_driver_feature_step::BasicDriverFeatureStep,

@@ -138,7 +138,7 @@ pub enum TemplateProblem {
     /// The template's namespace is not the one Spark creates the pod in.
     #[error(
         "the template sets metadata.namespace={template}, but Spark creates the pod in {}={namespace}; the API server refuses a pod whose namespace differs from the request's",
-        crate::conf::keys::NAMESPACE.key
+        crate::config::keys::NAMESPACE.key
     )]
     OtherNamespace {
         /// The template's namespace.
@@ -168,7 +168,7 @@ const SHOWN_CHARS: usize = 100;
 /// given), and never when `key` holds a secret.
 pub(crate) fn shown(key: &str, value: &str) -> String {
     // Conf keys only: an object path (`Pod/x spec.volumes`) names no secret.
-    if key.starts_with(crate::conf::keys::SPARK_PREFIX) && crate::redact::is_sensitive(key) {
+    if key.starts_with(crate::config::keys::SPARK_PREFIX) && crate::redact::is_sensitive(key) {
         return format!(
             "(a value of {} characters, not shown)",
             value.chars().count()
@@ -191,6 +191,16 @@ fn cut(text: &str) -> std::borrow::Cow<'_, str> {
     }
     let head: String = text.chars().take(200).collect();
     format!("{head}… ({count} characters)").into()
+}
+
+impl From<crate::version::ParseVersionError> for Error {
+    fn from(e: crate::version::ParseVersionError) -> Self {
+        Error::InvalidInput {
+            input: "spark-version".into(),
+            value: e.value,
+            reason: e.reason.into(),
+        }
+    }
 }
 
 /// The engine's result type.

@@ -10,7 +10,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::builder::{build_from_features, Built};
-use crate::conf::{keys, properties, SparkConf};
+use crate::conf::{properties, SparkConf};
+use crate::config::keys;
 use crate::constants::labels;
 use crate::constants::SPARK_CONF_FILE_NAME;
 use crate::driver::BuildOptions;

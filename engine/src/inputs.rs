@@ -38,7 +38,7 @@ pub struct RenderInputs {
     pub auth_secret: String,
     /// The contents of the local files the conf names (pod templates, krb5.conf, keytab,
     /// credential files), keyed by the path exactly as the conf gives it. See
-    /// [`crate::conf::keys::FILE_KEYS`].
+    /// [`crate::config::keys::FILE_KEYS`].
     pub files: std::collections::BTreeMap<String, Vec<u8>>,
     /// The submitter's working directory, against which spark-submit resolves relative paths
     /// in `spark.jars`, `spark.files`, ... (absolute, no trailing `/`).

@@ -3,7 +3,8 @@
 //! uploads to `spark.kubernetes.file.upload.path` and whose URIs it rewrites
 //! (`uploadFileUri`). spark-render uploads nothing; it shows the URIs Spark would write.
 
-use crate::conf::{keys, SparkConf};
+use crate::conf::SparkConf;
+use crate::config::keys;
 use crate::error::{Error, Result, TemplateProblem};
 use crate::inputs::RenderInputs;
 use crate::pod::SparkPod;

@@ -3,7 +3,8 @@
 //! selector and env maps the steps read.
 
 use crate::app::Application;
-use crate::conf::{keys, SparkConf};
+use crate::conf::SparkConf;
+use crate::config::keys;
 use crate::constants::labels;
 use crate::error::{Error, Result};
 use crate::inputs::RenderInputs;

@@ -64,6 +64,7 @@
 // The public API: the request and its result (below), the conf and its registry, the lint,
 // the manifests and their provenance.
 pub mod conf;
+pub mod config;
 pub mod lint;
 pub mod manifest;
 pub mod provenance;
@@ -123,7 +124,7 @@ pub use running_driver::RunningDriver;
 pub use submit::{
     parse_conf_pair, prepare as prepare_submission, DeployMode, Submission, SubmitArgs,
 };
-pub use version::SparkVersion;
+pub use version::{ParseVersionError, SparkVersion};
 
 /// One render: spark-submit's arguments, the values Spark would draw itself, the Spark
 /// release to mirror, and which executors to show.

@@ -1,12 +1,13 @@
 //! `spark-render lint`: conf keys that are probably mistakes — unknown or misspelt
 //! `spark.kubernetes.*`, `spark.driver.*` and `spark.executor.*` keys (with a did-you-mean among
-//! the keys Spark declares, [`crate::conf::entries`]), deprecated keys with their replacement, and keys that have no
+//! the keys Spark declares, [`crate::config::entries`]), deprecated keys with their replacement, and keys that have no
 //! effect in the chosen deploy mode.
 
 use serde::Serialize;
 
-use crate::conf::entries;
-use crate::conf::{keys, SparkConf};
+use crate::conf::SparkConf;
+use crate::config::entries;
+use crate::config::keys;
 use crate::submit::SubmitArgs;
 use crate::version::SparkVersion;
 

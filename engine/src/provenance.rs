@@ -232,8 +232,8 @@ pub(crate) fn explain_objects<'a>(
             );
             for f in &mut fields {
                 if f.field == "metadata.namespace" {
-                    f.source = match conf.get(crate::conf::keys::NAMESPACE.key) {
-                        Some(v) => Source::conf(crate::conf::keys::NAMESPACE.key, v),
+                    f.source = match conf.get(crate::config::keys::NAMESPACE.key) {
+                        Some(v) => Source::conf(crate::config::keys::NAMESPACE.key, v),
                         None => Source::Default {
                             detail: "namespace default".into(),
                         },

@@ -15,7 +15,7 @@ pub fn is_redacted(text: &str) -> bool {
 pub(crate) fn is_sensitive(key: &str) -> bool {
     // These name Kubernetes Secrets (`name:key`, a mount path): references, not secret values.
     let references = [".secretKeyRef.", ".secrets."];
-    if key.starts_with(crate::conf::keys::KUBERNETES_PREFIX)
+    if key.starts_with(crate::config::keys::KUBERNETES_PREFIX)
         && references.iter().any(|r| key.contains(r))
     {
         return false;

@@ -8,7 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::conf::{keys, SparkConf};
+use crate::conf::SparkConf;
+use crate::config::keys;
 use crate::driver::DriverSpec;
 use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverPodRef;

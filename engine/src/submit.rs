@@ -5,7 +5,8 @@
 //! `spark.driver.host`.
 
 use crate::app::{Application, MainAppResource};
-use crate::conf::{self, keys, SparkConf};
+use crate::conf::{self, SparkConf};
+use crate::config::keys;
 use crate::error::{Error, Result};
 use crate::inputs::RenderInputs;
 use crate::uri::{has_scheme, resolve_uri, resolve_uris};

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::Error;
 
 /// A Spark release spark-render models. Only the 3.5 line is modelled today; its patch
 /// releases behave alike for everything rendered, so any `3.5.N` is accepted and named in the
@@ -53,14 +52,23 @@ impl fmt::Display for SparkVersion {
     }
 }
 
-impl FromStr for SparkVersion {
-    type Err = Error;
+/// Why a string is not a modelled Spark release.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("input spark-version={value:?} is invalid: {reason}")]
+pub struct ParseVersionError {
+    /// The string given.
+    pub value: String,
+    /// What is wanted instead.
+    pub reason: &'static str,
+}
 
-    fn from_str(s: &str) -> Result<Self, Error> {
-        let bad = |reason: &str| Error::InvalidInput {
-            input: "spark-version".into(),
+impl FromStr for SparkVersion {
+    type Err = ParseVersionError;
+
+    fn from_str(s: &str) -> Result<Self, ParseVersionError> {
+        let bad = |reason: &'static str| ParseVersionError {
             value: s.into(),
-            reason: reason.into(),
+            reason,
         };
         let parts: Vec<&str> = s.split('.').collect();
         let nums: Vec<u16> = parts

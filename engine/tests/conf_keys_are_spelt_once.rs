@@ -1,4 +1,4 @@
-//! Conf keys are spelt in one place, `engine/src/conf/keys.rs` (and the generated tables of
+//! Conf keys are spelt in one place, `engine/src/config/keys.rs` (and the generated tables of
 //! what each Spark release declares): a key typed anywhere else is a key that can drift.
 
 use std::path::{Path, PathBuf};
@@ -39,8 +39,8 @@ fn key_literals(source: &str) -> Vec<String> {
 #[test]
 fn no_conf_key_literal_outside_the_registry() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let registry = [root.join("engine/src/conf/keys.rs")];
-    let generated = root.join("engine/src/conf/entries");
+    let registry = [root.join("engine/src/config/keys.rs")];
+    let generated = root.join("engine/src/config/entries");
     let mut files = Vec::new();
     rust_files(&root.join("engine/src"), &mut files);
     rust_files(&root.join("cli/src"), &mut files);
@@ -57,7 +57,7 @@ fn no_conf_key_literal_outside_the_registry() {
     }
     assert!(
         strays.is_empty(),
-        "conf keys spelt outside engine/src/conf/keys.rs:\n{}",
+        "conf keys spelt outside engine/src/config/keys.rs:\n{}",
         strays.join("\n")
     );
 }

@@ -17,7 +17,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use spark_render_engine::conf::{keys, properties};
+use spark_render_engine::conf::properties;
+use spark_render_engine::config::keys;
 use spark_render_engine::{manifest, render_all, RenderRequest, SubmitArgs};
 
 /// The submission's command-line side, from the first input byte.

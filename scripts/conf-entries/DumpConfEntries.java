@@ -603,7 +603,7 @@ public final class DumpConfEntries {
             + "//! Generated: do not edit.\n"
             + "// entries: " + sorted.size() + "\n"
             + "\n"
-            + "use super::{SparkEntry, ValueType, ByteUnit, TimeUnit, EntryDefault};\n"
+            + "use super::{ByteUnit, EntryDefault, SparkEntry, TimeUnit, ValueType};\n"
             + "\n"
             + "/// The entries, sorted by key.\n"
             + "pub(crate) const ENTRIES: &[SparkEntry] = &[\n"

@@ -1,14 +1,9 @@
-//! Spark's `ConfigEntry` in Rust: a key with the way its value is read and, for
-//! [`ConfigEntry`], the default Spark declares for it (as Spark prints it, read like a user's
-//! value — `createWithDefaultString`). [`OptionalConfigEntry`] has no default.
-//!
-//! The entries the engine reads are constants of [`super::keys`]; a test checks each default
-//! against the one the Spark release declares ([`super::entries`]).
-
-use std::marker::PhantomData;
+//! How a conf entry's value is read ([`ValueKind`], one per `ConfigBuilder` typing), and
+//! [`SparkConf::read`], Spark's `conf.get(ENTRY)`.
 
 use super::bytes::{byte_from_string, ByteUnit};
 use super::{parse_java_double, SparkConf};
+use crate::config::{Bool, Bytes, ConfigEntry, Double, Int, Long, Mib, OptionalConfigEntry, Str};
 use crate::error::{Error, Result};
 use crate::java;
 
@@ -19,28 +14,6 @@ pub trait ValueKind {
     /// Reads `raw`, the value of `key`, failing with an error that names the key.
     fn parse(key: &str, raw: &str) -> Result<Self::Value>;
 }
-
-/// `booleanConf`: `true` or `false`, any case.
-#[derive(Debug)]
-pub enum Bool {}
-/// `intConf`: Java's `Integer.parseInt` of the trimmed value.
-#[derive(Debug)]
-pub enum Int {}
-/// `longConf`.
-#[derive(Debug)]
-pub enum Long {}
-/// `doubleConf`: Java's `Double.parseDouble`.
-#[derive(Debug)]
-pub enum Double {}
-/// `stringConf`.
-#[derive(Debug)]
-pub enum Str {}
-/// `bytesConf(ByteUnit.MiB)`: a size, in MiB.
-#[derive(Debug)]
-pub enum Mib {}
-/// `bytesConf(ByteUnit.BYTE)`: a size, in bytes.
-#[derive(Debug)]
-pub enum Bytes {}
 
 impl ValueKind for Bool {
     type Value = bool;
@@ -97,45 +70,6 @@ impl ValueKind for Bytes {
     type Value = i64;
     fn parse(key: &str, raw: &str) -> Result<i64> {
         byte_from_string(raw, ByteUnit::Byte).map_err(|reason| Error::invalid(key, raw, reason))
-    }
-}
-
-/// An entry with a default (Spark's `ConfigEntryWithDefault`).
-#[derive(Debug)]
-pub struct ConfigEntry<T> {
-    /// The key.
-    pub key: &'static str,
-    /// The default, as Spark prints it.
-    pub default: &'static str,
-    kind: PhantomData<fn() -> T>,
-}
-
-impl<T> ConfigEntry<T> {
-    /// The entry `key`, `default` when unset.
-    pub const fn new(key: &'static str, default: &'static str) -> Self {
-        ConfigEntry {
-            key,
-            default,
-            kind: PhantomData,
-        }
-    }
-}
-
-/// An entry without a default (Spark's `OptionalConfigEntry`).
-#[derive(Debug)]
-pub struct OptionalConfigEntry<T> {
-    /// The key.
-    pub key: &'static str,
-    kind: PhantomData<fn() -> T>,
-}
-
-impl<T> OptionalConfigEntry<T> {
-    /// The entry `key`.
-    pub const fn new(key: &'static str) -> Self {
-        OptionalConfigEntry {
-            key,
-            kind: PhantomData,
-        }
     }
 }
 

@@ -1,15 +1,15 @@
 //! Spark configuration: an ordered map of `spark.*` properties, read through typed entries
 //! ([`entry`]) as Spark's `ConfigBuilder` entries are (ints, booleans, doubles, byte sizes),
-//! each failing with an error that names the key. [`keys`] names every key the engine reads;
-//! [`entries`] holds what each Spark release declares.
+//! each failing with an error that names the key. [`crate::config`] names every key the
+//! engine reads and holds what each Spark release declares.
 
 pub mod bytes;
-pub mod entries;
 pub mod entry;
-pub mod keys;
 pub mod properties;
 
 use indexmap::IndexMap;
+
+use crate::config::keys;
 
 pub use crate::redact::is_redacted;
 pub use bytes::ByteUnit;
@@ -155,11 +155,11 @@ mod tests {
     #[test]
     fn java_options_carry_their_default_options_first() {
         let mut conf = super::SparkConf::new();
-        let key = super::keys::EXECUTOR_JAVA_OPTIONS;
+        let key = crate::config::keys::EXECUTOR_JAVA_OPTIONS;
         assert_eq!(conf.get_java_options(key), None);
         conf.set(key, "-Dx=1");
         assert_eq!(conf.get_java_options(key).as_deref(), Some("-Dx=1"));
-        conf.set(super::keys::EXECUTOR_DEFAULT_JAVA_OPTIONS, "-Dd=0");
+        conf.set(crate::config::keys::EXECUTOR_DEFAULT_JAVA_OPTIONS, "-Dd=0");
         assert_eq!(conf.get_java_options(key).as_deref(), Some("-Dd=0 -Dx=1"));
         conf.remove(key);
         assert_eq!(conf.get_java_options(key).as_deref(), Some("-Dd=0"));

@@ -3,7 +3,7 @@
 //! interpreter env of Python apps, and `spark.kubernetes.resource.type`.
 
 use crate::app::MainAppResource;
-use crate::conf::keys;
+use crate::config::keys;
 use crate::constants::SPARK_CONF_PATH;
 use crate::error::Result;
 use crate::features::{Explain, ExplainContext, FeatureStep};

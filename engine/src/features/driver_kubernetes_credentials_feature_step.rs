@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::{Secret, SecretVolumeSource, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::ByteString;
 
-use crate::conf::keys;
+use crate::config::keys;
 use crate::constants::{CREDENTIALS_BASE_DIR, CREDENTIALS_VOLUME};
 use crate::error::Result;
 use crate::features::ExplainContext;

@@ -2,7 +2,8 @@
 //! executors run as `spark.kubernetes.authenticate.executor.serviceAccountName`, else as the
 //! driver's service account.
 
-use crate::conf::{keys, SparkConf};
+use crate::conf::SparkConf;
+use crate::config::keys;
 use crate::error::Result;
 use crate::features::{Explain, ExplainContext, FeatureStep};
 use crate::pod::SparkPod;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::conf::keys;
+use crate::config::keys;
 use crate::constants::{HADOOP_CONF_DIR_PATH, HADOOP_CONF_VOLUME};
 use crate::error::{Error, Result};
 use crate::features::{Explain, ExplainContext, FeatureStep};

@@ -1,7 +1,7 @@
 //! `HadoopConfExecutorFeatureStep`: executors mount the Hadoop configuration ConfigMap the
 //! driver names for them.
 
-use crate::conf::keys;
+use crate::config::keys;
 use crate::error::Result;
 use crate::features::hadoop_conf_driver_feature_step::mount_hadoop_config_map;
 use crate::features::{Explain, ExplainContext, FeatureStep};

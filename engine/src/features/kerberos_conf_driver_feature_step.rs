@@ -13,7 +13,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::ByteString;
 
-use crate::conf::keys;
+use crate::config::keys;
 use crate::constants::{
     HADOOP_CREDENTIALS_BASE_DIR, HADOOP_SECRET_VOLUME, KERBEROS_KEYTAB_MOUNT_POINT,
     KERBEROS_KEYTAB_VOLUME, KRB_FILE_VOLUME,

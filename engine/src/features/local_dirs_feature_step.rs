@@ -6,7 +6,8 @@
 
 use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, Volume};
 
-use crate::conf::{keys, SparkConf};
+use crate::conf::SparkConf;
+use crate::config::keys;
 use crate::error::Result;
 use crate::features::{Explain, FeatureStep};
 use crate::kubernetes_conf::DriverConf;

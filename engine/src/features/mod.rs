@@ -80,7 +80,7 @@ impl ExplainContext<'_> {
         if let Some(k) = field.strip_prefix("pod.spec.nodeSelector.") {
             return Some(
                 self.prefixed(prefixes[2], k)
-                    .or_else(|| self.prefixed(crate::conf::keys::NODE_SELECTOR_PREFIX, k))
+                    .or_else(|| self.prefixed(crate::config::keys::NODE_SELECTOR_PREFIX, k))
                     .unwrap_or_else(|| rule(String::new())),
             );
         }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, KeyToPath, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::conf::keys;
+use crate::config::keys;
 use crate::constants::{
     EXECUTOR_POD_SPEC_TEMPLATE_FILE_NAME, EXECUTOR_POD_SPEC_TEMPLATE_MOUNTPATH, POD_TEMPLATE_KEY,
     POD_TEMPLATE_VOLUME,

@@ -6,7 +6,7 @@
 //! Keys read as numbers, booleans, sizes or with a default are typed entries
 //! ([`ConfigEntry`], [`OptionalConfigEntry`]); the others, read as strings, are `&str`s.
 
-use super::entry::{Bool, Bytes, ConfigEntry, Double, Int, Long, Mib, OptionalConfigEntry, Str};
+use super::{Bool, Bytes, ConfigEntry, Double, Int, Long, Mib, OptionalConfigEntry, Str};
 
 /// `spark.app.name`
 pub const APP_NAME: ConfigEntry<Str> = ConfigEntry::new("spark.app.name", "spark");
@@ -443,7 +443,7 @@ pub fn auth_keys() -> impl Iterator<Item = String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conf::entries;
+    use crate::config::entries;
     use crate::version::SparkVersion;
 
     /// This file's code, without its tests.
@@ -482,7 +482,8 @@ mod tests {
     /// The typed entries' defaults are the ones Spark 3.5.3 declares, and read as their type.
     #[test]
     fn defaults_are_sparks() {
-        use crate::conf::entry::{Bool, Bytes, Double, Int, Long, Mib, Str, ValueKind};
+        use crate::conf::entry::ValueKind;
+        use crate::config::{Bool, Bytes, Double, Int, Long, Mib, Str};
         let source = registry_source();
         let mut checked = 0;
         for item in source.split("pub const ").skip(1) {
