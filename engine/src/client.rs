@@ -92,16 +92,7 @@ pub(crate) fn run(
             )
         });
     }
-    let SparkPod {
-        pod: mut driver_pod,
-        container,
-    } = spark_pod;
-    let spark_index = driver_pod.spec.as_ref().map_or(0, |s| s.containers.len());
-    driver_pod
-        .spec
-        .get_or_insert_with(Default::default)
-        .containers
-        .push(container);
+    let (mut driver_pod, spark_index) = spark_pod.into_pod();
 
     let mut data = conf_files;
     data.insert(keys::NAMESPACE.key.to_owned(), namespace.clone());

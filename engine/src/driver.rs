@@ -20,12 +20,12 @@ use crate::features::{
     kerberos_conf_driver_feature_step::KerberosConfDriverFeatureStep,
     local_dirs_feature_step::LocalDirsFeatureStep,
     mount_secrets_feature_step::MountSecretsFeatureStep,
-    mount_volumes_feature_step::{MountVolumesFeatureStep, VolumeOwner},
+    mount_volumes_feature_step::MountVolumesFeatureStep,
     pod_template_config_map_step::PodTemplateConfigMapStep,
     FeatureStep,
 };
 use crate::k8s_utils::{executor_template, initial_pod, template_source};
-use crate::kubernetes_conf::DriverConf;
+use crate::kubernetes_conf::{DriverConf, KubernetesConf};
 use crate::manifest::Resource;
 use crate::provenance::{FieldSource, PodRecorder};
 use crate::submit::Submission;
@@ -129,28 +129,14 @@ pub fn build(
         Box::new(basic),
         Box::new(DriverKubernetesCredentialsFeatureStep::new(&conf)?),
         Box::new(DriverServiceFeatureStep::new(&conf)?),
-        Box::new(MountSecretsFeatureStep::new(
-            conf.prefixed(keys::DRIVER_SECRETS_PREFIX),
-        )),
-        Box::new(EnvSecretsFeatureStep::new(
-            conf.prefixed(keys::DRIVER_SECRET_KEY_REF_PREFIX),
-            keys::DRIVER_SECRET_KEY_REF_PREFIX,
-        )?),
-        Box::new(MountVolumesFeatureStep::new(
-            &parse_volumes(
-                &conf.prefixed_borrowed(keys::DRIVER_VOLUMES_PREFIX),
-                keys::DRIVER_VOLUMES_PREFIX,
-            )?,
-            &VolumeOwner::Driver,
-            &conf.resource_name_prefix,
-            conf.app_id(),
-            conf.conf.read(&keys::USE_LEGACY_PVC_ACCESS_MODE)?,
-        )),
+        Box::new(MountSecretsFeatureStep::new(&conf)),
+        Box::new(EnvSecretsFeatureStep::new(&conf)?),
+        Box::new(MountVolumesFeatureStep::new(&conf)?),
         Box::new(DriverCommandFeatureStep::new(&conf)?),
         Box::new(HadoopConfDriverFeatureStep::new(&conf)?),
         Box::new(KerberosConfDriverFeatureStep::new(&conf)?),
         Box::new(PodTemplateConfigMapStep::new(&conf)?),
-        Box::new(LocalDirsFeatureStep::for_driver(&conf)?),
+        Box::new(LocalDirsFeatureStep::new(&conf)?),
     ];
 
     let mut warnings = Vec::new();

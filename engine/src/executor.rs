@@ -23,7 +23,7 @@ use crate::features::{
     hadoop_conf_executor_feature_step::HadoopConfExecutorFeatureStep,
     local_dirs_feature_step::LocalDirsFeatureStep,
     mount_secrets_feature_step::MountSecretsFeatureStep,
-    mount_volumes_feature_step::{MountVolumesFeatureStep, VolumeOwner},
+    mount_volumes_feature_step::MountVolumesFeatureStep,
     FeatureStep,
 };
 use crate::java;
@@ -31,11 +31,10 @@ use crate::k8s_utils::{initial_pod, template_source};
 use crate::kubernetes_conf::{DriverPodRef, ExecutorConf};
 use crate::manifest::Resource;
 use crate::names;
-use crate::pod::{self, SparkPod};
+use crate::pod;
 use crate::provenance::{FieldSource, PodRecorder};
 use crate::running_driver::RunningDriver;
 use crate::version::SparkVersion;
-use crate::volume_utils::parse_volumes;
 use crate::RenderInputs;
 
 /// What the driver creates for its executors.
@@ -345,33 +344,14 @@ fn build_pod(
         options.strict,
         &mut warnings,
     )?;
-    let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
     let steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
-        Box::new(ExecutorKubernetesCredentialsFeatureStep::new(conf.conf)),
-        Box::new(MountSecretsFeatureStep::new(
-            conf.prefixed(keys::EXECUTOR_SECRETS_PREFIX),
-        )),
-        Box::new(EnvSecretsFeatureStep::new(
-            conf.prefixed(keys::EXECUTOR_SECRET_KEY_REF_PREFIX),
-            keys::EXECUTOR_SECRET_KEY_REF_PREFIX,
-        )?),
-        Box::new(MountVolumesFeatureStep::new(
-            &parse_volumes(
-                &conf.prefixed_borrowed(keys::EXECUTOR_VOLUMES_PREFIX),
-                keys::EXECUTOR_VOLUMES_PREFIX,
-            )?,
-            &VolumeOwner::Executor(conf.executor_id.clone()),
-            &conf.resource_name_prefix,
-            &conf.app_id,
-            conf.conf.read(&keys::USE_LEGACY_PVC_ACCESS_MODE)?,
-        )),
-        Box::new(HadoopConfExecutorFeatureStep::new(conf.conf)),
-        Box::new(LocalDirsFeatureStep::new(
-            conf.conf,
-            conf.driver_local_dirs.as_deref(),
-            &default_dir,
-        )?),
+        Box::new(ExecutorKubernetesCredentialsFeatureStep::new(conf)),
+        Box::new(MountSecretsFeatureStep::new(conf)),
+        Box::new(EnvSecretsFeatureStep::new(conf)?),
+        Box::new(MountVolumesFeatureStep::new(conf)?),
+        Box::new(HadoopConfExecutorFeatureStep::new(conf)),
+        Box::new(LocalDirsFeatureStep::new(conf)?),
     ];
     let recorder = options
         .explain
@@ -382,16 +362,7 @@ fn build_pod(
         recorder,
         ..
     } = build_from_features(spark_pod, &steps, conf.conf, recorder)?;
-    let SparkPod {
-        pod: mut executor_pod,
-        container,
-    } = spark_pod;
-    let spark_index = executor_pod.spec.as_ref().map_or(0, |s| s.containers.len());
-    executor_pod
-        .spec
-        .get_or_insert_with(Default::default)
-        .containers
-        .push(container);
+    let (executor_pod, spark_index) = spark_pod.into_pod();
     let name = executor_pod.metadata.name.clone().unwrap_or_default();
     let explanations = recorder
         .map(|r| r.finish(&format!("Pod/{name}"), spark_index))

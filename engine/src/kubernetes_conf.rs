@@ -10,6 +10,58 @@ use crate::error::{Error, Result};
 use crate::inputs::RenderInputs;
 use crate::names;
 use crate::version::SparkVersion;
+use crate::volume_utils::{parse_volumes, VolumeOwner, VolumeSpec};
+
+/// What every feature step reads, whichever the role: Spark's abstract `KubernetesConf`,
+/// which [`DriverConf`] and [`ExecutorConf`] extend. Steps Spark shares between the roles
+/// (secrets, volumes, local dirs) are built from it.
+pub trait KubernetesConf {
+    /// The Spark conf.
+    fn spark_conf(&self) -> &SparkConf;
+    /// The render inputs.
+    fn inputs(&self) -> &RenderInputs;
+    /// The application id.
+    fn app_id(&self) -> &str;
+    /// The stem of the role's object names (claims are named after it).
+    fn resource_name_prefix(&self) -> &str;
+    /// Whose pod this is.
+    fn volume_owner(&self) -> VolumeOwner;
+    /// The role's `spark.kubernetes.{driver,executor}.secrets.` family.
+    fn secrets_prefix(&self) -> &'static str;
+    /// The role's `spark.kubernetes.{driver,executor}.secretKeyRef.` family.
+    fn secret_key_ref_prefix(&self) -> &'static str;
+    /// The role's `spark.kubernetes.{driver,executor}.volumes.` family.
+    fn volumes_prefix(&self) -> &'static str;
+    /// `SPARK_LOCAL_DIRS` as the role's process sees it: the submitter's for the driver, the
+    /// driver container's for executors.
+    fn spark_local_dirs_env(&self) -> Option<&str>;
+    /// Entries under `prefix`, keys without it, borrowed, in the order Spark iterates them.
+    fn prefixed_borrowed(&self, prefix: &str) -> Vec<(&str, &str)>;
+
+    /// Entries under `prefix`, keys without it (`parsePrefixedKeyValuePairs`), in the order
+    /// Spark iterates them.
+    fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
+        owned(self.prefixed_borrowed(prefix))
+    }
+
+    /// `secretNamesToMountPaths`.
+    fn secret_names_to_mount_paths(&self) -> Vec<(String, String)> {
+        self.prefixed(self.secrets_prefix())
+    }
+
+    /// `secretEnvNamesToKeyRefs`.
+    fn secret_env_names_to_key_refs(&self) -> Vec<(String, String)> {
+        self.prefixed(self.secret_key_ref_prefix())
+    }
+
+    /// `volumes`: the role's volumes, parsed as `KubernetesVolumeUtils` parses them.
+    fn volumes(&self) -> Result<Vec<VolumeSpec>> {
+        parse_volumes(
+            &self.prefixed_borrowed(self.volumes_prefix()),
+            self.volumes_prefix(),
+        )
+    }
+}
 
 /// Everything the driver feature steps read.
 #[derive(Debug, Clone)]
@@ -49,11 +101,6 @@ impl<'a> DriverConf<'a> {
         }
     }
 
-    /// The application id.
-    pub fn app_id(&self) -> &str {
-        &self.inputs.app_id
-    }
-
     /// `spark.app.name` (default `spark`).
     pub fn app_name(&self) -> &str {
         self.conf.read_str(&keys::APP_NAME)
@@ -62,24 +109,6 @@ impl<'a> DriverConf<'a> {
     /// `spark.kubernetes.namespace` (default `default`).
     pub fn namespace(&self) -> &str {
         self.conf.read_str(&keys::NAMESPACE)
-    }
-
-    /// Entries under `prefix`, keys without it (`parsePrefixedKeyValuePairs`), in the order
-    /// Spark iterates them.
-    pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
-        owned(self.prefixed_borrowed(prefix))
-    }
-
-    /// [`DriverConf::prefixed`], borrowed from the conf.
-    pub fn prefixed_borrowed(&self, prefix: &str) -> Vec<(&str, &str)> {
-        // Only the entries under `prefix` matter to the order (usually none).
-        let under_prefix: Vec<(&str, &str)> = self
-            .get_all_order
-            .iter()
-            .filter_map(|&i| self.conf.get_index(i))
-            .filter(|(k, _)| k.starts_with(prefix))
-            .collect();
-        crate::hash_order::prefixed_map_order(&under_prefix, prefix)
     }
 
     /// The driver's labels: the user's `spark.kubernetes.driver.label.*` and Spark's preset
@@ -233,16 +262,6 @@ impl ExecutorConf<'_> {
         self.conf.read_str(&keys::NAMESPACE)
     }
 
-    /// Entries under `prefix`, keys without it, in the order Spark iterates them.
-    pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
-        owned(self.prefixed_borrowed(prefix))
-    }
-
-    /// [`ExecutorConf::prefixed`], borrowed from the conf.
-    pub fn prefixed_borrowed(&self, prefix: &str) -> Vec<(&str, &str)> {
-        crate::hash_order::prefixed_map_order(self.get_all, prefix)
-    }
-
     /// The executor's labels: `spark.kubernetes.executor.label.*` and Spark's preset ones.
     pub fn labels(&self) -> Result<Vec<(String, String)>> {
         let preset = [
@@ -283,4 +302,95 @@ fn is_valid_env_name(name: &str) -> bool {
     let ok_first = |c: char| c.is_ascii_alphabetic() || matches!(c, '-' | '.' | '_');
     matches!(chars.next(), Some(c) if ok_first(c))
         && chars.all(|c| ok_first(c) || c.is_ascii_digit())
+}
+
+impl KubernetesConf for DriverConf<'_> {
+    fn spark_conf(&self) -> &SparkConf {
+        self.conf
+    }
+
+    fn inputs(&self) -> &RenderInputs {
+        self.inputs
+    }
+
+    fn app_id(&self) -> &str {
+        &self.inputs.app_id
+    }
+
+    fn resource_name_prefix(&self) -> &str {
+        &self.resource_name_prefix
+    }
+
+    fn volume_owner(&self) -> VolumeOwner {
+        VolumeOwner::Driver
+    }
+
+    fn secrets_prefix(&self) -> &'static str {
+        keys::DRIVER_SECRETS_PREFIX
+    }
+
+    fn secret_key_ref_prefix(&self) -> &'static str {
+        keys::DRIVER_SECRET_KEY_REF_PREFIX
+    }
+
+    fn volumes_prefix(&self) -> &'static str {
+        keys::DRIVER_VOLUMES_PREFIX
+    }
+
+    fn spark_local_dirs_env(&self) -> Option<&str> {
+        self.inputs.env.spark_local_dirs.as_deref()
+    }
+
+    fn prefixed_borrowed(&self, prefix: &str) -> Vec<(&str, &str)> {
+        // Only the entries under `prefix` matter to the order (usually none).
+        let under_prefix: Vec<(&str, &str)> = self
+            .get_all_order
+            .iter()
+            .filter_map(|&i| self.conf.get_index(i))
+            .filter(|(k, _)| k.starts_with(prefix))
+            .collect();
+        crate::hash_order::prefixed_map_order(&under_prefix, prefix)
+    }
+}
+
+impl KubernetesConf for ExecutorConf<'_> {
+    fn spark_conf(&self) -> &SparkConf {
+        self.conf
+    }
+
+    fn inputs(&self) -> &RenderInputs {
+        self.inputs
+    }
+
+    fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    fn resource_name_prefix(&self) -> &str {
+        &self.resource_name_prefix
+    }
+
+    fn volume_owner(&self) -> VolumeOwner {
+        VolumeOwner::Executor(self.executor_id.clone())
+    }
+
+    fn secrets_prefix(&self) -> &'static str {
+        keys::EXECUTOR_SECRETS_PREFIX
+    }
+
+    fn secret_key_ref_prefix(&self) -> &'static str {
+        keys::EXECUTOR_SECRET_KEY_REF_PREFIX
+    }
+
+    fn volumes_prefix(&self) -> &'static str {
+        keys::EXECUTOR_VOLUMES_PREFIX
+    }
+
+    fn spark_local_dirs_env(&self) -> Option<&str> {
+        self.driver_local_dirs.as_deref()
+    }
+
+    fn prefixed_borrowed(&self, prefix: &str) -> Vec<(&str, &str)> {
+        crate::hash_order::prefixed_map_order(self.get_all, prefix)
+    }
 }

@@ -18,6 +18,16 @@ pub struct SparkPod {
 }
 
 impl SparkPod {
+    /// The whole pod, the Spark container placed after the template's other containers, as
+    /// Spark adds it; and the Spark container's index.
+    pub fn into_pod(self) -> (Pod, usize) {
+        let SparkPod { mut pod, container } = self;
+        let containers = &mut pod.spec.get_or_insert_with(Default::default).containers;
+        containers.push(container);
+        let index = containers.len() - 1;
+        (pod, index)
+    }
+
     /// The pod Spark starts from when there is no pod template: empty metadata and spec.
     pub fn initial() -> Self {
         SparkPod {

@@ -195,3 +195,12 @@ pub fn parse_volumes(properties: &[(&str, &str)], prefix: &str) -> Result<Vec<Vo
     }
     Ok(specs)
 }
+
+/// Whose volumes these are: the driver's, or executor N's (claim names differ).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeOwner {
+    /// The driver.
+    Driver,
+    /// Executor with this id.
+    Executor(String),
+}

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ContainerPort, LocalObjectReference, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
+use crate::kubernetes_conf::KubernetesConf;
 use crate::config::keys;
 use crate::constants::DEFAULT_DRIVER_CONTAINER_NAME;
 use crate::constants::{BLOCK_MANAGER_PORT_NAME, DRIVER_PORT_NAME, UI_PORT_NAME};

@@ -10,6 +10,7 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
+use crate::kubernetes_conf::KubernetesConf;
 use crate::config::keys;
 use crate::constants::BLOCK_MANAGER_PORT_NAME;
 use crate::constants::{DEFAULT_EXECUTOR_CONTAINER_NAME, SPARK_CONF_VOLUME_EXEC};

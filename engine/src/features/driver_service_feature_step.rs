@@ -5,6 +5,7 @@ use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use crate::kubernetes_conf::KubernetesConf;
 use crate::config::keys;
 use crate::constants::labels;
 use crate::constants::{BLOCK_MANAGER_PORT_NAME, DRIVER_PORT_NAME, UI_PORT_NAME};

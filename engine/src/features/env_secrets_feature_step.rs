@@ -6,6 +6,7 @@ use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, SecretKeySelector};
 use crate::error::{Error, Result};
 use crate::features::ExplainContext;
 use crate::features::{Explain, FeatureStep};
+use crate::kubernetes_conf::KubernetesConf;
 use crate::pod::SparkPod;
 use crate::provenance::Source;
 
@@ -17,10 +18,13 @@ pub struct EnvSecretsFeatureStep {
 }
 
 impl EnvSecretsFeatureStep {
-    /// `refs` maps env names to `secret:key` references, in conf order; `prefix` names the conf
-    /// keys in errors. A reference not of the form `name:key` is refused, as Spark does.
-    pub fn new(refs: Vec<(String, String)>, prefix: &str) -> Result<Self> {
-        let refs = refs
+    /// The role's env vars from secrets (`secretEnvNamesToKeyRefs`): env names to
+    /// `secret:key` references, in Spark's order. A reference not of the form `name:key` is
+    /// refused, as Spark does.
+    pub fn new(conf: &impl KubernetesConf) -> Result<Self> {
+        let prefix = conf.secret_key_ref_prefix();
+        let refs = conf
+            .secret_env_names_to_key_refs()
             .into_iter()
             .map(|(env, reference)| {
                 // Java's split(":") drops trailing empty parts.

@@ -2,7 +2,7 @@
 //! executors run as `spark.kubernetes.authenticate.executor.serviceAccountName`, else as the
 //! driver's service account.
 
-use crate::conf::SparkConf;
+use crate::kubernetes_conf::ExecutorConf;
 use crate::config::keys;
 use crate::error::Result;
 use crate::features::{Explain, ExplainContext, FeatureStep};
@@ -17,9 +17,10 @@ pub struct ExecutorKubernetesCredentialsFeatureStep {
 
 impl ExecutorKubernetesCredentialsFeatureStep {
     /// Reads the executor and driver service account names.
-    pub fn new(conf: &SparkConf) -> Self {
+    pub fn new(conf: &ExecutorConf<'_>) -> Self {
         ExecutorKubernetesCredentialsFeatureStep {
             service_account: conf
+                .conf
                 .get_first(&[keys::EXECUTOR_SERVICE_ACCOUNT, keys::DRIVER_SERVICE_ACCOUNT])
                 .map(str::to_owned),
         }

@@ -5,6 +5,7 @@ use crate::config::keys;
 use crate::error::Result;
 use crate::features::hadoop_conf_driver_feature_step::mount_hadoop_config_map;
 use crate::features::{Explain, ExplainContext, FeatureStep};
+use crate::kubernetes_conf::ExecutorConf;
 use crate::pod::SparkPod;
 use crate::provenance::Source;
 
@@ -17,9 +18,10 @@ pub struct HadoopConfExecutorFeatureStep {
 
 impl HadoopConfExecutorFeatureStep {
     /// Reads `spark.kubernetes.executor.hadoopConfigMapName`.
-    pub fn new(conf: &crate::SparkConf) -> Self {
+    pub fn new(conf: &ExecutorConf<'_>) -> Self {
         HadoopConfExecutorFeatureStep {
             config_map: conf
+                .conf
                 .get(keys::EXECUTOR_HADOOP_CONFIG_MAP)
                 .map(str::to_owned),
         }

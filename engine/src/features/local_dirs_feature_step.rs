@@ -6,11 +6,10 @@
 
 use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, Volume};
 
-use crate::conf::SparkConf;
 use crate::config::keys;
 use crate::error::Result;
 use crate::features::{Explain, FeatureStep};
-use crate::kubernetes_conf::DriverConf;
+use crate::kubernetes_conf::KubernetesConf;
 use crate::pod::{self, SparkPod};
 
 /// The local dirs step.
@@ -22,32 +21,20 @@ pub struct LocalDirsFeatureStep {
 }
 
 impl LocalDirsFeatureStep {
-    /// The driver's step: `SPARK_LOCAL_DIRS` of the submitter, `spark.local.dir`, or the
-    /// default dir.
-    pub fn for_driver(conf: &DriverConf<'_>) -> Result<Self> {
-        let default_dir = format!("/var/data/spark-{}", conf.inputs.local_dir_uuid);
-        Self::new(
-            conf.conf,
-            conf.inputs.env.spark_local_dirs.as_deref(),
-            &default_dir,
-        )
-    }
-
-    /// A step reading `spark_local_dirs_env` (the `SPARK_LOCAL_DIRS` the process sees: the
+    /// The role's local dirs: `SPARK_LOCAL_DIRS` as the role's process sees it (the
     /// submitter's for the driver, the driver container's for executors), else
-    /// `spark.local.dir`, else `default_dir`.
-    pub fn new(
-        conf: &SparkConf,
-        spark_local_dirs_env: Option<&str>,
-        default_dir: &str,
-    ) -> Result<Self> {
-        let configured = spark_local_dirs_env
-            .or_else(|| conf.get(keys::LOCAL_DIR))
-            .unwrap_or(default_dir);
+    /// `spark.local.dir`, else `/var/data/spark-<uuid>`.
+    pub fn new(conf: &impl KubernetesConf) -> Result<Self> {
+        let spark_conf = conf.spark_conf();
+        let default_dir = format!("/var/data/spark-{}", conf.inputs().local_dir_uuid);
+        let env = conf.spark_local_dirs_env();
+        let configured = env
+            .or_else(|| spark_conf.get(keys::LOCAL_DIR))
+            .unwrap_or(&default_dir);
         Ok(LocalDirsFeatureStep {
             configured_dirs: java_split_commas(configured),
-            tmpfs: conf.read(&keys::LOCAL_DIRS_TMPFS)?,
-            from_env: spark_local_dirs_env.is_some(),
+            tmpfs: spark_conf.read(&keys::LOCAL_DIRS_TMPFS)?,
+            from_env: env.is_some(),
         })
     }
 }

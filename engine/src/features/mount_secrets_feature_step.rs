@@ -5,6 +5,7 @@ use k8s_openapi::api::core::v1::{SecretVolumeSource, Volume};
 
 use crate::error::Result;
 use crate::features::{Explain, ExplainContext, FeatureStep};
+use crate::kubernetes_conf::KubernetesConf;
 use crate::pod::{self, SparkPod};
 use crate::provenance::Source;
 
@@ -15,9 +16,11 @@ pub struct MountSecretsFeatureStep {
 }
 
 impl MountSecretsFeatureStep {
-    /// `secrets` maps secret names to mount paths, in conf order.
-    pub fn new(secrets: Vec<(String, String)>) -> Self {
-        MountSecretsFeatureStep { secrets }
+    /// The role's secrets (`secretNamesToMountPaths`), in Spark's order.
+    pub fn new(conf: &impl KubernetesConf) -> Self {
+        MountSecretsFeatureStep {
+            secrets: conf.secret_names_to_mount_paths(),
+        }
     }
 }
 

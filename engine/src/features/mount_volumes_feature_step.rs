@@ -21,16 +21,9 @@ use crate::features::{Explain, ExplainContext, FeatureStep};
 use crate::manifest::Resource;
 use crate::pod::SparkPod;
 use crate::provenance::Source;
-use crate::volume_utils::{VolumeConf, VolumeSpec};
-
-/// Whose volumes these are: the driver's, or executor N's (claim names differ).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VolumeOwner {
-    /// The driver.
-    Driver,
-    /// Executor with this id.
-    Executor(String),
-}
+use crate::config::keys;
+use crate::kubernetes_conf::KubernetesConf;
+use crate::volume_utils::{VolumeConf, VolumeOwner, VolumeSpec};
 
 /// The mount-volumes step.
 #[derive(Debug, Clone)]
@@ -41,10 +34,23 @@ pub struct MountVolumesFeatureStep {
 }
 
 impl MountVolumesFeatureStep {
+    /// The role's volumes (`spark.kubernetes.{driver,executor}.volumes.*`), parsed and ordered
+    /// as Spark does; the access mode of on-demand claims from
+    /// `spark.kubernetes.legacy.useReadWriteOnceAccessMode`.
+    pub fn new(conf: &impl KubernetesConf) -> Result<Self> {
+        Ok(Self::from_specs(
+            &conf.volumes()?,
+            &conf.volume_owner(),
+            conf.resource_name_prefix(),
+            conf.app_id(),
+            conf.spark_conf().read(&keys::USE_LEGACY_PVC_ACCESS_MODE)?,
+        ))
+    }
+
     /// Builds the volumes of `specs` for `owner`; `resource_name_prefix` names on-demand
     /// claims, `app_id` labels them, `legacy_access_mode` picks `ReadWriteOnce` (else
     /// `ReadWriteOncePod`).
-    pub fn new(
+    fn from_specs(
         specs: &[VolumeSpec],
         owner: &VolumeOwner,
         resource_name_prefix: &str,
