@@ -136,20 +136,7 @@ fn check_meta(object: ObjectId<'_>, meta: &ObjectMeta, kind: &str) -> Result<()>
 }
 
 /// The first name that repeats an earlier one.
-fn duplicates<'a, I>(names: I) -> Option<&'a str>
-where
-    I: Iterator<Item = &'a str> + Clone,
-{
-    // A pod has a handful of volumes, containers and ports: comparing each with the ones
-    // before it allocates nothing. Long lists (generated confs) go through a set.
-    const SHORT: usize = 32;
-    if names.clone().nth(SHORT).is_none() {
-        return names
-            .clone()
-            .enumerate()
-            .find(|&(i, n)| names.clone().take(i).any(|earlier| earlier == n))
-            .map(|(_, n)| n);
-    }
+fn duplicates<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut seen = std::collections::HashSet::new();
     names.into_iter().find(|&n| !seen.insert(n))
 }
