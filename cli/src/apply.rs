@@ -1,27 +1,44 @@
 //! `--apply`: what Spark's `Client` does, through kubectl. Create the driver Pod first
 //! (`kubectl create -f - -o json`) to learn the UID the API server gives it, then apply the
 //! driver's other objects with ownerReferences to that UID, so they are deleted with the pod;
-//! if that fails, delete the pod again, as Spark does.
+//! if that fails, delete the pod again, as Spark does. Every kubectl call is bounded in time,
+//! what kubectl prints is shown with control characters escaped, and nothing is trusted from
+//! its output but the UID.
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{Read, Write};
+use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use spark_render_engine::{manifest, Resource};
 
 use crate::args::ApplyOptions;
 use crate::errors::CliError;
 
-/// How to run kubectl: the program and the flags passed through to every call.
+/// How long one kubectl call may take by default, in seconds: Spark's client gives up after
+/// `spark.kubernetes.submission.requestTimeout` (10 s).
+pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
+
+/// The most of kubectl's output kept (the rest is dropped): a pod's JSON is a few KiB.
+const MAX_OUTPUT_BYTES: u64 = 1 << 20;
+
+/// How to run kubectl: the program, the flags passed through to every call, and how long a
+/// call may take.
 #[derive(Debug, Clone)]
 pub struct Kubectl {
     program: OsString,
     global: Vec<String>,
+    timeout: Duration,
 }
+
+/// What a finished kubectl call printed on its standard output.
+struct Printed(String);
 
 impl Kubectl {
     /// `--kubectl PATH`, else `$KUBECTL`, else `kubectl` from `PATH`; with `--context` and
-    /// `--kubeconfig` passed through.
+    /// `--kubeconfig` passed through, and `--kubectl-timeout`.
     pub fn new(opts: &ApplyOptions) -> Self {
         let program = opts
             .kubectl
@@ -36,79 +53,179 @@ impl Kubectl {
         if let Some(kubeconfig) = &opts.kubeconfig {
             global.extend(["--kubeconfig".to_owned(), kubeconfig.display().to_string()]);
         }
-        Kubectl { program, global }
+        Kubectl {
+            program,
+            global,
+            timeout: Duration::from_secs(opts.kubectl_timeout),
+        }
     }
 
-    /// Runs kubectl with `args`, `stdin` on its standard input; its standard error goes to
-    /// ours. Returns its standard output, or its exit status as an error.
-    fn run(
-        &self,
-        args: &[&str],
-        stdin: &str,
-        capture: bool,
-        step: &str,
-    ) -> Result<String, CliError> {
-        let mut cmd = Command::new(&self.program);
-        cmd.args(&self.global)
+    /// Runs kubectl with `args`, `stdin` on its standard input, for at most the timeout (then
+    /// it is killed). What it prints on standard error is passed on, control characters
+    /// escaped. Returns its standard output, or why it failed.
+    fn run(&self, args: &[&str], stdin: &str, step: &str) -> Result<Printed, CliError> {
+        let mut child = Command::new(&self.program)
+            .args(&self.global)
             .args(args)
             .stdin(Stdio::piped())
-            .stdout(if capture {
-                Stdio::piped()
-            } else {
-                Stdio::inherit()
-            })
-            .stderr(Stdio::inherit());
-        let mut child = cmd.spawn().map_err(|e| {
-            CliError::Output(format!(
-                "cannot run {} ({step}): {e}",
-                self.program.to_string_lossy()
-            ))
-        })?;
-        if let Some(mut input) = child.stdin.take() {
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                CliError::Output(format!(
+                    "cannot run {} ({step}): {e}",
+                    self.program.to_string_lossy()
+                ))
+            })?;
+        // Threads feed and drain the pipes, so that a kubectl that writes a lot, or reads
+        // nothing, cannot block the wait below.
+        let input = child.stdin.take().map(|mut pipe| {
+            let text = stdin.to_owned();
             // kubectl may exit before reading everything; its status tells what happened.
-            let _ = input.write_all(stdin.as_bytes());
+            thread::spawn(move || drop(pipe.write_all(text.as_bytes())))
+        });
+        let stdout = child.stdout.take().map(drain);
+        let stderr = child.stderr.take().map(drain);
+        let deadline = Instant::now() + self.timeout;
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
+                Ok(None) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(CliError::KubectlTimeout {
+                        step: step.to_owned(),
+                        seconds: self.timeout.as_secs(),
+                    });
+                }
+                Err(e) => {
+                    return Err(CliError::Output(format!(
+                        "kubectl ({step}) could not be waited for: {e}"
+                    )))
+                }
+            }
+        };
+        if let Some(input) = input {
+            let _ = input.join();
         }
-        let output = child
-            .wait_with_output()
-            .map_err(|e| CliError::Output(format!("kubectl ({step}) did not finish: {e}")))?;
-        if !output.status.success() {
-            return Err(CliError::Kubectl {
+        let stdout = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
+        let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+        if !stderr.is_empty() {
+            eprint!("{}", escape_control(&stderr));
+        }
+        if let Some(signal) = status.signal() {
+            return Err(CliError::KubectlSignal {
                 step: step.to_owned(),
-                status: output.status.code().unwrap_or(1),
+                signal: signal_name(signal),
             });
         }
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        if !status.success() {
+            return Err(CliError::Kubectl {
+                step: step.to_owned(),
+                status: status.code().unwrap_or(1),
+            });
+        }
+        Ok(Printed(stdout))
     }
+
+    /// Deletes the pod spark-render created (its own name, after `--`), saying so; when that
+    /// fails too, says which pod remains and how to remove it.
+    fn delete_pod(&self, name: &str, namespace: &str, why: &str) {
+        eprintln!("spark-render: deleting pod/{name}: {why}");
+        let args = [
+            "delete",
+            "pod",
+            "--namespace",
+            namespace,
+            "--ignore-not-found",
+            "--",
+            name,
+        ];
+        if let Err(err) = self.run(&args, "", "delete the driver pod") {
+            eprintln!(
+                "spark-render: error: {err}; pod/{name} remains in namespace {namespace}: remove it with `kubectl delete pod --namespace {namespace} {name}`"
+            );
+        }
+    }
+}
+
+/// Reads all of a pipe (keeping at most [`MAX_OUTPUT_BYTES`]) on a thread of its own.
+fn drain(pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let mut limited = pipe.take(MAX_OUTPUT_BYTES);
+        let _ = limited.read_to_end(&mut bytes);
+        // Read the rest, so that kubectl is not blocked on a full pipe.
+        let _ = std::io::copy(&mut limited.into_inner(), &mut std::io::sink());
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// `text` with control characters (other than line ends and tabs) shown as `\u{..}`, so that
+/// what kubectl prints cannot move the cursor or recolour the terminal.
+pub fn escape_control(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A signal's name, as `kill -l` gives it.
+fn signal_name(signal: i32) -> String {
+    let name = match signal {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        6 => "SIGABRT",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        13 => "SIGPIPE",
+        15 => "SIGTERM",
+        _ => return format!("signal {signal}"),
+    };
+    format!("{name} (signal {signal})")
 }
 
 /// Creates the driver pod, then applies the driver's other objects owned by it. `objects` are
 /// the driver's objects, the Pod first, rendered without ownerReferences.
+///
+/// Only the pod spark-render named is ever deleted: when anything fails after the pod may have
+/// been created (a timeout, output that is not the pod, a failed apply).
 pub fn apply_driver(kubectl: &Kubectl, objects: &[Resource]) -> Result<(), CliError> {
     let Some((Resource::Pod(driver), rest)) = objects.split_first() else {
         return Err(CliError::Output("no driver pod to create".into()));
     };
+    let name = driver.metadata.name.clone().unwrap_or_default();
+    let namespace = driver
+        .metadata
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
     let pod_json = serde_json::to_string(driver).map_err(|e| CliError::Output(e.to_string()))?;
-    let created = kubectl.run(
+    let created = match kubectl.run(
         &["create", "-f", "-", "-o", "json"],
         &pod_json,
-        true,
         "create the driver pod",
-    )?;
-    let created: serde_json::Value = serde_json::from_str(&created)
-        .map_err(|e| CliError::Output(format!("kubectl create printed no pod JSON: {e}")))?;
-    let name = created["metadata"]["name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let namespace = created["metadata"]["namespace"]
-        .as_str()
-        .map(str::to_owned)
-        .or_else(|| driver.metadata.namespace.clone())
-        .unwrap_or_else(|| "default".into());
-    let Some(uid) = created["metadata"]["uid"].as_str().map(str::to_owned) else {
-        return Err(CliError::Output(format!(
-            "kubectl create did not report the UID of pod {name}"
-        )));
+    ) {
+        Ok(Printed(created)) => created,
+        Err(err @ CliError::KubectlTimeout { .. }) => {
+            kubectl.delete_pod(&name, &namespace, "kubectl create did not finish in time");
+            return Err(err);
+        }
+        Err(err) => return Err(err),
+    };
+    let uid = match created_uid(&created, &name) {
+        Ok(uid) => uid,
+        Err(why) => {
+            kubectl.delete_pod(&name, &namespace, &why);
+            return Err(CliError::Output(why));
+        }
     };
     eprintln!("spark-render: created pod/{name} (uid {uid})");
     if rest.is_empty() {
@@ -120,20 +237,45 @@ pub fn apply_driver(kubectl: &Kubectl, objects: &[Resource]) -> Result<(), CliEr
             Some(vec![manifest::owner_reference_to_pod(&name, &uid)]);
     }
     let list = manifest::to_json_list(&owned).map_err(|e| CliError::Output(e.to_string()))?;
-    if let Err(err) = kubectl.run(
-        &["apply", "-f", "-"],
-        &list,
-        false,
-        "apply the driver's objects",
-    ) {
-        eprintln!("spark-render: deleting pod/{name}: its objects could not be created");
-        let _ = kubectl.run(
-            &["delete", "pod", &name, "--namespace", &namespace],
-            "",
-            false,
-            "delete the driver pod",
-        );
-        return Err(err);
+    match kubectl.run(&["apply", "-f", "-"], &list, "apply the driver's objects") {
+        Ok(Printed(applied)) => {
+            print!("{}", escape_control(&applied));
+            Ok(())
+        }
+        Err(err) => {
+            kubectl.delete_pod(&name, &namespace, "its objects could not be created");
+            Err(err)
+        }
     }
-    Ok(())
+}
+
+/// The UID in what `kubectl create -o json` printed for the pod `name`, or why there is none:
+/// not JSON, another pod, or a UID that is not a UID.
+fn created_uid(printed: &str, name: &str) -> Result<String, String> {
+    let created: serde_json::Value = serde_json::from_str(printed).map_err(|_| {
+        format!("kubectl create printed no pod JSON for pod/{name}, so its UID is unknown")
+    })?;
+    let metadata = &created["metadata"];
+    if metadata["name"].as_str() != Some(name) {
+        return Err(format!(
+            "kubectl create reported another pod than pod/{name}: {}",
+            escape_control(&metadata["name"].to_string())
+        ));
+    }
+    match metadata["uid"].as_str() {
+        Some(uid)
+            if !uid.is_empty()
+                && uid.len() <= 64
+                && uid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+        {
+            Ok(uid.to_owned())
+        }
+        Some(uid) => Err(format!(
+            "kubectl create reported a UID that is not one for pod/{name}: {}",
+            escape_control(uid)
+        )),
+        None => Err(format!(
+            "kubectl create did not report the UID of pod/{name}"
+        )),
+    }
 }

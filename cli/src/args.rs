@@ -543,6 +543,36 @@ pub struct ApplyOptions {
     /// The kubectl to run (default: $KUBECTL, else kubectl from PATH).
     #[arg(long, value_name = "PATH", requires = "apply")]
     pub kubectl: Option<PathBuf>,
+
+    /// How long each kubectl call may take before it is stopped, in seconds (Spark's client
+    /// gives up after 10 s). On a timeout after the pod may exist, the pod is deleted.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = crate::apply::DEFAULT_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        requires = "apply"
+    )]
+    pub kubectl_timeout: u64,
+}
+
+/// The first argument that is not UTF-8, named by its position (and the option before it),
+/// without echoing it: clap only says that one of them is not.
+pub fn non_utf8_argument(argv: &[std::ffi::OsString]) -> Option<String> {
+    let (position, _) = argv
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, arg)| arg.to_str().is_none())?;
+    let after = argv
+        .get(position - 1)
+        .and_then(|a| a.to_str())
+        .filter(|a| a.starts_with('-'))
+        .map(|option| format!(" (the value of {option})"))
+        .unwrap_or_default();
+    Some(format!(
+        "argument {position}{after} is not valid UTF-8; spark-render reads its arguments as UTF-8 text"
+    ))
 }
 
 /// spark-submit has no `--` separator: before the primary resource it is an unknown option

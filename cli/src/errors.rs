@@ -31,6 +31,22 @@ pub enum CliError {
         /// Its exit status, which spark-render exits with.
         status: i32,
     },
+    /// kubectl did not finish in time, and was killed.
+    #[error("kubectl did not {step} within {seconds} s and was stopped (--kubectl-timeout)")]
+    KubectlTimeout {
+        /// What it was asked to do.
+        step: String,
+        /// The timeout.
+        seconds: u64,
+    },
+    /// kubectl was killed by a signal.
+    #[error("kubectl was killed by {signal} while trying to {step}")]
+    KubectlSignal {
+        /// What it was asked to do.
+        step: String,
+        /// The signal, named.
+        signal: String,
+    },
     /// The output could not be produced or written.
     #[error("{0}")]
     Output(String),

@@ -26,6 +26,10 @@ use crate::output::write_stdout;
 
 fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(message) = args::non_utf8_argument(&argv) {
+        eprintln!("spark-render: error: {message}");
+        return ExitCode::from(EXIT_USAGE as u8);
+    }
     if args::separator_before_resource(&argv) {
         eprintln!(
             "spark-render: error: unrecognized option '--' before the application resource (spark-submit has no separator: everything after the resource is passed to the application)"

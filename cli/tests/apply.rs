@@ -20,7 +20,13 @@ printf '%s\n' "$@" > "$dir/args"
 cat > "$dir/stdin"
 for a in "$@"; do
   case "$a" in
+    create|apply|delete)
+      if [ "${HANG_ON:-}" = "$a" ]; then sleep 30; fi
+      if [ "${KILL_ON:-}" = "$a" ]; then kill -9 $$; fi ;;
+  esac
+  case "$a" in
     create)
+      if [ -n "${CREATE_PRINTS+x}" ]; then printf '%s' "$CREATE_PRINTS"; exit 0; fi
       name=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["name"])' < "$dir/stdin")
       printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s","namespace":"default","uid":"uid-from-api-server"}}\n' "$name"
       exit 0 ;;
@@ -28,7 +34,9 @@ for a in "$@"; do
       if [ -n "${FAIL_APPLY:-}" ]; then echo "error: admission webhook denied the request" >&2; exit 3; fi
       echo "service/x created"
       exit 0 ;;
-    delete) exit 0 ;;
+    delete)
+      if [ -n "${FAIL_DELETE:-}" ]; then echo "error: forbidden" >&2; exit 5; fi
+      exit 0 ;;
   esac
 done
 exit 9
@@ -53,15 +61,25 @@ impl Fixture {
     }
 
     fn run(&self, args: &[&str], fail_apply: bool) -> Output {
+        self.run_with(
+            args,
+            if fail_apply {
+                &[("FAIL_APPLY", "1")]
+            } else {
+                &[]
+            },
+        )
+    }
+
+    /// Runs spark-render with the stand-in kubectl, which `env` tells how to misbehave.
+    fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_spark-render"));
         cmd.env("KUBECTL", self.dir.join("kubectl"))
             .env("KUBECTL_LOG", self.dir.join("log"))
             .env_remove("SPARK_CONF_DIR")
             .env_remove("SPARK_HOME")
-            .args(args);
-        if fail_apply {
-            cmd.env("FAIL_APPLY", "1");
-        }
+            .args(args)
+            .envs(env.iter().copied());
         cmd.output().unwrap()
     }
 
@@ -163,20 +181,7 @@ fn a_failed_apply_deletes_the_pod_and_passes_the_status_on() {
     assert_eq!(calls.len(), 3, "{calls:?}");
     assert!(has_args(&calls[0].0, &["create"]));
     assert!(has_args(&calls[1].0, &["apply"]));
-    assert!(
-        has_args(
-            &calls[2].0,
-            &[
-                "delete",
-                "pod",
-                "job-abc123-driver",
-                "--namespace",
-                "default"
-            ]
-        ),
-        "{:?}",
-        calls[2].0
-    );
+    assert!(has_args(&calls[2].0, OWN_DELETE), "{:?}", calls[2].0);
 }
 
 #[test]
@@ -213,4 +218,113 @@ fn a_missing_kubectl_is_reported() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot run /nonexistent/kubectl"));
+}
+
+/// The delete calls made, as argument lists.
+fn deletes(calls: &[(Vec<String>, String)]) -> Vec<Vec<String>> {
+    calls
+        .iter()
+        .filter(|(args, _)| args.iter().any(|a| a == "delete"))
+        .map(|(args, _)| args.clone())
+        .collect()
+}
+
+/// The only delete spark-render may run: its own pod, named after `--`.
+const OWN_DELETE: &[&str] = &[
+    "delete",
+    "pod",
+    "--namespace",
+    "default",
+    "--ignore-not-found",
+    "--",
+    "job-abc123-driver",
+];
+
+#[test]
+fn a_hanging_kubectl_is_stopped_and_the_pod_deleted() {
+    let fx = Fixture::new("hang");
+    let started = std::time::Instant::now();
+    let out = fx.run_with(
+        &driver_args(&["--kubectl-timeout", "1"]),
+        &[("HANG_ON", "create")],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        stderr.contains("kubectl did not create the driver pod within 1 s"),
+        "{stderr}"
+    );
+    // The create may have reached the API server: the pod spark-render named is deleted.
+    let calls = fx.calls();
+    assert_eq!(deletes(&calls), [OWN_DELETE], "{calls:?}");
+}
+
+#[test]
+fn a_lying_kubectl_never_causes_a_delete_of_anything_else() {
+    let lies = [
+        (
+            r#"{"metadata":{"name":"--all","uid":"u1"}}"#,
+            "another pod than pod/job-abc123-driver",
+        ),
+        ("this is not JSON", "printed no pod JSON"),
+        (
+            r#"{"metadata":{"name":"job-abc123-driver"}}"#,
+            "did not report the UID",
+        ),
+        (
+            "{\"metadata\":{\"name\":\"job-abc123-driver\",\"uid\":\"\\u001b[31mred\"}}",
+            "a UID that is not one",
+        ),
+    ];
+    for (printed, message) in lies {
+        let fx = Fixture::new("lie");
+        let out = fx.run_with(&driver_args(&[]), &[("CREATE_PRINTS", printed)]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{printed}: {stderr}");
+        assert!(stderr.contains(message), "{printed}: {stderr}");
+        assert!(
+            !stderr.contains('\u{1b}'),
+            "{printed}: raw escape in {stderr:?}"
+        );
+        let calls = fx.calls();
+        assert_eq!(deletes(&calls), [OWN_DELETE], "{printed}: {calls:?}");
+        // Nothing was applied on the strength of that output.
+        assert!(!calls.iter().any(|(a, _)| a.iter().any(|x| x == "apply")));
+    }
+}
+
+#[test]
+fn a_failed_cleanup_says_which_pod_remains() {
+    let fx = Fixture::new("cleanup");
+    let out = fx.run_with(
+        &driver_args(&[]),
+        &[("FAIL_APPLY", "1"), ("FAIL_DELETE", "1")],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(
+            "pod/job-abc123-driver remains in namespace default: remove it with `kubectl delete pod --namespace default job-abc123-driver`"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_kubectl_killed_by_a_signal_is_named() {
+    let fx = Fixture::new("signal");
+    let out = fx.run_with(&driver_args(&[]), &[("KILL_ON", "create")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "kubectl was killed by SIGKILL (signal 9) while trying to create the driver pod"
+        ),
+        "{stderr}"
+    );
 }

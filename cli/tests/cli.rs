@@ -1027,3 +1027,21 @@ fn files_that_are_not_regular_or_too_large_are_refused_at_once() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_non_utf8_argument_is_named_by_its_position_not_echoed() {
+    use std::os::unix::ffi::OsStringExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_spark-render"))
+        .args(["driver", "--conf"])
+        .arg(std::ffi::OsString::from_vec(b"spark.x=secret\xff".to_vec()))
+        .args(["--class", "A", "local:///a.jar"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("argument 3 (the value of --conf) is not valid UTF-8"),
+        "{err}"
+    );
+    assert!(!err.contains("secret"), "{err}");
+}

@@ -69,3 +69,48 @@ fn check_group(group: &str, subcommand: &str, at_least: usize) {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Objects over the API server's size limits (Kubernetes 1.33): annotations over 256 KiB in
+/// total, a ConfigMap over 1 MiB. Spark sends them; spark-render refuses them, naming the object.
+/// The inputs are made here: a golden case would hold megabytes.
+#[test]
+fn objects_over_the_api_servers_size_limits_are_refused() {
+    let dir = std::env::temp_dir().join(format!("spark-render-sizes-{}", std::process::id()));
+    let cases = [
+        (
+            "annotations",
+            format!(
+                "spark.kubernetes.driver.annotation.a={}\nspark.kubernetes.driver.annotation.b={}\n",
+                "x".repeat(131_072),
+                "y".repeat(131_072)
+            ),
+            "metadata.annotations=\"262146 bytes\" is invalid: the annotations of an object may total 256 KiB at most",
+        ),
+        (
+            "config-map",
+            // A conf value the driver's spark.properties carries whole.
+            format!("spark.myapp.payload={}\n", "z".repeat(1_100_000)),
+            "ConfigMap/spark-drv-0123456789abcdef-conf-map data=",
+        ),
+    ];
+    for (name, conf, fragment) in cases {
+        let case = dir.join(name);
+        std::fs::create_dir_all(&case).unwrap();
+        let properties = format!(
+            "spark.app.name=sizes\nspark.kubernetes.container.image=apache/spark:3.5.3\n{conf}"
+        );
+        std::fs::write(case.join("spark.properties"), properties).unwrap();
+        let out = common::run_case_as(&case, "driver", &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(out.stdout.is_empty(), "{name}: printed manifests");
+        assert!(stderr.contains(fragment), "{name}: {stderr}");
+        assert!(
+            stderr.contains("the API server would refuse it"),
+            "{name}: {stderr}"
+        );
+        // The message stays short: the values are not echoed whole.
+        assert!(stderr.len() < 1_000, "{name}: {} bytes", stderr.len());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

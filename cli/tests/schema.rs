@@ -22,7 +22,8 @@ fn submission() -> impl Strategy<Value = Vec<(String, String)>> {
         Just("3000"),
         Just("8g")
     ];
-    let name = "[a-z][a-z0-9-]{0,12}";
+    // DNS labels (they also serve as label values and node selector values).
+    let name = "[a-z]([a-z0-9-]{0,11}[a-z0-9])?";
     let entry = prop_oneof![
         size.clone()
             .prop_map(|v| ("spark.driver.memory".to_owned(), v.to_owned())),

@@ -1,12 +1,15 @@
-//! Checks beyond Spark's own: what the API server would refuse in the objects Spark builds —
-//! names that are not DNS names, bad label keys and values, bad annotation keys, and
-//! duplicated volume, container or port names in a pod (a pod template can bring these in).
-//! Spark submits such objects and learns of the problem from a 422; spark-render refuses them
-//! up front, naming the object and the field.
+//! Checks beyond Spark's own: what the API server (Kubernetes 1.33: `ValidateObjectMeta`,
+//! `ValidatePod`, `ValidateService`, `ValidateConfigMap`, `ValidateSecret`) would refuse in the
+//! objects Spark builds — names and namespaces that are not DNS names, bad label keys and
+//! values (node selectors included), bad annotation keys, annotations over 256 KiB, duplicated
+//! volume, container or port names in a pod, ports outside 1–65535, env var names the API
+//! server refuses, a missing image, a service account that is not a DNS name, ConfigMaps and
+//! Secrets over 1 MiB. Spark submits such objects and learns of the problem from a 422;
+//! spark-render refuses them up front, naming the object and the field.
 
 use std::fmt;
 
-use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::api::core::v1::{Container, PodSpec, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::error::{Error, Result};
@@ -104,24 +107,7 @@ fn check_meta(object: ObjectId<'_>, meta: &ObjectMeta, kind: &str) -> Result<()>
         };
         return Err(refuse(object, "metadata.name", name, rule));
     }
-    for (k, v) in meta.labels.iter().flatten() {
-        if !is_qualified_name(k) {
-            return Err(refuse(
-                object,
-                "metadata.labels",
-                k,
-                "not a valid label key",
-            ));
-        }
-        if !is_label_value(v) {
-            return Err(refuse(
-                object,
-                &format!("metadata.labels.{k}"),
-                v,
-                "a label value is at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
-            ));
-        }
-    }
+    check_labels(object, "metadata.labels", meta.labels.as_ref())?;
     for k in meta.annotations.iter().flat_map(|a| a.keys()) {
         if !is_qualified_name(k) {
             return Err(refuse(
@@ -132,7 +118,70 @@ fn check_meta(object: ObjectId<'_>, meta: &ObjectMeta, kind: &str) -> Result<()>
             ));
         }
     }
+    let annotations_size: usize = meta
+        .annotations
+        .iter()
+        .flatten()
+        .map(|(k, v)| k.len() + v.len())
+        .sum();
+    if annotations_size > MAX_ANNOTATIONS_BYTES {
+        return Err(refuse(
+            object,
+            "metadata.annotations",
+            &format!("{annotations_size} bytes"),
+            "the annotations of an object may total 256 KiB at most",
+        ));
+    }
+    if let Some(namespace) = meta.namespace.as_deref() {
+        if !is_dns_label(namespace) {
+            return Err(refuse(
+                object,
+                "metadata.namespace",
+                namespace,
+                "a namespace must be a DNS label (lowercase letters, digits, '-'; at most 63 characters)",
+            ));
+        }
+    }
     Ok(())
+}
+
+/// Label keys and values (of `field`: labels, or a node selector).
+fn check_labels(
+    object: ObjectId<'_>,
+    field: &str,
+    labels: Option<&std::collections::BTreeMap<String, String>>,
+) -> Result<()> {
+    for (k, v) in labels.into_iter().flatten() {
+        if !is_qualified_name(k) {
+            return Err(refuse(object, field, k, "not a valid label key"));
+        }
+        if !is_label_value(v) {
+            return Err(refuse(
+                object,
+                &format!("{field}.{k}"),
+                v,
+                "a label value is at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The API server's limit on an object's annotations (`TotalAnnotationSizeLimitB`).
+const MAX_ANNOTATIONS_BYTES: usize = 256 * 1024;
+/// The API server's limit on a ConfigMap's or Secret's data (`MaxSecretSize`, also used for
+/// ConfigMaps).
+const MAX_DATA_BYTES: usize = 1024 * 1024;
+
+/// An env var name as the API server checks it (1.33, `RelaxedEnvironmentVariableValidation`
+/// on by default): printable ASCII characters other than `=`, at least one.
+pub fn is_env_var_name(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'=')
+}
+
+/// A port number the API server accepts.
+fn is_port(port: i32) -> bool {
+    (1..=65535).contains(&port)
 }
 
 /// The first name that repeats an earlier one.
@@ -142,6 +191,18 @@ fn duplicates<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
 }
 
 fn check_pod_spec(object: ObjectId<'_>, spec: &PodSpec) -> Result<()> {
+    if let Some(account) = spec.service_account_name.as_deref() {
+        if !account.is_empty() && !is_dns_subdomain(account) {
+            return Err(refuse(
+                object,
+                "spec.serviceAccountName",
+                account,
+                "a service account name must be a DNS subdomain (lowercase letters, digits, '-', '.')",
+            ));
+        }
+    }
+    // The API server checks a node selector as labels.
+    check_labels(object, "spec.nodeSelector", spec.node_selector.as_ref())?;
     if let Some(d) = duplicates(spec.volumes.iter().flatten().map(|v| v.name.as_str())) {
         return Err(refuse(
             object,
@@ -174,6 +235,7 @@ fn check_pod_spec(object: ObjectId<'_>, spec: &PodSpec) -> Result<()> {
     }
     for c in containers {
         check_limits(object, c)?;
+        check_container(object, c)?;
         if c.volume_mounts
             .iter()
             .flatten()
@@ -208,6 +270,87 @@ fn check_pod_spec(object: ObjectId<'_>, spec: &PodSpec) -> Result<()> {
                 "two mounts use this path",
             ));
         }
+    }
+    Ok(())
+}
+
+/// The image, the env var names and the port numbers of a container.
+fn check_container(object: ObjectId<'_>, c: &Container) -> Result<()> {
+    if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
+        return Err(refuse(
+            object,
+            &format!("container {} image", c.name),
+            c.image.as_deref().unwrap_or_default(),
+            "a container needs an image",
+        ));
+    }
+    for env in c.env.iter().flatten() {
+        if !is_env_var_name(&env.name) {
+            return Err(refuse(
+                object,
+                &format!("container {} env", c.name),
+                &env.name,
+                "an env var name is printable ASCII without '='",
+            ));
+        }
+    }
+    for port in c.ports.iter().flatten() {
+        if !is_port(port.container_port) {
+            return Err(refuse(
+                object,
+                &format!("container {} ports", c.name),
+                &port.container_port.to_string(),
+                "a port number is between 1 and 65535",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The ports of a Service.
+fn check_service_spec(object: ObjectId<'_>, spec: &ServiceSpec) -> Result<()> {
+    for port in spec.ports.iter().flatten() {
+        if !is_port(port.port) {
+            return Err(refuse(
+                object,
+                "spec.ports",
+                &port.port.to_string(),
+                "a port number is between 1 and 65535",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The size of a ConfigMap's or Secret's data, and its keys.
+fn check_data<'a>(
+    object: ObjectId<'_>,
+    entries: impl Iterator<Item = (&'a String, usize)>,
+) -> Result<()> {
+    let mut size = 0;
+    for (key, len) in entries {
+        let key_ok = !key.is_empty()
+            && key.len() <= 253
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !key_ok {
+            return Err(refuse(
+                object,
+                "data",
+                key,
+                "a data key is letters, digits, '-', '_' or '.' (at most 253)",
+            ));
+        }
+        size += len;
+    }
+    if size > MAX_DATA_BYTES {
+        return Err(refuse(
+            object,
+            "data",
+            &format!("{size} bytes"),
+            "the data of a ConfigMap or Secret may total 1 MiB at most",
+        ));
     }
     Ok(())
 }
@@ -252,6 +395,25 @@ pub fn check(objects: &[&Resource]) -> Result<()> {
                     check_pod_spec(id, spec)?;
                 }
             }
+            Resource::Service(s) => {
+                if let Some(spec) = &s.spec {
+                    check_service_spec(id, spec)?;
+                }
+            }
+            Resource::ConfigMap(c) => {
+                let text = c.data.iter().flatten().map(|(k, v)| (k, v.len()));
+                let binary = c.binary_data.iter().flatten().map(|(k, v)| (k, v.0.len()));
+                check_data(id, text.chain(binary))?;
+            }
+            Resource::Secret(secret) => {
+                let data = secret.data.iter().flatten().map(|(k, v)| (k, v.0.len()));
+                let string_data = secret
+                    .string_data
+                    .iter()
+                    .flatten()
+                    .map(|(k, v)| (k, v.len()));
+                check_data(id, data.chain(string_data))?;
+            }
             _ => {}
         }
     }
@@ -284,6 +446,18 @@ pub fn warnings(objects: &[&Resource]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn env_var_names_and_ports_follow_the_api_server() {
+        for ok in ["A", "SPARK_USER", "my.var-1", "a b", "~!@#"] {
+            assert!(is_env_var_name(ok), "{ok:?}");
+        }
+        for bad in ["", "A=B", "tab\there", "é", "\u{7f}"] {
+            assert!(!is_env_var_name(bad), "{bad:?}");
+        }
+        assert!(is_port(1) && is_port(65535) && is_port(7078));
+        assert!(!is_port(0) && !is_port(65536) && !is_port(-1));
+    }
 
     /// Every string of up to four characters from an alphabet of the interesting ones.
     fn short_strings() -> Vec<String> {

@@ -80,7 +80,7 @@ proptest! {
     fn configured_labels_env_and_selectors_all_appear(
         labels in proptest::collection::btree_map("[a-z][a-z0-9]{0,8}", "[a-z0-9]{0,8}", 0..6),
         env in proptest::collection::btree_map("[A-Z][A-Z0-9_]{0,8}", "[ -~]{0,12}", 0..6),
-        selectors in proptest::collection::btree_map("[a-z][a-z0-9.]{0,8}", "[a-z0-9]{1,8}", 0..4),
+        selectors in proptest::collection::btree_map("[a-z]([a-z0-9.]{0,7}[a-z0-9])?", "[a-z0-9]{1,8}", 0..4),
     ) {
         let mut conf = Vec::new();
         for (k, v) in &labels {
