@@ -127,36 +127,100 @@ pub fn lint(args: &SubmitArgs) -> Vec<Finding> {
     findings
 }
 
-/// The closest key Spark reads (or family member), when close enough to be a typo.
+/// How far a key may be from the one meant: one edit per six characters, one to four.
+fn typo_limit(len: usize) -> usize {
+    (len / 6).clamp(1, 4)
+}
+
+/// The characters of a key, counted by kind (letters, digits, `.`, others): two keys `d`
+/// edits apart have counts that differ by at most `2d` in total, which rules most candidates
+/// out before their edit distance is computed.
+#[derive(Clone, Copy)]
+struct Counts([u16; 40]);
+
+impl Counts {
+    fn of(text: &str) -> Self {
+        let mut counts = [0u16; 40];
+        for b in text.bytes() {
+            let bucket = match b.to_ascii_lowercase() {
+                c @ b'a'..=b'z' => usize::from(c - b'a'),
+                c @ b'0'..=b'9' => 26 + usize::from(c - b'0'),
+                b'.' => 36,
+                b'-' | b'_' => 37,
+                b'A'..=b'Z' => 38,
+                _ => 39,
+            };
+            counts[bucket] = counts[bucket].saturating_add(1);
+        }
+        Counts(counts)
+    }
+
+    /// The least number of edits that can turn one into the other.
+    fn min_edits(&self, other: &Counts) -> usize {
+        let differing: usize = self
+            .0
+            .iter()
+            .zip(&other.0)
+            .map(|(a, b)| usize::from(a.abs_diff(*b)))
+            .sum();
+        differing.div_ceil(2)
+    }
+}
+
+/// The keys a misspelt key may have meant, with their character counts: the keys Spark
+/// declares or reads in the checked families, and the credential keys.
+fn candidates() -> &'static [(String, Counts)] {
+    static CANDIDATES: std::sync::OnceLock<Vec<(String, Counts)>> = std::sync::OnceLock::new();
+    CANDIDATES.get_or_init(|| {
+        let declared = entries::declared(SparkVersion::default()).iter().map(|e| e.key);
+        let read = declared
+            .chain(keys::UNDECLARED.iter().copied())
+            .filter(|k| CHECKED.iter().any(|c| k.starts_with(c)))
+            .map(str::to_owned);
+        read.chain(keys::auth_keys())
+            .map(|k| {
+                let counts = Counts::of(&k);
+                (k, counts)
+            })
+            .collect()
+    })
+}
+
+/// The closest key Spark reads (or family member), when close enough to be a typo. Linear in
+/// the number of candidates, most of them ruled out by their length and character counts.
 fn did_you_mean(key: &str) -> Option<String> {
-    let version = SparkVersion::default();
-    let limit = |len: usize| (len / 6).clamp(1, 4);
     let mut best: Option<(usize, String)> = None;
-    let mut consider = |candidate: &str| {
+    let key_counts = Counts::of(key);
+    for (candidate, counts) in candidates() {
+        let limit = typo_limit(candidate.len());
+        if candidate.len().abs_diff(key.len()) > limit || key_counts.min_edits(counts) > limit {
+            continue;
+        }
         let distance = strsim::levenshtein(key, candidate);
-        if distance <= limit(candidate.len()) && best.as_ref().is_none_or(|(d, _)| distance < *d) {
-            best = Some((distance, candidate.to_owned()));
-        }
-    };
-    let declared = entries::declared(version).iter().map(|e| e.key);
-    for known in declared.chain(keys::UNDECLARED.iter().copied()) {
-        if CHECKED.iter().any(|c| known.starts_with(c)) {
-            consider(known);
+        if distance <= limit && best.as_ref().is_none_or(|(d, _)| distance < *d) {
+            best = Some((distance, candidate.clone()));
         }
     }
-    for known in keys::auth_keys() {
-        consider(&known);
-    }
-    for family in keys::FAMILIES {
+    static FAMILIES: std::sync::OnceLock<Vec<(&str, Counts)>> = std::sync::OnceLock::new();
+    let families = FAMILIES.get_or_init(|| {
+        keys::FAMILIES
+            .iter()
+            .map(|f| (*f, Counts::of(f)))
+            .collect()
+    });
+    for (family, family_counts) in families {
         // Compare the family part only; keep the user's member name.
-        let n = family.chars().count();
-        let head: String = key.chars().take(n).collect();
-        let tail: String = key.chars().skip(n).collect();
-        let distance = strsim::levenshtein(&head, family);
-        if !tail.is_empty()
-            && distance <= limit(family.len() + tail.len())
-            && best.as_ref().is_none_or(|(d, _)| distance < *d)
-        {
+        let split = key
+            .char_indices()
+            .nth(family.chars().count())
+            .map_or(key.len(), |(at, _)| at);
+        let (head, tail) = key.split_at(split);
+        let limit = typo_limit(family.len() + tail.len());
+        if tail.is_empty() || Counts::of(head).min_edits(family_counts) > limit {
+            continue;
+        }
+        let distance = strsim::levenshtein(head, family);
+        if distance <= limit && best.as_ref().is_none_or(|(d, _)| distance < *d) {
             best = Some((distance, format!("{family}{tail}")));
         }
     }

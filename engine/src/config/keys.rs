@@ -427,10 +427,18 @@ pub const AUTH_SUFFIXES: &[&str] = &[
 /// alternatives, a key read by name, a credential key, or a member of a key family.
 pub fn is_known(version: crate::version::SparkVersion, key: &str) -> bool {
     super::entries::find(version, key).is_some()
-        || super::entries::is_alternative(version, key)
         || UNDECLARED.contains(&key)
-        || auth_keys().any(|k| k == key)
+        || is_auth_key(key)
         || FAMILIES.iter().any(|f| key.starts_with(f))
+        || super::entries::is_alternative(version, key)
+}
+
+/// Whether `key` is a credential key (one of [`auth_keys`]).
+pub fn is_auth_key(key: &str) -> bool {
+    AUTH_PREFIXES.iter().any(|prefix| {
+        key.strip_prefix(prefix)
+            .is_some_and(|suffix| AUTH_SUFFIXES.contains(&suffix))
+    })
 }
 
 /// Every credential key: each of [`AUTH_PREFIXES`] with each of [`AUTH_SUFFIXES`].

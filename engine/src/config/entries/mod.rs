@@ -108,9 +108,18 @@ pub fn find(version: SparkVersion, key: &str) -> Option<&'static SparkEntry> {
 
 /// Whether `key` is a deprecated alternative of an entry of `version`.
 pub fn is_alternative(version: SparkVersion, key: &str) -> bool {
-    declared(version)
-        .iter()
-        .any(|e| e.alternatives.contains(&key))
+    // Few entries have alternatives: they are collected once, sorted.
+    static ALTERNATIVES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let _ = version;
+    let alternatives = ALTERNATIVES.get_or_init(|| {
+        let mut all: Vec<&str> = spark_3_5_3::ENTRIES
+            .iter()
+            .flat_map(|e| e.alternatives.iter().copied())
+            .collect();
+        all.sort_unstable();
+        all
+    });
+    alternatives.binary_search(&key).is_ok()
 }
 
 #[cfg(test)]
