@@ -9,6 +9,8 @@ use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Once;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -23,6 +25,32 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 
 /// The most of kubectl's output kept (the rest is dropped): a pod's JSON is a few KiB.
 const MAX_OUTPUT_BYTES: u64 = 1 << 20;
+
+/// Set when spark-render is asked to stop (SIGINT, SIGTERM, SIGHUP) during `--apply`.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// From here on, a stop signal does not end spark-render at once: the kubectl call running
+/// is stopped and the pod spark-render created is deleted first.
+fn watch_stop_signals() {
+    static WATCH: Once = Once::new();
+    WATCH.call_once(|| {
+        if let Err(e) = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst)) {
+            eprintln!("spark-render: warning: stop signals cannot be watched ({e}); a stop during --apply may leave the driver pod behind");
+        }
+    });
+}
+
+/// Whether a stop signal came.
+fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Whether a call may be cut short by a stop signal (the cleanup may not).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OnStop {
+    Stop,
+    Finish,
+}
 
 /// How to run kubectl: the program, the flags passed through to every call, and how long a
 /// call may take.
@@ -63,7 +91,13 @@ impl Kubectl {
     /// Runs kubectl with `args`, `stdin` on its standard input, for at most the timeout (then
     /// it is killed). What it prints on standard error is passed on, control characters
     /// escaped. Returns its standard output, or why it failed.
-    fn run(&self, args: &[&str], stdin: &str, step: &str) -> Result<Printed, CliError> {
+    fn run(
+        &self,
+        args: &[&str],
+        stdin: &str,
+        step: &str,
+        on_stop: OnStop,
+    ) -> Result<Printed, CliError> {
         let mut child = Command::new(&self.program)
             .args(&self.global)
             .args(args)
@@ -88,6 +122,13 @@ impl Kubectl {
         let stderr = child.stderr.take().map(drain);
         let deadline = Instant::now() + self.timeout;
         let status = loop {
+            if on_stop == OnStop::Stop && interrupted() {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(CliError::Interrupted {
+                    step: step.to_owned(),
+                });
+            }
             match child.try_wait() {
                 Ok(Some(status)) => break status,
                 Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
@@ -142,7 +183,7 @@ impl Kubectl {
             "--",
             name,
         ];
-        if let Err(err) = self.run(&args, "", "delete the driver pod") {
+        if let Err(err) = self.run(&args, "", "delete the driver pod", OnStop::Finish) {
             eprintln!(
                 "spark-render: error: {err}; pod/{name} remains in namespace {namespace}: remove it with `kubectl delete pod --namespace {namespace} {name}`"
             );
@@ -208,14 +249,21 @@ pub fn apply_driver(kubectl: &Kubectl, objects: &[Resource]) -> Result<(), CliEr
         .clone()
         .unwrap_or_else(|| "default".into());
     let pod_json = serde_json::to_string(driver).map_err(|e| CliError::Output(e.to_string()))?;
+    watch_stop_signals();
     let created = match kubectl.run(
         &["create", "-f", "-", "-o", "json"],
         &pod_json,
         "create the driver pod",
+        OnStop::Stop,
     ) {
         Ok(Printed(created)) => created,
-        Err(err @ CliError::KubectlTimeout { .. }) => {
-            kubectl.delete_pod(&name, &namespace, "kubectl create did not finish in time");
+        // The create may have reached the API server.
+        Err(
+            err @ (CliError::KubectlTimeout { .. }
+            | CliError::KubectlSignal { .. }
+            | CliError::Interrupted { .. }),
+        ) => {
+            kubectl.delete_pod(&name, &namespace, &err.to_string());
             return Err(err);
         }
         Err(err) => return Err(err),
@@ -237,10 +285,19 @@ pub fn apply_driver(kubectl: &Kubectl, objects: &[Resource]) -> Result<(), CliEr
             Some(vec![manifest::owner_reference_to_pod(&name, &uid)]);
     }
     let list = manifest::to_json_list(&owned).map_err(|e| CliError::Output(e.to_string()))?;
-    match kubectl.run(&["apply", "-f", "-"], &list, "apply the driver's objects") {
+    match kubectl.run(
+        &["apply", "-f", "-"],
+        &list,
+        "apply the driver's objects",
+        OnStop::Stop,
+    ) {
         Ok(Printed(applied)) => {
             print!("{}", escape_control(&applied));
             Ok(())
+        }
+        Err(err @ CliError::Interrupted { .. }) => {
+            kubectl.delete_pod(&name, &namespace, &err.to_string());
+            Err(err)
         }
         Err(err) => {
             kubectl.delete_pod(&name, &namespace, "its objects could not be created");

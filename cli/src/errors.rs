@@ -4,6 +4,8 @@
 pub const EXIT_OK: i32 = 0;
 /// Exit code when the input was refused (by Spark's rules or spark-render's checks).
 pub const EXIT_REFUSED: i32 = 1;
+/// Exit code after a stop signal during `--apply` (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: i32 = 130;
 /// Exit code for command-line usage errors (clap's own code).
 pub const EXIT_USAGE: i32 = 2;
 
@@ -38,6 +40,12 @@ pub enum CliError {
         step: String,
         /// The timeout.
         seconds: u64,
+    },
+    /// spark-render was asked to stop (SIGINT, SIGTERM, SIGHUP) during `--apply`.
+    #[error("stopped by a signal while trying to {step}")]
+    Interrupted {
+        /// What kubectl was asked to do.
+        step: String,
     },
     /// kubectl was killed by a signal.
     #[error("kubectl was killed by {signal} while trying to {step}")]

@@ -21,7 +21,7 @@ use crate::args::{
     Application, Cli, Command, ExecutorOptions, ManifestOutput, OutputFormat, RenderArgs,
     ReportFormat,
 };
-use crate::errors::{CliError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE};
+use crate::errors::{CliError, EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE};
 use crate::output::write_stdout;
 
 fn main() -> ExitCode {
@@ -89,6 +89,10 @@ fn main() -> ExitCode {
         Err(CliError::Kubectl { step, status }) => {
             eprintln!("spark-render: error: kubectl failed to {step}");
             ExitCode::from(u8::try_from(status).unwrap_or(1).max(1))
+        }
+        Err(err @ CliError::Interrupted { .. }) => {
+            eprintln!("spark-render: error: {err}");
+            ExitCode::from(EXIT_INTERRUPTED as u8)
         }
         Err(err @ CliError::Usage(_)) => {
             eprintln!("spark-render: error: {err}");

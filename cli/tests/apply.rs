@@ -328,3 +328,38 @@ fn a_kubectl_killed_by_a_signal_is_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_stop_signal_during_apply_deletes_the_pod_first() {
+    let fx = Fixture::new("stop");
+    let child = Command::new(env!("CARGO_BIN_EXE_spark-render"))
+        .env("KUBECTL", fx.dir.join("kubectl"))
+        .env("KUBECTL_LOG", fx.dir.join("log"))
+        .env("HANG_ON", "apply")
+        .env_remove("SPARK_CONF_DIR")
+        .env_remove("SPARK_HOME")
+        .args(driver_args(&["--kubectl-timeout", "30"]))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the pod is created (the apply is hanging), ask spark-render to stop.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while fx.calls().len() < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("stopped by a signal while trying to apply the driver's objects"),
+        "{stderr}"
+    );
+    let calls = fx.calls();
+    assert_eq!(deletes(&calls), [OWN_DELETE], "{calls:?}");
+}
