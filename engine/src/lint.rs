@@ -172,7 +172,9 @@ impl Counts {
 fn candidates() -> &'static [(String, Counts)] {
     static CANDIDATES: std::sync::OnceLock<Vec<(String, Counts)>> = std::sync::OnceLock::new();
     CANDIDATES.get_or_init(|| {
-        let declared = entries::declared(SparkVersion::default()).iter().map(|e| e.key);
+        let declared = entries::declared(SparkVersion::default())
+            .iter()
+            .map(|e| e.key);
         let read = declared
             .chain(keys::UNDECLARED.iter().copied())
             .filter(|k| CHECKED.iter().any(|c| k.starts_with(c)))
@@ -202,12 +204,8 @@ fn did_you_mean(key: &str) -> Option<String> {
         }
     }
     static FAMILIES: std::sync::OnceLock<Vec<(&str, Counts)>> = std::sync::OnceLock::new();
-    let families = FAMILIES.get_or_init(|| {
-        keys::FAMILIES
-            .iter()
-            .map(|f| (*f, Counts::of(f)))
-            .collect()
-    });
+    let families =
+        FAMILIES.get_or_init(|| keys::FAMILIES.iter().map(|f| (*f, Counts::of(f))).collect());
     for (family, family_counts) in families {
         // Compare the family part only; keep the user's member name.
         let split = key
