@@ -480,8 +480,9 @@ impl ExecutorOptions {
     }
 }
 
-/// The most executor ids one range may name (a typo like `1-1000000` is refused, not rendered).
-const MAX_RANGE: u32 = 10_000;
+/// The most executor ids one range may name (a typo like `1-1000000` is refused, not
+/// rendered): the engine's limit on executors rendered at once.
+const MAX_RANGE: u32 = spark_render_engine::MAX_EXECUTORS as u32;
 
 /// Parses `3`, `1,4` or `1-3` (and mixes such as `1-3,7`) into executor ids (from 1).
 fn parse_executor_ids(s: &str) -> Result<Vec<u32>, String> {

@@ -45,7 +45,7 @@ pub enum Error {
 
     /// An object spark-render would print breaks a rule of the API server (which would refuse
     /// it, as it would refuse what Spark sends).
-    #[error("{kind}/{} {field}={} is invalid: {reason}; the API server would refuse it", cut(name), shown(field, value))]
+    #[error("{kind}/{} {field}={} is invalid: {reason}; the API server would refuse it", cut(name), shown_field(field, value))]
     Object {
         /// The object's kind (`Pod`, `Service`...).
         kind: String,
@@ -182,9 +182,21 @@ pub(crate) fn shown(key: &str, value: &str) -> String {
     format!("{head:?}… ({count} characters)")
 }
 
+/// A field's value as messages show it: as [`shown`] shows conf values, and hidden when the
+/// field's name holds a redaction word (a label `api-token`, a selector `password`).
+fn shown_field(field: &str, value: &str) -> String {
+    if crate::redact::is_redacted(field) {
+        return format!(
+            "(a value of {} characters, not shown)",
+            value.chars().count()
+        );
+    }
+    shown(field, value)
+}
+
 /// A key or object path as messages show it: cut after 200 characters (a name made of a very
 /// long `--name`, say), with its length given.
-fn cut(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn cut(text: &str) -> std::borrow::Cow<'_, str> {
     let count = text.chars().count();
     if count <= 200 {
         return text.into();

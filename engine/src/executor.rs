@@ -81,10 +81,29 @@ pub fn build(
         vec!["EXECID".to_owned()]
     } else if ids.is_empty() {
         let initial = u32::try_from(initial_executors(conf)?).unwrap_or(0);
-        (1..=initial).map(|id| id.to_string()).collect()
+        // One past the limit is enough to refuse (below) without listing a million ids.
+        let listed = initial.min(MAX_EXECUTORS as u32 + 1);
+        if initial > listed {
+            return Err(Error::InvalidArgument {
+                argument: "executors to render".into(),
+                reason: format!(
+                    "the conf asks for {initial} executors at start; spark-render renders at most {MAX_EXECUTORS} at once (they differ only in their id): name the ones to see (--executor-id 1-3)"
+                ),
+            });
+        }
+        (1..=listed).map(|id| id.to_string()).collect()
     } else {
         ids.iter().map(u32::to_string).collect()
     };
+    if ids.len() > MAX_EXECUTORS {
+        return Err(Error::InvalidArgument {
+            argument: "executors to render".into(),
+            reason: format!(
+                "{} executors asked for; spark-render renders at most {MAX_EXECUTORS} at once (they differ only in their id): name the ones to see (--executor-id 1-3)",
+                ids.len()
+            ),
+        });
+    }
     let prefix = conf.get_or(keys::EXECUTOR_POD_NAME_PREFIX, "").to_owned();
     check_pod_name_prefix(&prefix)?;
     let app_id = conf.get_or(keys::APP_ID, &inputs.app_id).to_owned();
@@ -304,6 +323,10 @@ fn stateful_set(
         status: None,
     })
 }
+
+/// The most executors one render makes: each is a pod of some 60 KB, and a render stays within
+/// a few tens of megabytes whatever the conf asks for.
+pub const MAX_EXECUTORS: usize = 500;
 
 /// `SchedulerBackendUtils.getInitialTargetExecutorNumber`: with dynamic allocation, the
 /// largest of `minExecutors`, `initialExecutors` and `spark.executor.instances`; else

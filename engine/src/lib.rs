@@ -117,7 +117,7 @@ pub use conf::SparkConf;
 pub use conf_files::ConfDirFile;
 pub use driver::DriverSpec;
 pub use error::{Error, Result, TemplateProblem};
-pub use executor::ExecutorsSpec;
+pub use executor::{ExecutorsSpec, MAX_EXECUTORS};
 pub use inputs::{RenderInputs, SubmitterEnv};
 pub use manifest::Resource;
 pub use running_driver::RunningDriver;

@@ -119,8 +119,12 @@ pub fn parse_conf_pair(pair: &str) -> Result<(String, String)> {
     match pair.split_once('=') {
         Some((k, v)) => Ok((k.to_owned(), v.to_owned())),
         None => {
-            // What looks like the key is shown; the rest may be a secret (`key TOKEN`).
-            let key = pair.split_whitespace().next().unwrap_or_default();
+            // What looks like a key is shown; the rest may be a secret (`key TOKEN`,
+            // `key:TOKEN`).
+            let key_end = pair
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+                .unwrap_or(pair.len());
+            let key = &pair[..key_end];
             let shown = if key.len() < pair.trim().len() {
                 format!("{} followed by more text", crate::error::shown("", key))
             } else {
@@ -148,15 +152,11 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     for (k, v) in &args.conf {
         conf.set(k, v);
     }
-    let ignored: Vec<String> = conf
-        .iter()
-        .map(|(k, _)| k)
-        .filter(|k| !k.starts_with(keys::SPARK_PREFIX))
-        .map(str::to_owned)
-        .collect();
-    for key in ignored {
-        warnings.push(format!("ignoring non-Spark config property: {key}"));
-        conf.remove(&key);
+    for key in conf.retain_keys(|k| k.starts_with(keys::SPARK_PREFIX)) {
+        warnings.push(format!(
+            "ignoring non-Spark config property: {}",
+            crate::error::cut(&key)
+        ));
     }
 
     if args.primary_resource.is_empty() {

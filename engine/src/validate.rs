@@ -276,12 +276,21 @@ fn check_pod_spec(object: ObjectId<'_>, spec: &PodSpec) -> Result<()> {
 
 /// The image, the env var names and the port numbers of a container.
 fn check_container(object: ObjectId<'_>, c: &Container) -> Result<()> {
-    if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
+    let image = c.image.as_deref().unwrap_or_default();
+    if image.trim().is_empty() {
         return Err(refuse(
             object,
             &format!("container {} image", c.name),
-            c.image.as_deref().unwrap_or_default(),
+            image,
             "a container needs an image",
+        ));
+    }
+    if image.trim() != image {
+        return Err(refuse(
+            object,
+            &format!("container {} image", c.name),
+            image,
+            "an image name has no leading or trailing white space",
         ));
     }
     for env in c.env.iter().flatten() {

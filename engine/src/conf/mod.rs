@@ -40,6 +40,19 @@ impl SparkConf {
         self.entries.shift_remove(key)
     }
 
+    /// Keeps the entries whose key `keep` accepts, in order; returns the keys removed.
+    pub fn retain_keys(&mut self, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut removed = Vec::new();
+        self.entries.retain(|k, _| {
+            let kept = keep(k);
+            if !kept {
+                removed.push(k.clone());
+            }
+            kept
+        });
+        removed
+    }
+
     /// The raw value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.entries.get(key).map(String::as_str)

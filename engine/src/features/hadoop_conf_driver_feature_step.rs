@@ -39,6 +39,21 @@ impl HadoopConfDriverFeatureStep {
                 })
             }
             (Some(files), None) => {
+                // A file whose contents were not read (too large for any ConfigMap) would ship
+                // empty: Spark ships it whole, and the API server refuses the ConfigMap.
+                if let Some(big) = files
+                    .iter()
+                    .find(|f| f.contents.as_ref().map_or(0, |c| c.len() as u64) < f.size_bytes)
+                {
+                    return Err(Error::InvalidInput {
+                        input: "HADOOP_CONF_DIR".into(),
+                        value: big.name.clone(),
+                        reason: format!(
+                            "the file is {} bytes: the Hadoop ConfigMap would be over 1 MiB, which the API server refuses",
+                            big.size_bytes
+                        ),
+                    });
+                }
                 let data = files
                     .iter()
                     .map(|f| (f.name.clone(), f.contents.clone().unwrap_or_default()))

@@ -3,7 +3,7 @@
 //! Jackson then converts into a Pod ([`super::coerce`]). The rules, observed with the
 //! reference renderer, are in `testdata/yaml-scalars/TABLE.md`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
@@ -93,7 +93,7 @@ enum Frame {
     },
     Map {
         entries: Vec<(String, Node)>,
-        keys: Vec<Node>,
+        keys: HashMap<String, Vec<Node>>,
         key: Option<String>,
         anchor: usize,
         path: String,
@@ -183,7 +183,7 @@ impl Loader {
                 let path = self.child_path()?;
                 self.open(Frame::Map {
                     entries: Vec::new(),
-                    keys: Vec::new(),
+                    keys: HashMap::new(),
                     key: None,
                     anchor,
                     path,
@@ -272,17 +272,17 @@ impl Loader {
             }) => match key.take() {
                 Some(k) => entries.push((k, node)),
                 None => {
-                    if keys.contains(&node) {
+                    let text = key_string(&node).map_err(|m| LoadError { line, message: m })?;
+                    // Keys are equal as YAML nodes (`1` and `"1"` differ); those with one
+                    // string are few, so they are kept together under it.
+                    let same_text = keys.entry(text.clone()).or_default();
+                    if same_text.contains(&node) {
                         return Err(LoadError {
                             line,
-                            message: format!(
-                                "duplicate key {} (Spark refuses it)",
-                                key_string(&node).unwrap_or_default()
-                            ),
+                            message: format!("duplicate key {text} (Spark refuses it)"),
                         });
                     }
-                    let text = key_string(&node).map_err(|m| LoadError { line, message: m })?;
-                    keys.push(node);
+                    same_text.push(node);
                     *key = Some(text);
                 }
             },
