@@ -4,10 +4,12 @@
 
 use std::fmt;
 use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
-/// The most a properties file may hold (Spark sets no limit; no real one comes near).
-pub const PROPERTIES_LIMIT: u64 = 16 << 20;
+/// The most a properties file may hold (Spark sets no limit; no real one comes near, and a
+/// render of the largest stays within a few tens of megabytes).
+pub const PROPERTIES_LIMIT: u64 = 4 << 20;
 /// The most a pod template may hold (the engine refuses larger ones).
 pub const TEMPLATE_LIMIT: u64 = 4 << 20;
 /// The most a file Spark puts in a Secret or ConfigMap may hold (keytab, krb5.conf,
@@ -71,7 +73,14 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind(&meta)));
     }
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    // Opened without blocking: a FIFO put in place after the check above fails to open
+    // instead of waiting, and a regular-looking file whose reads block (`/proc/kmsg`) fails
+    // its first read.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind(&meta)));
@@ -79,11 +88,14 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if meta.len() > limit {
         return Err(ReadError::TooLarge(limit));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    let mut bytes = Vec::new();
     // The file may grow while it is read: never read past the limit.
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::WouldBlock => ReadError::NotRegular("a file whose reads block"),
+            _ => ReadError::Io(e),
+        })?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(limit));
     }

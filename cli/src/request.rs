@@ -25,9 +25,12 @@ pub fn render_request(
     let s = &args.submit;
     refuse_actions(s)?;
     let mut submit = submit_args(s, app)?;
-    let file = s.properties_file.clone().or_else(default_properties_file);
-    if let Some(path) = file {
-        submit.properties_file = read_properties(&path)?;
+    let file = match s.properties_file.clone() {
+        Some(path) => Some((path, "--properties-file")),
+        None => default_properties_file().map(|path| (path, "the conf dir's spark-defaults.conf")),
+    };
+    if let Some((path, named_by)) = file {
+        submit.properties_file = read_properties(&path, named_by)?;
     }
     if let Some(ns) = &s.namespace {
         match effective(&submit, keys::NAMESPACE.key) {
@@ -267,10 +270,10 @@ fn default_properties_file() -> Option<PathBuf> {
 
 /// Reads a properties file as `Utils.getPropertiesFromFile` does: decoded as UTF-8, with
 /// bytes that are not UTF-8 replaced by U+FFFD (said on stderr, which Spark does not).
-fn read_properties(path: &Path) -> Result<Vec<(String, String)>, CliError> {
+fn read_properties(path: &Path, named_by: &str) -> Result<Vec<(String, String)>, CliError> {
     let bytes =
         files::read_regular(path, files::PROPERTIES_LIMIT).map_err(|e| CliError::ReadNamed {
-            key: "--properties-file".to_owned(),
+            key: named_by.to_owned(),
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;

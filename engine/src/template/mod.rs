@@ -483,7 +483,10 @@ spec:
                 let path = entry.unwrap().path();
                 let name = path.file_name().unwrap().to_string_lossy().to_string();
                 if path.is_dir() {
-                    dirs.push(path);
+                    // Deliberately broken inputs (not UTF-8, not YAML) are tested apart.
+                    if name != "hostile" {
+                        dirs.push(path);
+                    }
                 } else if name.ends_with(".yaml") && name.contains("template") {
                     texts.push(std::fs::read_to_string(&path).unwrap());
                 }
