@@ -141,7 +141,6 @@ struct Loader {
     stack: Vec<Frame>,
     anchors: BTreeMap<usize, Node>,
     root: Option<Node>,
-    documents: usize,
     nodes: usize,
     line: usize,
     lines: BTreeMap<String, usize>,
@@ -157,14 +156,9 @@ impl Loader {
 
     fn event(&mut self, event: Event<'_>) -> Result<(), LoadError> {
         match event {
-            Event::DocumentStart(..) => {
-                self.documents += 1;
-                if self.documents > 1 {
-                    return Err(self.error(
-                        "a second YAML document: a pod template is one document (Spark refuses it)",
-                    ));
-                }
-            }
+            // fabric8 loads the one document with content: empty documents (`---` alone)
+            // are skipped; a second document with content is refused (see `finish`).
+            Event::DocumentStart(..) => {}
             Event::Scalar(text, style, anchor, tag) => {
                 let node = scalar(&text, style, tag.as_deref()).map_err(|m| self.error(m))?;
                 self.node(node, anchor)?;
@@ -265,7 +259,15 @@ impl Loader {
         }
         let line = self.line;
         match self.stack.last_mut() {
-            None => self.root = Some(node),
+            None => match (&self.root, &node) {
+                (_, Node::Null) if self.root.is_some() => {}
+                (Some(root), _) if *root != Node::Null => {
+                    return Err(self.error(
+                        "a second YAML document: a pod template is one document (Spark refuses it)",
+                    ));
+                }
+                _ => self.root = Some(node),
+            },
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
                 entries, keys, key, ..
@@ -491,6 +493,9 @@ mod tests {
             .is_some());
         assert!(load("a: 1\na: 2").is_err());
         assert!(load("a: 1\n---\nb: 2").is_err());
+        // Empty documents are skipped, as fabric8 skips them.
+        assert_eq!(root("a: 1\n---\n").get("a"), Some(&Node::Int(1)));
+        assert_eq!(root("---\n---\na: 1\n").get("a"), Some(&Node::Int(1)));
         assert_eq!(
             root("1: x\ntrue: y\n1.50: z").get("1.5"),
             Some(&Node::Str("z".into()))
