@@ -140,13 +140,20 @@ pub fn build(
     ];
 
     let mut warnings = Vec::new();
-    let template = match conf.conf.get(keys::DRIVER_POD_TEMPLATE_FILE) {
+    let template_text = match conf.conf.get(keys::DRIVER_POD_TEMPLATE_FILE) {
         Some(path) => Some((
             path,
-            inputs.file_text(keys::DRIVER_POD_TEMPLATE_FILE, path)?,
+            crate::template::decode(
+                inputs.file_bytes(keys::DRIVER_POD_TEMPLATE_FILE, path)?,
+                keys::DRIVER_POD_TEMPLATE_FILE,
+                path,
+            )?,
         )),
         None => None,
     };
+    let template = template_text
+        .as_ref()
+        .map(|(path, text)| (*path, text.as_str()));
     let spark_pod = initial_pod(
         template,
         keys::DRIVER_POD_TEMPLATE_FILE,

@@ -29,6 +29,28 @@ pub struct PodTemplate {
     pub unknown_fields: Vec<String>,
 }
 
+/// The text of the driver's template file as Spark's YAML reader decodes it: UTF-8, or UTF-16
+/// when the file starts with a UTF-16 byte order mark (`FF FE` little-endian, `FE FF`
+/// big-endian), as snakeyaml's `YamlUnicodeReader` does.
+pub fn decode(bytes: &[u8], key: &str, file: &str) -> Result<String> {
+    let utf16 = |units: Vec<u16>| String::from_utf16(&units).ok();
+    let pairs = |rest: &[u8], from: fn([u8; 2]) -> u16| {
+        (rest.len() % 2 == 0)
+            .then(|| rest.chunks_exact(2).map(|p| from([p[0], p[1]])).collect())
+            .and_then(utf16)
+    };
+    let text = match bytes {
+        [0xFF, 0xFE, rest @ ..] => pairs(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => pairs(rest, u16::from_be_bytes),
+        _ => std::str::from_utf8(bytes).ok().map(str::to_owned),
+    };
+    text.ok_or_else(|| Error::InvalidValue {
+        key: key.into(),
+        value: file.into(),
+        reason: "the file is not UTF-8 text (nor UTF-16 with a byte order mark)".into(),
+    })
+}
+
 /// Parses template `text` as Spark reads it (fabric8's loader, then Jackson's conversion into
 /// a Pod); `key` and `file` name it in errors, which give the line and the field at fault.
 pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
