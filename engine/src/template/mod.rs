@@ -510,7 +510,8 @@ spec:
                         dirs.push(path);
                     }
                 } else if name.ends_with(".yaml") && name.contains("template") {
-                    texts.push(std::fs::read_to_string(&path).unwrap());
+                    let bytes = std::fs::read(&path).unwrap();
+                    texts.push(decode(&bytes, "k", &name).unwrap());
                 }
             }
         }
