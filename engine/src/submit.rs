@@ -145,7 +145,7 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
     // SparkSubmitArguments: --conf wins over the properties file, whose values are trimmed
     // (`Utils.trimExceptCRLF`);
     // keys not starting with `spark.` are ignored.
-    let mut conf = SparkConf::new();
+    let mut conf = SparkConf::with_capacity(args.properties_file.len() + args.conf.len());
     for (k, v) in &args.properties_file {
         conf.set(k, crate::java::trim_except_crlf(v));
     }
@@ -157,6 +157,16 @@ pub fn prepare(args: &SubmitArgs, inputs: &RenderInputs) -> Result<Submission> {
             "ignoring non-Spark config property: {}",
             crate::error::cut(&key)
         ));
+    }
+    if conf.len() > conf::MAX_KEYS {
+        return Err(Error::InvalidArgument {
+            argument: "--conf and --properties-file".into(),
+            reason: format!(
+                "{} distinct keys; spark-render reads at most {}",
+                conf.len(),
+                conf::MAX_KEYS
+            ),
+        });
     }
 
     if args.primary_resource.is_empty() {

@@ -14,6 +14,11 @@ use crate::config::keys;
 pub use crate::redact::is_redacted;
 pub use bytes::ByteUnit;
 
+/// The most distinct keys a configuration may hold, from a properties file or in all (Spark
+/// sets no limit): far more than any real conf holds (Spark declares about a thousand keys),
+/// few enough that a render of the largest stays within a few tens of megabytes.
+pub const MAX_KEYS: usize = 32_768;
+
 /// A Spark configuration: `key → value`, in the order the keys were first set.
 ///
 /// Setting an existing key replaces its value in place, as a later `--conf` overrides an earlier
@@ -27,6 +32,13 @@ impl SparkConf {
     /// An empty configuration.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty configuration with room for `capacity` keys.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            entries: IndexMap::with_capacity(capacity),
+        }
     }
 
     /// Sets `key` to `value`, replacing an earlier value in place.
@@ -155,7 +167,8 @@ pub fn parse_java_double(s: &str) -> Option<f64> {
 
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for SparkConf {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut conf = SparkConf::new();
+        let iter = iter.into_iter();
+        let mut conf = SparkConf::with_capacity(iter.size_hint().0);
         for (k, v) in iter {
             conf.set(k, v);
         }

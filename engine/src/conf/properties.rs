@@ -2,16 +2,23 @@
 //! (`Properties.load`) and writing the `spark.properties` file Spark ships in its ConfigMaps
 //! (`Properties.store`).
 
+use indexmap::IndexMap;
+
 use crate::error::{Error, Result};
+
+pub use super::MAX_KEYS;
 
 /// Parses properties text exactly as `java.util.Properties.load(Reader)` does: `key=value`,
 /// `key:value` or `key value`; `#`/`!` comments; `\` line continuations; `\t \n \r \f \uXXXX`
-/// escapes. Returns the entries in file order (a repeated key keeps its last value, in the
-/// position of its first appearance — callers that need that use [`crate::SparkConf`]).
+/// escapes. Returns the entries in file order; a repeated key keeps its last value, in the
+/// position of its first appearance, as `Properties` keeps one value per key.
+///
+/// At most [`MAX_KEYS`] distinct keys are read (Spark sets no limit); more is an error, so
+/// that what a file can cost stays bounded.
 ///
 /// `source_name` names the text in errors (usually the file name).
 pub fn parse(text: &str, source_name: &str) -> Result<Vec<(String, String)>> {
-    let mut entries = Vec::new();
+    let mut entries: IndexMap<String, String> = IndexMap::new();
     let mut lines = LogicalLines::new(text);
     while let Some((line_no, raw)) = lines.next_logical() {
         let (key, value) = split_key_value(&raw);
@@ -25,9 +32,18 @@ pub fn parse(text: &str, source_name: &str) -> Result<Vec<(String, String)>> {
             line: line_no,
             reason,
         })?;
-        entries.push((key, value));
+        entries.insert(key, value);
+        if entries.len() > MAX_KEYS {
+            return Err(Error::Properties {
+                source_name: source_name.to_owned(),
+                line: line_no,
+                reason: format!(
+                    "more than {MAX_KEYS} distinct keys; spark-render reads at most {MAX_KEYS} from one file"
+                ),
+            });
+        }
     }
-    Ok(entries)
+    Ok(entries.into_iter().collect())
 }
 
 /// Iterates logical lines: comments and blank lines skipped, continuations joined (the
@@ -270,6 +286,26 @@ mod tests {
 
     fn kv(text: &str) -> Vec<(String, String)> {
         parse(text, "test").expect("parses")
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_first_place_and_last_value() {
+        assert_eq!(
+            kv("a=1\nb=2\na=3\n"),
+            [("a".to_string(), "3".to_string()), ("b".into(), "2".into())]
+        );
+    }
+
+    #[test]
+    fn more_distinct_keys_than_the_limit_is_an_error_naming_the_line() {
+        let at_limit: String = (0..MAX_KEYS).map(|i| format!("k{i}=v\nk0=w\n")).collect();
+        assert_eq!(kv(&at_limit).len(), MAX_KEYS);
+        let over = format!("{at_limit}one.more=v\n");
+        let err = parse(&over, "f.conf").unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("f.conf:{}", 2 * MAX_KEYS + 1)) && err.contains("more than"),
+            "{err}"
+        );
     }
 
     #[test]
