@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Regenerate the golden files with the reference renderer (real Spark 3.5.3 builders).
+# Regenerate the golden files with the reference renderer (real Spark builders).
 #
-#   scripts/regen-goldens.sh [CASE...]      (default: every case)
+#   scripts/regen-goldens.sh [--spark-version V] [CASE...]      (default: every case, 3.5.3)
+#
+# With 3.5.3 (the default) the files are the ones below. With another release V they are
+# oracle-V.yaml or oracle-error-V.txt beside them, whichever V's render gives (a case that
+# renders in 3.5.3 may be refused by another release, and the other way round).
 #
 #   testdata/driver/<case>/          -> oracle.yaml       (the render must succeed)
 #   testdata/deviations/<case>/      -> oracle.yaml       (Spark renders; spark-render refuses, see README)
@@ -27,6 +31,13 @@
 # The renderer runs in the case directory, so relative paths in spark.properties resolve there.
 # Like spark-submit, it really uploads local files to spark.kubernetes.file.upload.path.
 set -euo pipefail
+VERSION=3.5.3
+if [ "${1:-}" = --spark-version ]; then
+  VERSION="${2:?--spark-version needs a release}"
+  shift 2
+fi
+SUFFIX=""
+[ "$VERSION" = 3.5.3 ] || SUFFIX="-$VERSION"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ORACLE="${SPARK_ORACLE:-$REPO/../shared/spark-oracle}"
 TMP="$(mktemp -d)"
@@ -149,13 +160,36 @@ regen() {
         dargs+=("${args[i]}")
       fi
     done
-    if ! (cd "$dir" && "$ORACLE/render.sh" "${dargs[@]}") > /dev/null 2> "$TMP/err"; then
+    if [ -z "$SUFFIX" ] && ! (cd "$dir" && "$ORACLE/render.sh" "${dargs[@]}") > /dev/null 2> "$TMP/err"; then
       echo "$kind/$name: the driver render fails too (not an executor-side error)" >&2
       cat "$TMP/err" >&2
       return 1
     fi
   fi
+  args=(--spark-version "$VERSION" "${args[@]}")
   (cd "$dir" && "$ORACLE/render.sh" "${args[@]}") > "$TMP/out" 2> "$TMP/err" || rc=$?
+  if [ -n "$SUFFIX" ]; then
+    # Another release: whichever outcome it gives is its golden.
+    rm -f "$dir/oracle$SUFFIX.yaml" "$dir/oracle-error$SUFFIX.txt"
+    if [ "$rc" -eq 0 ]; then
+      local again=1
+      while ! local_dirs_in_order "$dir" "$TMP/out" && [ "$again" -lt 40 ]; do
+        again=$((again + 1))
+        (cd "$dir" && "$ORACLE/render.sh" "${args[@]}") > "$TMP/out" 2> "$TMP/err" || return 1
+      done
+      awk 'keep || /^# role: /{keep = 1; print}' "$TMP/out" > "$dir/oracle$SUFFIX.yaml"
+      echo "$kind/$name ($VERSION): $(grep -c '^---$' "$dir/oracle$SUFFIX.yaml") objects"
+    elif grep -q '^spark-oracle: error: ' "$TMP/err"; then
+      sed -n '/^spark-oracle: error: /,$p' "$TMP/err" | sed 's/^spark-oracle: error: //' \
+        > "$dir/oracle-error$SUFFIX.txt"
+      echo "$kind/$name ($VERSION): $(head -n 1 "$dir/oracle-error$SUFFIX.txt")"
+    else
+      echo "$kind/$name ($VERSION): FAILED (exit $rc)" >&2
+      cat "$TMP/err" >&2
+      return 1
+    fi
+    return 0
+  fi
   if [ "$kind" != driver-errors ] && [ "$kind" != executor-errors ] \
       && [ "$kind" != feature-errors ]; then
     if [ "$rc" -ne 0 ]; then

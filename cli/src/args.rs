@@ -31,7 +31,7 @@ pub struct Cli {
 /// What `--version` prints: spark-render's version and the Spark releases it mirrors.
 pub const VERSION_TEXT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
-    " (mirrors Apache Spark 3.5.3; --spark-version takes any 3.5.x)"
+    " (mirrors Apache Spark 3.3 to 4.3: the release is --spark-version, else SPARK_HOME's, else the image tag's, else the latest, 4.3.0)"
 );
 
 /// The subcommands.
@@ -428,13 +428,11 @@ pub struct ReportOutput {
 /// Which Spark is mirrored and how strictly its inputs are read.
 #[derive(Debug, Args)]
 pub struct SparkOptions {
-    /// The Spark release to mirror (3.5.x).
-    #[arg(
-        long = "spark-version",
-        value_name = "VERSION",
-        default_value = "3.5.3"
-    )]
-    pub spark_version: String,
+    /// The Spark release to mirror: any patch release of 3.3, 3.4, 3.5, 4.0, 4.1, 4.2 or 4.3.
+    /// Default: the Spark of $SPARK_HOME (its RELEASE file or spark-core jar), else the release
+    /// the container image's tag names, else the latest modelled release.
+    #[arg(long = "spark-version", value_name = "VERSION")]
+    pub spark_version: Option<String>,
 
     /// Refuse pod templates with fields Kubernetes does not know, instead of warning that they
     /// are dropped (lint: exit with status 1 when there are findings).

@@ -8,6 +8,7 @@ mod environment;
 mod errors;
 mod files;
 mod output;
+mod release;
 mod request;
 
 use std::io::IsTerminal;

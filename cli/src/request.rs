@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use spark_render_engine::conf::{self, properties};
 use spark_render_engine::config::keys;
 use spark_render_engine::{
-    parse_conf_pair, prepare_submission, DeployMode, MainAppResource, RenderRequest, SubmitArgs,
+    parse_conf_pair, prepare_submission, DeployMode, MainAppResource, ReleaseSource, RenderRequest,
+    SubmitArgs,
 };
 
 use crate::args::{Application, ExecutorOptions, RenderArgs, SparkOptions, SubmitOptions};
@@ -61,10 +62,22 @@ pub fn render_request(
         }
     }
     request.strict = spark.strict;
-    request.spark_version = spark
-        .spark_version
-        .parse()
-        .map_err(spark_render_engine::Error::from)?;
+    let home = environment::var("SPARK_HOME").map(PathBuf::from);
+    let choice = crate::release::choose(spark.spark_version.as_deref(), home.as_deref(), |key| {
+        effective(&request.submit, key)
+    })?;
+    let (version, source) = &choice.submitter;
+    if *source == ReleaseSource::Latest {
+        eprintln!("spark-render: note: rendering Spark {version}, {source}");
+    }
+    request.spark_version = *version;
+    if let Some((image_version, image_source)) = &choice.image {
+        eprintln!(
+            "spark-render: note: spark-submit is Spark {version} ({source}) and the driver image is Spark {image_version} ({image_source}): the driver's objects are rendered as Spark {version} creates them, the executors as Spark {image_version} does"
+        );
+        request.executor_spark_version = Some(*image_version);
+    }
+    request.release_source = choice.submitter.1;
     Ok(request)
 }
 

@@ -199,3 +199,114 @@ fn template_scalars_are_read_as_spark_reads_them() {
         "only {compared} + {refused} cases"
     );
 }
+
+/// The releases other than 3.5.3 with goldens (`oracle-<release>.yaml`, `oracle-error-<release>.txt`).
+const OTHER_RELEASES: [&str; 7] = [
+    "3.3.4", "3.4.4", "3.5.9", "4.0.5", "4.1.4", "4.2.1", "4.3.0",
+];
+
+/// The groups rendered with `spark-render all` (the others with `driver`).
+const ALL_GROUPS: [&str; 7] = [
+    "executor",
+    "executor-errors",
+    "templates",
+    "volumes",
+    "security",
+    "feature-errors",
+    "real-world",
+];
+
+/// Every case's golden of another release: rendered with `--spark-version <release>`, the
+/// objects equal Spark's, and a refusal of that release is a refusal here. A case listed in
+/// `testdata/releases/<release>.known-differences` (with the reason) still differs for that
+/// release; the test checks that it does, so the line goes when the difference is fixed.
+#[test]
+fn every_release_equals_spark() {
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for release in OTHER_RELEASES {
+        let known = known_differences(release);
+        let mut still_known = Vec::new();
+        for group in [
+            "driver",
+            "driver-errors",
+            "executor",
+            "executor-errors",
+            "templates",
+            "volumes",
+            "security",
+            "feature-errors",
+            "real-world",
+        ] {
+            let subcommand = if ALL_GROUPS.contains(&group) {
+                "all"
+            } else {
+                "driver"
+            };
+            for dir in common::cases_if_any(group) {
+                let name = format!("{group}/{}", name_of(&dir));
+                let golden = dir.join(format!("oracle-{release}.yaml"));
+                let error = dir.join(format!("oracle-error-{release}.txt"));
+                if !golden.is_file() && !error.is_file() {
+                    continue;
+                }
+                if dir.join("pending.txt").exists() || dir.join("known-difference.txt").exists() {
+                    continue;
+                }
+                let out = common::run_case_as(&dir, subcommand, &["--spark-version", release]);
+                let ours = String::from_utf8_lossy(&out.stdout);
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                let problem = if golden.is_file() {
+                    let oracle = std::fs::read_to_string(&golden).expect("golden");
+                    if out.status.success() {
+                        let diffs = common::compare(&oracle, &ours);
+                        (!diffs.is_empty()).then(|| diffs.join("\n    "))
+                    } else {
+                        Some(format!("spark-render failed: {}", stderr.trim()))
+                    }
+                } else {
+                    (out.status.code() != Some(1) || !ours.is_empty())
+                        .then(|| format!("Spark {release} refuses it; spark-render did not"))
+                };
+                match (problem, known.contains(&name)) {
+                    (Some(_), true) => still_known.push(name),
+                    (Some(problem), false) => {
+                        failures.push(format!("{release} {name}:\n    {problem}"))
+                    }
+                    (None, true) => failures.push(format!(
+                        "{release} {name}: renders as Spark does now; remove it from testdata/releases/{release}.known-differences"
+                    )),
+                    (None, false) => compared += 1,
+                }
+            }
+        }
+        for k in &known {
+            if !still_known.contains(k) && !failures.iter().any(|f| f.contains(k.as_str())) {
+                failures.push(format!(
+                    "{release} {k}: listed as a known difference but has no golden of {release}"
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(compared > 0, "no golden of another release was compared");
+}
+
+/// The cases (`group/name`) listed in `testdata/releases/<release>.known-differences`: one per
+/// line, then ` # ` and the reason; `#` lines are comments.
+fn known_differences(release: &str) -> Vec<String> {
+    let path = common::repo()
+        .join("testdata/releases")
+        .join(format!("{release}.known-differences"));
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split(" # ").next().unwrap_or("").trim().to_owned())
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}

@@ -50,6 +50,7 @@ pub(crate) fn run(
     let namespace = conf.namespace().to_owned();
     let conf_map_name = names::driver_conf_map_name(&inputs.unique_id);
     let properties_text = properties::store(
+        conf.version.release().scala(),
         &format!("Java properties built from Kubernetes config map with name: {conf_map_name}"),
         &properties_date(conf.conf, inputs)?,
         spark_properties.iter(),
@@ -99,6 +100,11 @@ pub(crate) fn run(
     objects.push(Resource::ConfigMap(ConfigMap {
         metadata: ObjectMeta {
             name: Some(conf_map_name),
+            labels: conf
+                .version
+                .release()
+                .sends_empty_maps()
+                .then(BTreeMap::new),
             ..ObjectMeta::default()
         },
         immutable: Some(true),
@@ -134,12 +140,24 @@ pub(crate) fn run(
         }
         metadata.namespace = Some(namespace.clone());
     }
+    let mut made: Vec<(Resource, &'static str)> = objects.into_iter().zip(made_by).collect();
+    if conf.version.release().sorts_driver_resources() {
+        // fabric8 5's `KubernetesList` sends them sorted (`HasMetadataComparator`); stable.
+        made.sort_by(|(a, _), (b, _)| {
+            (kind_rank(a.kind()), a.kind(), a.metadata().name.as_deref()).cmp(&(
+                kind_rank(b.kind()),
+                b.kind(),
+                b.metadata().name.as_deref(),
+            ))
+        });
+    }
     if explain {
         explanations.extend(explain_objects(
-            objects.iter().zip(made_by.iter().copied()),
+            made.iter().map(|(o, by)| (o, *by)),
             conf.conf,
         ));
     }
+    let mut objects: Vec<Resource> = made.into_iter().map(|(o, _)| o).collect();
     driver_pod.metadata.namespace = Some(namespace);
     objects.insert(0, Resource::Pod(driver_pod));
 
@@ -149,6 +167,17 @@ pub(crate) fn run(
         shipped_files,
         warnings: file_warnings,
     })
+}
+
+/// fabric8 5's `HasMetadataComparator` rank of a kind (kinds it does not name come last).
+fn kind_rank(kind: &str) -> u8 {
+    match kind {
+        "Secret" => 12,
+        "ServiceAccount" => 13,
+        "Service" => 15,
+        "PersistentVolumeClaim" => 21,
+        _ => 100,
+    }
 }
 
 /// The date line of the driver's `spark.properties`: the submit time (`spark.app.submitTime`

@@ -7,6 +7,8 @@ pub(crate) const DRIVER_PORT_NAME: &str = "driver-rpc-port";
 pub(crate) const BLOCK_MANAGER_PORT_NAME: &str = "blockmanager";
 /// The UI port name.
 pub(crate) const UI_PORT_NAME: &str = "spark-ui";
+/// `SPARK_CONNECT_SERVER_PORT_NAME` (4.1+).
+pub(crate) const SPARK_CONNECT_PORT_NAME: &str = "spark-connect";
 
 /// The label keys Spark reserves for itself.
 pub(crate) mod labels {

@@ -21,6 +21,7 @@ use crate::features::{
     local_dirs_feature_step::LocalDirsFeatureStep,
     mount_secrets_feature_step::MountSecretsFeatureStep,
     mount_volumes_feature_step::MountVolumesFeatureStep,
+    network_policy_feature_step::NetworkPolicyFeatureStep,
     pod_template_config_map_step::PodTemplateConfigMapStep,
     FeatureStep,
 };
@@ -122,13 +123,19 @@ pub fn build(
     parse_volumes(
         &conf.prefixed_borrowed(keys::EXECUTOR_VOLUMES_PREFIX),
         keys::EXECUTOR_VOLUMES_PREFIX,
+        version.release(),
     )?;
     let basic = BasicDriverFeatureStep::new(&conf)?;
     let pod_name = basic.pod_name().to_owned();
-    let steps: Vec<Box<dyn FeatureStep>> = vec![
+    let mut steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
         Box::new(DriverKubernetesCredentialsFeatureStep::new(&conf)?),
         Box::new(DriverServiceFeatureStep::new(&conf)?),
+    ];
+    if version.release().creates_network_policy() {
+        steps.push(Box::new(NetworkPolicyFeatureStep::new(&conf)));
+    }
+    steps.extend::<[Box<dyn FeatureStep>; 8]>([
         Box::new(MountSecretsFeatureStep::new(&conf)),
         Box::new(EnvSecretsFeatureStep::new(&conf)?),
         Box::new(MountVolumesFeatureStep::new(&conf)?),
@@ -137,7 +144,7 @@ pub fn build(
         Box::new(KerberosConfDriverFeatureStep::new(&conf)?),
         Box::new(PodTemplateConfigMapStep::new(&conf)?),
         Box::new(LocalDirsFeatureStep::new(&conf)?),
-    ];
+    ]);
 
     let mut warnings = Vec::new();
     let template_text = match conf.conf.get(keys::DRIVER_POD_TEMPLATE_FILE) {

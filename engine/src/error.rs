@@ -210,7 +210,7 @@ impl From<crate::version::ParseVersionError> for Error {
         Error::InvalidInput {
             input: "spark-version".into(),
             value: e.value,
-            reason: e.reason.into(),
+            reason: e.reason,
         }
     }
 }

@@ -109,8 +109,10 @@ pub fn build(
     let app_id = conf.get_or(keys::APP_ID, &inputs.app_id).to_owned();
     let driver_pod = driver.pod.clone();
 
-    let get_all = crate::hash_order::get_all(conf);
-    let own_claims = conf.read(&keys::DRIVER_OWN_PVC)?;
+    let get_all = crate::hash_order::get_all(version.release().scala(), conf);
+    let own_claims = conf
+        .read_optional(&keys::DRIVER_OWN_PVC)?
+        .unwrap_or(version.release().driver_owns_claims_by_default());
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
     let mut explanations = Vec::new();
@@ -367,15 +369,17 @@ fn build_pod(
         options.strict,
         &mut warnings,
     )?;
-    let steps: Vec<Box<dyn FeatureStep>> = vec![
+    let mut steps: Vec<Box<dyn FeatureStep>> = vec![
         Box::new(basic),
         Box::new(ExecutorKubernetesCredentialsFeatureStep::new(conf)),
         Box::new(MountSecretsFeatureStep::new(conf)),
         Box::new(EnvSecretsFeatureStep::new(conf)?),
         Box::new(MountVolumesFeatureStep::new(conf)?),
-        Box::new(HadoopConfExecutorFeatureStep::new(conf)),
-        Box::new(LocalDirsFeatureStep::new(conf)?),
     ];
+    if conf.version.release().hadoop_conf_in_executors() {
+        steps.push(Box::new(HadoopConfExecutorFeatureStep::new(conf)));
+    }
+    steps.push(Box::new(LocalDirsFeatureStep::new(conf)?));
     let recorder = options
         .explain
         .then(|| PodRecorder::start(&spark_pod, template_source(template.map(|(p, _)| p))));
@@ -429,6 +433,7 @@ fn executor_config_map(
     let name = names::executor_conf_map_name(&inputs.unique_id);
     let namespace = conf.read_str(&keys::NAMESPACE).to_owned();
     let text = properties::store(
+        crate::hash_order::Scala::V2_12,
         &format!("Java properties built from Kubernetes config map with name: {name}"),
         &java::date_to_string_utc(inputs.submit_time_ms).unwrap_or_default(),
         [(keys::NAMESPACE.key, namespace.as_str())],

@@ -10,8 +10,22 @@
 //! * Sets of case-class values (volume specs) follow the same rules with `MurmurHash3`
 //!   product hashes.
 //!
+//! Spark 4 is built with Scala 2.13, whose collections differ ([`Scala`]): immutable maps and
+//! sets are CHAMP tries (an element alone in its slot comes before the slot's sub-tries), the
+//! mutable `HashSet` chains its buckets in hash order, and products mix their prefix (`Tuple2`,
+//! the case class's name) into their hash.
+//!
 //! One approximation: entries of one `ConcurrentHashMap` bucket keep the conf's order (Java's
 //! depends on the map's insertion history).
+
+/// The Scala collections library a Spark release is built with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scala {
+    /// Scala 2.12 (Spark 3.x).
+    V2_12,
+    /// Scala 2.13 (Spark 4.x).
+    V2_13,
+}
 
 /// Java's `String.hashCode`: `h = 31·h + u` over the string's UTF-16 units, wrapping.
 pub fn java_string_hash(s: &str) -> i32 {
@@ -44,19 +58,38 @@ fn avalanche(hash: i32) -> i32 {
     h as i32
 }
 
-/// `MurmurHash3.productHash` (Scala 2.12): the hash of a case class or tuple whose elements
-/// hash to `element_hashes`.
-pub fn product_hash(element_hashes: &[i32]) -> i32 {
-    let h = element_hashes.iter().fold(PRODUCT_SEED, |h, &e| mix(h, e));
+/// `MurmurHash3.productHash`: the hash of a case class or tuple named `prefix` (`Tuple2`,
+/// `Some`, the class's name) whose elements hash to `element_hashes`. Scala 2.13 mixes the
+/// prefix in first; 2.12 does not.
+pub fn product_hash(scala: Scala, prefix: &str, element_hashes: &[i32]) -> i32 {
+    let seed = match scala {
+        Scala::V2_12 => PRODUCT_SEED,
+        Scala::V2_13 => mix(PRODUCT_SEED, java_string_hash(prefix)),
+    };
+    let h = element_hashes.iter().fold(seed, |h, &e| mix(h, e));
     avalanche(h ^ element_hashes.len() as i32)
 }
 
 /// The hash of `Some(x)` given `x.##`, or of `None`.
-pub fn option_hash(inner: Option<i32>) -> i32 {
+pub fn option_hash(scala: Scala, inner: Option<i32>) -> i32 {
     match inner {
-        Some(h) => product_hash(&[h]),
+        Some(h) => product_hash(scala, "Some", &[h]),
         None => java_string_hash("None"),
     }
+}
+
+/// `MurmurHash3.mapHash` (Scala 2.13) of an immutable map whose entries' keys and values hash
+/// to `entries`: an order-independent mix of the entries' `Tuple2` hashes.
+pub fn map_hash_213(entries: &[(i32, i32)]) -> i32 {
+    let (mut a, mut b, mut c) = (0i32, 0i32, 1i32);
+    for &(k, v) in entries {
+        let h = product_hash(Scala::V2_13, "Tuple2", &[k, v]);
+        a = a.wrapping_add(h);
+        b ^= h;
+        c = c.wrapping_mul(h | 1);
+    }
+    let h = mix(mix(java_string_hash("Map"), a), b);
+    avalanche(mix_last(h, c) ^ entries.len() as i32)
 }
 
 /// `java.lang.Boolean.hashCode`.
@@ -68,7 +101,7 @@ pub fn bool_hash(b: bool) -> i32 {
     }
 }
 
-/// Scala 2.12 immutable `HashMap`/`HashSet` `improve`.
+/// Scala's immutable `HashMap`/`HashSet` `improve` (the same in 2.12 and 2.13).
 fn improve_immutable(hcode: i32) -> u32 {
     let mut h = hcode.wrapping_add(!(hcode.wrapping_shl(9)));
     h ^= ((h as u32) >> 14) as i32;
@@ -87,13 +120,48 @@ fn trie_key(hash: i32) -> u64 {
 
 /// Orders the elements of an immutable Scala `Set`/`Map` built by adding `items` in order:
 /// up to four keep their order, more follow the hash trie. `hash` gives each element's `##`.
-pub fn immutable_order<T>(items: Vec<T>, hash: impl Fn(&T) -> i32) -> Vec<T> {
-    let mut items = items;
-    if items.len() > 4 {
-        // A stable sort: elements with one hash keep their order (a trie leaf's collision list).
-        items.sort_by_cached_key(|t| trie_key(hash(t)));
+pub fn immutable_order<T>(scala: Scala, items: Vec<T>, hash: impl Fn(&T) -> i32) -> Vec<T> {
+    if items.len() <= 4 {
+        return items;
     }
-    items
+    match scala {
+        Scala::V2_12 => {
+            let mut items = items;
+            // A stable sort: elements with one hash keep their order (a trie leaf's collision
+            // list).
+            items.sort_by_cached_key(|t| trie_key(hash(t)));
+            items
+        }
+        Scala::V2_13 => {
+            let hashes: Vec<u32> = items.iter().map(|t| improve_immutable(hash(t))).collect();
+            let order = champ_order((0..items.len()).collect(), &hashes, 0);
+            let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+            order.into_iter().filter_map(|i| slots[i].take()).collect()
+        }
+    }
+}
+
+/// Scala 2.13's CHAMP trie iterated: at each level (5 bits of the improved hash, lowest
+/// first) the elements alone in their slot, by slot, then each shared slot's sub-trie, by
+/// slot. Elements with the same hash keep their order (a collision node).
+fn champ_order(items: Vec<usize>, hashes: &[u32], level: u32) -> Vec<usize> {
+    if level * 5 >= 32 {
+        return items;
+    }
+    let slot = |i: usize| (hashes[i] >> (level * 5)) & 0x1f;
+    let mut by_slot: Vec<Vec<usize>> = vec![Vec::new(); 32];
+    for i in items {
+        by_slot[slot(i) as usize].push(i);
+    }
+    let mut out: Vec<usize> = by_slot
+        .iter()
+        .filter(|s| s.len() == 1)
+        .map(|s| s[0])
+        .collect();
+    for shared in by_slot.into_iter().filter(|s| s.len() > 1) {
+        out.extend(champ_order(shared, hashes, level + 1));
+    }
+    out
 }
 
 /// Java `ConcurrentHashMap` iteration order for a map filled with keys whose `String.hashCode`s
@@ -176,10 +244,10 @@ fn concurrent_hash_map_order_exact(keys: &[&str], key_hashes: &[i32]) -> Vec<usi
 /// The order `java.util.Properties.store` (Java 17) writes a properties map Spark filled from
 /// an immutable Scala map with `keys`: the map's order decides the puts, the Java
 /// `ConcurrentHashMap` behind `Properties` the output.
-pub fn properties_store_order(keys: &[&str]) -> Vec<usize> {
+pub fn properties_store_order(scala: Scala, keys: &[&str]) -> Vec<usize> {
     // Each key hashed once, for both maps.
     let hashes: Vec<i32> = keys.iter().map(|k| java_string_hash(k)).collect();
-    let in_map: Vec<usize> = immutable_order((0..keys.len()).collect(), |&i| hashes[i]);
+    let in_map: Vec<usize> = immutable_order(scala, (0..keys.len()).collect(), |&i| hashes[i]);
     let put_order: Vec<&str> = in_map.iter().map(|&i| keys[i]).collect();
     let put_hashes: Vec<i32> = in_map.iter().map(|&i| hashes[i]).collect();
     concurrent_hash_map_order_exact(&put_order, &put_hashes)
@@ -226,24 +294,48 @@ fn flat_hash_set_order(hashes: &[i32]) -> Vec<usize> {
 }
 
 /// The order in which `SparkConf.getAll` returns `entries` (the conf's entries, in the order
-/// they were set), as positions in `entries`.
-pub(crate) fn get_all_order(entries: &[(&str, &str)]) -> Vec<usize> {
+/// they were set), as positions in `entries`: the conf's `ConcurrentHashMap` copied into a
+/// mutable Scala `HashSet` of `(key, value)` tuples.
+pub(crate) fn get_all_order(scala: Scala, entries: &[(&str, &str)]) -> Vec<usize> {
     let key_hashes: Vec<i32> = entries.iter().map(|(k, _)| java_string_hash(k)).collect();
     let chm: Vec<usize> = concurrent_hash_map_order(&key_hashes);
     let hashes: Vec<i32> = chm
         .iter()
-        .map(|&i| product_hash(&[key_hashes[i], java_string_hash(entries[i].1)]))
+        .map(|&i| {
+            product_hash(
+                scala,
+                "Tuple2",
+                &[key_hashes[i], java_string_hash(entries[i].1)],
+            )
+        })
         .collect();
-    flat_hash_set_order(&hashes)
-        .into_iter()
-        .map(|i| chm[i])
-        .collect()
+    let order = match scala {
+        Scala::V2_12 => flat_hash_set_order(&hashes),
+        Scala::V2_13 => mutable_hash_set_order_213(&hashes),
+    };
+    order.into_iter().map(|i| chm[i]).collect()
+}
+
+/// Scala 2.13 `mutable.HashSet` filled with elements hashing to `hashes`, in order: buckets
+/// by the improved hash's low bits (16 to start, doubled when 3/4 full), each bucket's chain
+/// sorted by improved hash (equal hashes in insertion order). Returns the iteration order.
+fn mutable_hash_set_order_213(hashes: &[i32]) -> Vec<usize> {
+    let mut len: usize = 16;
+    for count in 0..hashes.len() {
+        if count + 1 >= len * 3 / 4 {
+            len *= 2;
+        }
+    }
+    let improved: Vec<i32> = hashes.iter().map(|&h| h ^ ((h as u32) >> 16) as i32).collect();
+    let mut order: Vec<usize> = (0..hashes.len()).collect();
+    order.sort_by_key(|&i| (improved[i] as u32 as usize & (len - 1), improved[i], i));
+    order
 }
 
 /// `SparkConf.getAll` of `conf`, borrowed from it.
-pub fn get_all(conf: &crate::SparkConf) -> Vec<(&str, &str)> {
+pub fn get_all(scala: Scala, conf: &crate::SparkConf) -> Vec<(&str, &str)> {
     let entries: Vec<(&str, &str)> = conf.iter().collect();
-    get_all_order(&entries)
+    get_all_order(scala, &entries)
         .into_iter()
         .map(|i| entries[i])
         .collect()
@@ -252,6 +344,7 @@ pub fn get_all(conf: &crate::SparkConf) -> Vec<(&str, &str)> {
 /// `conf.getAllWithPrefix(prefix).toMap` iterated, given `get_all` (the conf in `getAll`
 /// order): the entries under `prefix` (prefix removed) in the order Spark's code walks them.
 pub fn prefixed_map_order<'a>(
+    scala: Scala,
     get_all: &[(&'a str, &'a str)],
     prefix: &str,
 ) -> Vec<(&'a str, &'a str)> {
@@ -260,7 +353,7 @@ pub fn prefixed_map_order<'a>(
         .filter_map(|(k, v)| k.strip_prefix(prefix).map(|rest| (rest, *v)))
         .collect();
     // Keys are unique: the conf is a map.
-    immutable_order(in_get_all, |(k, _)| java_string_hash(k))
+    immutable_order(scala, in_get_all, |(k, _)| java_string_hash(k))
 }
 
 #[cfg(test)]
@@ -293,7 +386,7 @@ mod tests {
             "REGION",
             "SPARK_APPLICATION_ID",
         ];
-        let ordered = immutable_order(names.to_vec(), |n| java_string_hash(n));
+        let ordered = immutable_order(Scala::V2_12, names.to_vec(), |n| java_string_hash(n));
         assert_eq!(
             ordered,
             [

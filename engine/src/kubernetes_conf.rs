@@ -9,7 +9,7 @@ use crate::constants::labels;
 use crate::error::{Error, Result};
 use crate::inputs::RenderInputs;
 use crate::names;
-use crate::version::SparkVersion;
+use crate::version::{Release, SparkVersion};
 use crate::volume_utils::{parse_volumes, VolumeOwner, VolumeSpec};
 
 /// What every feature step reads, whichever the role: Spark's abstract `KubernetesConf`,
@@ -20,6 +20,8 @@ pub trait KubernetesConf {
     fn spark_conf(&self) -> &SparkConf;
     /// The render inputs.
     fn inputs(&self) -> &RenderInputs;
+    /// What the mirrored release does differently.
+    fn release(&self) -> Release;
     /// The application id.
     fn app_id(&self) -> &str;
     /// The stem of the role's object names (claims are named after it).
@@ -59,6 +61,7 @@ pub trait KubernetesConf {
         parse_volumes(
             &self.prefixed_borrowed(self.volumes_prefix()),
             self.volumes_prefix(),
+            self.release(),
         )
     }
 }
@@ -90,7 +93,10 @@ impl<'a> DriverConf<'a> {
     ) -> Self {
         let resource_name_prefix =
             names::resource_name_prefix(conf.read_str(&keys::APP_NAME), &inputs.unique_id);
-        let get_all_order = crate::hash_order::get_all_order(&conf.iter().collect::<Vec<_>>());
+        let get_all_order = crate::hash_order::get_all_order(
+            version.release().scala(),
+            &conf.iter().collect::<Vec<_>>(),
+        );
         DriverConf {
             conf,
             app,
@@ -123,7 +129,13 @@ impl<'a> DriverConf<'a> {
             ),
             (labels::SPARK_ROLE, "driver".to_owned()),
         ];
-        with_preset_labels(self.conf, keys::DRIVER_LABEL_PREFIX, preset)
+        let mut labels = with_preset_labels(self.conf, keys::DRIVER_LABEL_PREFIX, preset)?;
+        if self.version.release().app_id_in_labels() {
+            for (_, value) in &mut labels {
+                *value = crate::utils::substitute_ids(value, self.app_id(), "");
+            }
+        }
+        Ok(labels)
     }
 
     /// The driver pod's annotations (`spark.kubernetes.driver.annotation.*`), raw.
@@ -275,7 +287,13 @@ impl ExecutorConf<'_> {
             (labels::SPARK_ROLE, "executor".to_owned()),
             (labels::SPARK_RESOURCE_PROFILE_ID, "0".to_owned()),
         ];
-        with_preset_labels(self.conf, keys::EXECUTOR_LABEL_PREFIX, preset)
+        let mut labels = with_preset_labels(self.conf, keys::EXECUTOR_LABEL_PREFIX, preset)?;
+        if self.version.release().app_id_in_labels() {
+            for (_, value) in &mut labels {
+                *value = crate::utils::substitute_ids(value, &self.app_id, &self.executor_id);
+            }
+        }
+        Ok(labels)
     }
 
     /// `spark.kubernetes.executor.env`: `spark.executorEnv.*` whose names Spark accepts
@@ -311,6 +329,10 @@ impl KubernetesConf for DriverConf<'_> {
 
     fn inputs(&self) -> &RenderInputs {
         self.inputs
+    }
+
+    fn release(&self) -> Release {
+        self.version.release()
     }
 
     fn app_id(&self) -> &str {
@@ -349,7 +371,7 @@ impl KubernetesConf for DriverConf<'_> {
             .filter_map(|&i| self.conf.get_index(i))
             .filter(|(k, _)| k.starts_with(prefix))
             .collect();
-        crate::hash_order::prefixed_map_order(&under_prefix, prefix)
+        crate::hash_order::prefixed_map_order(self.release().scala(), &under_prefix, prefix)
     }
 }
 
@@ -360,6 +382,10 @@ impl KubernetesConf for ExecutorConf<'_> {
 
     fn inputs(&self) -> &RenderInputs {
         self.inputs
+    }
+
+    fn release(&self) -> Release {
+        self.version.release()
     }
 
     fn app_id(&self) -> &str {
@@ -391,6 +417,6 @@ impl KubernetesConf for ExecutorConf<'_> {
     }
 
     fn prefixed_borrowed(&self, prefix: &str) -> Vec<(&str, &str)> {
-        crate::hash_order::prefixed_map_order(self.get_all, prefix)
+        crate::hash_order::prefixed_map_order(self.release().scala(), self.get_all, prefix)
     }
 }

@@ -124,7 +124,10 @@ pub use running_driver::RunningDriver;
 pub use submit::{
     parse_conf_pair, prepare as prepare_submission, DeployMode, Submission, SubmitArgs,
 };
-pub use version::{ParseVersionError, SparkVersion};
+pub use version::{
+    release_in_core_jar_name, release_in_image, release_in_release_file, ParseVersionError,
+    Release, ReleaseSource, SparkVersion,
+};
 
 /// One render: spark-submit's arguments, the values Spark would draw itself, the Spark
 /// release to mirror, and which executors to show.
@@ -135,8 +138,14 @@ pub struct RenderRequest {
     pub submit: SubmitArgs,
     /// Ids, times, user and environment.
     pub inputs: RenderInputs,
-    /// The Spark release whose behaviour is mirrored.
+    /// The Spark release whose behaviour is mirrored: spark-submit's, which makes the driver's
+    /// objects (and the executors', unless `executor_spark_version` says otherwise).
     pub spark_version: SparkVersion,
+    /// The release of the driver image, which creates the executors, when it differs from
+    /// `spark_version`.
+    pub executor_spark_version: Option<SparkVersion>,
+    /// Where `spark_version` was taken from (named by `explain`).
+    pub release_source: ReleaseSource,
     /// The executors to render (by id, from 1), for [`render_all`]. Empty: those the driver
     /// requests when it starts, 1..N for Spark's initial number of executors
     /// (`spark.executor.instances`, default 2, or the dynamic-allocation initial/minimum).
@@ -154,6 +163,8 @@ impl Default for RenderRequest {
             submit: SubmitArgs::default(),
             inputs: RenderInputs::default(),
             spark_version: SparkVersion::default(),
+            executor_spark_version: None,
+            release_source: ReleaseSource::Given,
             executor_ids: vec![1],
             strict: false,
             explain: false,
@@ -261,7 +272,15 @@ fn finish(mut rendered: Rendered) -> Result<Rendered> {
 
 fn prepare(request: &RenderRequest) -> Result<Submission> {
     request.inputs.validate()?;
-    submit::prepare(&request.submit, &request.inputs)
+    let mut submission = submit::prepare(&request.submit, &request.inputs)?;
+    if !request.spark_version.release().keeps_given_submit_time() {
+        // SparkSubmit before 3.5 always stamps its own clock.
+        submission.conf.set(
+            config::keys::APP_SUBMIT_TIME,
+            request.inputs.submit_time_ms.to_string(),
+        );
+    }
+    Ok(submission)
 }
 
 fn build_driver(
@@ -284,21 +303,26 @@ fn build_driver(
 pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
     let submission = prepare(request)?;
     let mut warnings = submission.warnings.clone();
+    // The driver image's release creates the executors.
+    let executor_version = request
+        .executor_spark_version
+        .unwrap_or(request.spark_version);
     let (driver, running) = match submission.deploy_mode {
         DeployMode::Cluster => {
             let driver = build_driver(request, &submission, &mut warnings)?;
-            let running = RunningDriver::in_cluster(&driver, &request.inputs);
+            let running =
+                RunningDriver::in_cluster(&driver, &request.inputs, executor_version.release());
             (Some(driver), running)
         }
         DeployMode::Client => (
             None,
-            RunningDriver::client_mode(&submission, &request.inputs)?,
+            RunningDriver::client_mode(&submission, &request.inputs, executor_version.release())?,
         ),
     };
     let executors = executor::build(
         &running,
         &request.inputs,
-        request.spark_version,
+        executor_version,
         &request.executor_ids,
         options(request),
     )?;

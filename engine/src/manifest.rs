@@ -3,6 +3,7 @@
 pub use crate::pod::owner_reference_to_pod;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, Pod, Secret, Service};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
@@ -25,6 +26,8 @@ pub enum Resource {
     PersistentVolumeClaim(PersistentVolumeClaim),
     /// A StatefulSet (executors with `spark.kubernetes.allocation.pods.allocator=statefulset`).
     StatefulSet(StatefulSet),
+    /// A NetworkPolicy (4.2+: only the application's pods reach its executors).
+    NetworkPolicy(NetworkPolicy),
 }
 
 impl Resource {
@@ -37,6 +40,7 @@ impl Resource {
             Resource::Secret(_) => "Secret",
             Resource::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
             Resource::StatefulSet(_) => "StatefulSet",
+            Resource::NetworkPolicy(_) => "NetworkPolicy",
         }
     }
 
@@ -49,6 +53,7 @@ impl Resource {
             Resource::Secret(o) => &o.metadata,
             Resource::PersistentVolumeClaim(o) => &o.metadata,
             Resource::StatefulSet(o) => &o.metadata,
+            Resource::NetworkPolicy(o) => &o.metadata,
         }
     }
 
@@ -61,6 +66,7 @@ impl Resource {
             Resource::Secret(o) => &mut o.metadata,
             Resource::PersistentVolumeClaim(o) => &mut o.metadata,
             Resource::StatefulSet(o) => &mut o.metadata,
+            Resource::NetworkPolicy(o) => &mut o.metadata,
         }
     }
 

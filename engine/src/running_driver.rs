@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::kubernetes_conf::DriverPodRef;
 use crate::names;
 use crate::submit::Submission;
+use crate::version::Release;
 use crate::RenderInputs;
 
 /// What executors are built from.
@@ -36,7 +37,7 @@ pub struct RunningDriver {
 
 impl RunningDriver {
     /// The driver pod of a cluster-mode submission, once running.
-    pub fn in_cluster(driver: &DriverSpec, inputs: &RenderInputs) -> Self {
+    pub fn in_cluster(driver: &DriverSpec, inputs: &RenderInputs, release: Release) -> Self {
         let mut conf = driver.spark_properties.clone();
         // The image entrypoint: --conf spark.driver.bindAddress=$POD_IP
         //                       --conf spark.executorEnv.SPARK_DRIVER_POD_IP=$POD_IP
@@ -50,7 +51,7 @@ impl RunningDriver {
         if let Some(jars) = conf.get(keys::JARS).map(str::to_owned) {
             conf.set(keys::REPL_LOCAL_JARS, jars);
         }
-        spark_context_start(&mut conf, inputs);
+        spark_context_start(&mut conf, inputs, release);
         RunningDriver {
             conf,
             pod: Some(DriverPodRef {
@@ -66,7 +67,11 @@ impl RunningDriver {
     /// spark-submit's own JVM in client mode. Executors must reach it, so `spark.driver.host`
     /// and a fixed `spark.driver.port` are required (Spark would use the submitting machine's
     /// address and a random port, which spark-render cannot know).
-    pub fn client_mode(submission: &Submission, inputs: &RenderInputs) -> Result<Self> {
+    pub fn client_mode(
+        submission: &Submission,
+        inputs: &RenderInputs,
+        release: Release,
+    ) -> Result<Self> {
         let mut conf = submission.conf.clone();
         if !conf.contains(keys::DRIVER_HOST) {
             return Err(Error::Missing {
@@ -86,7 +91,7 @@ impl RunningDriver {
         if !conf.contains(keys::APP_ID) {
             conf.set(keys::APP_ID, &inputs.app_id);
         }
-        spark_context_start(&mut conf, inputs);
+        spark_context_start(&mut conf, inputs, release);
         let (conf_files, _) = match &inputs.env.conf_dir_files {
             Some(files) => crate::conf_files::select(files, &conf)?,
             None => (BTreeMap::new(), Vec::new()),
@@ -106,28 +111,8 @@ impl RunningDriver {
     }
 }
 
-/// `JavaModuleOptions.defaultModuleOptions()` of Spark 3.5: the options the driver prepends to
-/// `spark.executor.extraJavaOptions` (Java 17 needs them).
-pub const JAVA_MODULE_OPTIONS: &str = "-XX:+IgnoreUnrecognizedVMOptions \
---add-opens=java.base/java.lang=ALL-UNNAMED \
---add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
---add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
---add-opens=java.base/java.io=ALL-UNNAMED \
---add-opens=java.base/java.net=ALL-UNNAMED \
---add-opens=java.base/java.nio=ALL-UNNAMED \
---add-opens=java.base/java.util=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
---add-opens=java.base/jdk.internal.ref=ALL-UNNAMED \
---add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
---add-opens=java.base/sun.nio.cs=ALL-UNNAMED \
---add-opens=java.base/sun.security.action=ALL-UNNAMED \
---add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
---add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED \
--Djdk.reflect.useDirectMethodHandle=false";
-
 /// What the `SparkContext` constructor and `KubernetesClusterManager` add to the driver's conf.
-fn spark_context_start(conf: &mut SparkConf, inputs: &RenderInputs) {
+fn spark_context_start(conf: &mut SparkConf, inputs: &RenderInputs, release: Release) {
     // The SparkContext constructor.
     let start = conf
         .get(keys::APP_SUBMIT_TIME)
@@ -143,12 +128,16 @@ fn spark_context_start(conf: &mut SparkConf, inputs: &RenderInputs) {
     // supplementJavaModuleOptions, then supplementJavaIPv6Options: each reads the options
     // (the default options prepended) and saves the result as the extra options, so the
     // default options are saved twice, and the executor builder's read adds them a third time.
+    let module_options = release.java_module_options();
     for key in [keys::DRIVER_JAVA_OPTIONS, keys::EXECUTOR_JAVA_OPTIONS] {
         let with_modules = match conf.get_java_options(key) {
-            Some(opts) => format!("{JAVA_MODULE_OPTIONS} {opts}"),
-            None => JAVA_MODULE_OPTIONS.to_owned(),
+            Some(opts) => format!("{module_options} {opts}"),
+            None => module_options.to_owned(),
         };
         conf.set(key, with_modules);
+        if !release.supplements_ipv6_option() {
+            continue;
+        }
         let ipv6 = if prefer_ipv6 { "true" } else { "false" };
         let with_ipv6 = match conf.get_java_options(key) {
             Some(opts) => format!("-Djava.net.preferIPv6Addresses={ipv6} {opts}"),

@@ -1,22 +1,41 @@
-//! The Spark release whose behaviour is mirrored.
+//! The Spark release whose behaviour is mirrored, and what that release does differently
+//! ([`Release`]).
 
 use std::fmt;
 use std::str::FromStr;
 
-
-/// A Spark release spark-render models. Only the 3.5 line is modelled today; its patch
-/// releases behave alike for everything rendered, so any `3.5.N` is accepted and named in the
-/// `spark-version` label.
+/// A Spark release spark-render models: any patch release of the lines 3.3, 3.4, 3.5, 4.0,
+/// 4.1, 4.2 and 4.3. The release is named in the `spark-version` label.
 ///
-/// Made by parsing (`"3.5.3".parse()`), which refuses a release that is not modelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Made by parsing (`"3.5.3".parse()`), which refuses a release of a line that is not modelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SparkVersion {
     major: u16,
     minor: u16,
     patch: u16,
 }
 
+/// The release lines modelled, oldest first, each with the patch release its goldens come from.
+pub const MODELLED: [SparkVersion; 8] = [
+    SparkVersion::new(3, 3, 4),
+    SparkVersion::new(3, 4, 4),
+    SparkVersion::new(3, 5, 3),
+    SparkVersion::new(3, 5, 9),
+    SparkVersion::new(4, 0, 5),
+    SparkVersion::new(4, 1, 4),
+    SparkVersion::new(4, 2, 1),
+    SparkVersion::new(4, 3, 0),
+];
+
 impl SparkVersion {
+    const fn new(major: u16, minor: u16, patch: u16) -> Self {
+        SparkVersion {
+            major,
+            minor,
+            patch,
+        }
+    }
+
     /// The major version (3).
     pub fn major(self) -> u16 {
         self.major
@@ -32,12 +51,30 @@ impl SparkVersion {
         self.patch
     }
 
-    /// The default: Spark 3.5.3.
-    pub const DEFAULT: SparkVersion = SparkVersion {
-        major: 3,
-        minor: 5,
-        patch: 3,
-    };
+    /// The default when nothing names a release: Spark 3.5.3.
+    pub const DEFAULT: SparkVersion = SparkVersion::new(3, 5, 3);
+
+    /// The latest release modelled.
+    pub const LATEST: SparkVersion = MODELLED[MODELLED.len() - 1];
+
+    /// What this release does differently from the others.
+    pub fn release(self) -> Release {
+        Release { version: self }
+    }
+
+    /// The release lines modelled, as text: `3.3, 3.4, 3.5, 4.0, 4.1, 4.2, 4.3`.
+    pub fn modelled_lines() -> String {
+        let mut lines: Vec<String> = MODELLED
+            .iter()
+            .map(|v| format!("{}.{}", v.major, v.minor))
+            .collect();
+        lines.dedup();
+        lines.join(", ")
+    }
+
+    fn line(self) -> (u16, u16) {
+        (self.major, self.minor)
+    }
 }
 
 impl Default for SparkVersion {
@@ -59,31 +96,357 @@ pub struct ParseVersionError {
     /// The string given.
     pub value: String,
     /// What is wanted instead.
-    pub reason: &'static str,
+    pub reason: String,
 }
 
 impl FromStr for SparkVersion {
     type Err = ParseVersionError;
 
     fn from_str(s: &str) -> Result<Self, ParseVersionError> {
-        let bad = |reason: &'static str| ParseVersionError {
-            value: s.into(),
+        let bad = |reason: String| ParseVersionError {
+            value: crate::error::cut(s).into_owned(),
             reason,
         };
-        let parts: Vec<&str> = s.split('.').collect();
-        let nums: Vec<u16> = parts
-            .iter()
+        let nums: Vec<u16> = s
+            .split('.')
             .map(|p| p.parse::<u16>())
             .collect::<Result<_, _>>()
-            .map_err(|_| bad("expected a release number such as 3.5.3"))?;
-        match nums.as_slice() {
-            [3, 5, patch] => Ok(SparkVersion {
-                major: 3,
-                minor: 5,
-                patch: *patch,
-            }),
-            [_, _, _] => Err(bad("only Spark 3.5.x is modelled")),
-            _ => Err(bad("expected a release number such as 3.5.3")),
+            .map_err(|_| bad("expected a release number such as 3.5.3".into()))?;
+        let [major, minor, patch] = nums[..] else {
+            return Err(bad("expected a release number such as 3.5.3".into()));
+        };
+        let version = SparkVersion::new(major, minor, patch);
+        if MODELLED.iter().any(|m| m.line() == version.line()) {
+            Ok(version)
+        } else {
+            Err(bad(format!(
+                "Spark {major}.{minor} is not modelled; the modelled release lines are {} (any patch release of each)",
+                SparkVersion::modelled_lines()
+            )))
         }
+    }
+}
+
+/// Where the release mirrored was taken from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleaseSource {
+    /// Named by the user (`--spark-version`).
+    Given,
+    /// The Spark installation whose spark-submit the command replaces (`SPARK_HOME`), as read
+    /// from the file named.
+    SparkHome(String),
+    /// The container image's tag.
+    Image(String),
+    /// Nothing named a release: the latest modelled one.
+    Latest,
+}
+
+impl fmt::Display for ReleaseSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReleaseSource::Given => f.write_str("given"),
+            ReleaseSource::SparkHome(file) => write!(f, "the Spark of SPARK_HOME ({file})"),
+            ReleaseSource::Image(image) => write!(f, "the tag of image {image}"),
+            ReleaseSource::Latest => f.write_str(
+                "the latest modelled release (nothing named one: give --spark-version, SPARK_HOME or an image tagged with the release)",
+            ),
+        }
+    }
+}
+
+/// The Spark release a Spark installation's `RELEASE` file names (`Spark 3.5.3 built for
+/// Hadoop 3.3.4`), or `None` when it names none.
+pub fn release_in_release_file(text: &str) -> Option<&str> {
+    let rest = text.trim_start().strip_prefix("Spark ")?;
+    let word = rest.split_whitespace().next()?;
+    leading_release(word).map(|(release, _)| release)
+}
+
+/// The Spark release of a `spark-core` jar's file name (`spark-core_2.12-3.5.3.jar`).
+pub fn release_in_core_jar_name(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix("spark-core_")?.strip_suffix(".jar")?;
+    let (_scala, release) = rest.split_once('-')?;
+    match leading_release(release) {
+        Some((release, "")) => Some(release),
+        _ => None,
+    }
+}
+
+/// The Spark release a container image's tag names, when the image is a Spark image (its
+/// repository's last part contains `spark`) and the tag starts with a release number
+/// (`apache/spark:4.0.1`, `spark:3.5.3-scala2.12-java17-python3-ubuntu`, `…/spark-py:v3.4.0`).
+pub fn release_in_image(image: &str) -> Option<&str> {
+    let image = image.split('@').next().unwrap_or(image);
+    let (path, tag) = image.rsplit_once(':')?;
+    if tag.contains('/') {
+        return None; // a registry port, no tag
+    }
+    let repository = path.rsplit('/').next().unwrap_or(path);
+    if !repository.to_ascii_lowercase().contains("spark") {
+        return None;
+    }
+    let tag = tag.strip_prefix('v').unwrap_or(tag);
+    match leading_release(tag) {
+        Some((release, rest)) if rest.is_empty() || rest.starts_with('-') => Some(release),
+        _ => None,
+    }
+}
+
+/// `X.Y.Z` at the start of `text`, and what follows it.
+fn leading_release(text: &str) -> Option<(&str, &str)> {
+    let mut end = 0;
+    for part in 0..3 {
+        let digits = text[end..].bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        end += digits;
+        if part < 2 {
+            if !text[end..].starts_with('.') {
+                return None;
+            }
+            end += 1;
+        }
+    }
+    Some((&text[..end], &text[end..]))
+}
+
+/// What a Spark release line does differently: one named decision per behaviour that changed
+/// between 3.3 and 4.3, each consulted by the module mirroring the Spark class the change
+/// touched. No step compares version numbers itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Release {
+    version: SparkVersion,
+}
+
+impl Release {
+    fn at_least(self, major: u16, minor: u16) -> bool {
+        self.version.line() >= (major, minor)
+    }
+
+    /// The release.
+    pub fn version(self) -> SparkVersion {
+        self.version
+    }
+
+    /// Whether the release declares (and so reads) the conf key `key`.
+    pub fn reads(self, key: &str) -> bool {
+        crate::config::entries::find(self.version, key).is_some()
+    }
+
+    /// On-demand claims ask for `ReadWriteOnce` unless told otherwise (4.0 asks
+    /// for `ReadWriteOncePod`).
+    pub fn legacy_pvc_access_mode_by_default(self) -> bool {
+        !self.at_least(4, 0)
+    }
+
+    /// Scala 2.13 collections (4.0+): maps and sets iterate in 2.13's orders.
+    pub fn scala_2_13(self) -> bool {
+        self.at_least(4, 0)
+    }
+
+    /// The Scala collections library of the release.
+    pub fn scala(self) -> crate::hash_order::Scala {
+        if self.scala_2_13() {
+            crate::hash_order::Scala::V2_13
+        } else {
+            crate::hash_order::Scala::V2_12
+        }
+    }
+
+    /// 3.3's fabric8 5 sends empty `annotations`/`nodeSelector` maps on pods and empty
+    /// `labels` on the driver's conf ConfigMap; 3.4+ leave them out.
+    pub fn sends_empty_maps(self) -> bool {
+        !self.at_least(3, 4)
+    }
+
+    /// 3.3's fabric8 5 `KubernetesList` sends the driver's resources sorted by kind and name.
+    pub fn sorts_driver_resources(self) -> bool {
+        !self.at_least(3, 4)
+    }
+
+    /// The driver Service's IP family keys and service labels (3.4).
+    pub fn service_ip_families_and_labels(self) -> bool {
+        self.at_least(3, 4)
+    }
+
+    /// `JavaModuleOptions` supplements the IPv6 option (3.4).
+    pub fn supplements_ipv6_option(self) -> bool {
+        self.at_least(3, 4)
+    }
+
+    /// `JavaModuleOptions.defaultModuleOptions()`: the options the driver prepends to
+    /// `spark.{driver,executor}.extraJavaOptions` (the launcher's list of the release).
+    pub fn java_module_options(self) -> &'static str {
+        macro_rules! add_opens {
+            () => {
+                "--add-opens=java.base/java.lang=ALL-UNNAMED \
+--add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
+--add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+--add-opens=java.base/java.io=ALL-UNNAMED \
+--add-opens=java.base/java.net=ALL-UNNAMED \
+--add-opens=java.base/java.nio=ALL-UNNAMED \
+--add-opens=java.base/java.util=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
+--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.cs=ALL-UNNAMED \
+--add-opens=java.base/sun.security.action=ALL-UNNAMED \
+--add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
+--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED"
+            };
+        }
+        match self.version.line() {
+            (3, 3) => concat!("-XX:+IgnoreUnrecognizedVMOptions ", add_opens!()),
+            (3, 4) | (3, 5) => concat!(
+                "-XX:+IgnoreUnrecognizedVMOptions ",
+                add_opens!(),
+                " -Djdk.reflect.useDirectMethodHandle=false"
+            ),
+            (4, 0) => concat!(
+                "-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector ",
+                add_opens!(),
+                " -Djdk.reflect.useDirectMethodHandle=false",
+                " -Dio.netty.tryReflectionSetAccessible=true"
+            ),
+            (4, 1) => concat!(
+                "-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector ",
+                add_opens!(),
+                " -Djdk.reflect.useDirectMethodHandle=false",
+                " -Dio.netty.tryReflectionSetAccessible=true",
+                " -Dio.netty.allocator.type=pooled",
+                " -Dio.netty.handler.ssl.defaultEndpointVerificationAlgorithm=NONE",
+                " --enable-native-access=ALL-UNNAMED"
+            ),
+            _ => concat!(
+                "-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector ",
+                add_opens!(),
+                " -Dio.netty.tryReflectionSetAccessible=true",
+                " -Dio.netty.allocator.type=pooled",
+                " -Dio.netty.handler.ssl.defaultEndpointVerificationAlgorithm=NONE",
+                " --sun-misc-unsafe-memory-access=allow",
+                " --enable-native-access=ALL-UNNAMED"
+            ),
+        }
+    }
+
+    /// The driver owns executors' on-demand claims unless told otherwise (3.4); before, each
+    /// executor pod owns its own.
+    pub fn driver_owns_claims_by_default(self) -> bool {
+        self.at_least(3, 4)
+    }
+
+    /// Executors get the driver's Hadoop conf ConfigMap (3.5).
+    pub fn hadoop_conf_in_executors(self) -> bool {
+        self.at_least(3, 5)
+    }
+
+    /// A submitted `spark.app.submitTime` is kept (3.5); before, spark-submit's
+    /// clock always wins.
+    pub fn keeps_given_submit_time(self) -> bool {
+        self.at_least(3, 5)
+    }
+
+    /// `{{APP_ID}}` is replaced in label values too (4.0), not only annotations.
+    pub fn app_id_in_labels(self) -> bool {
+        self.at_least(4, 0)
+    }
+
+    /// Memory overhead's floor is `spark.{driver,executor}.minMemoryOverhead` (4.0).
+    pub fn min_memory_overhead_conf(self) -> bool {
+        self.at_least(4, 0)
+    }
+
+    /// Volumes read `mount.subPathExpr` (every mount carries one) and a host path's
+    /// `options.type` (4.0).
+    pub fn volume_sub_path_expr_and_host_path_type(self) -> bool {
+        self.at_least(4, 0)
+    }
+
+    /// The driver listens for Spark Connect on `spark.connect.grpc.binding.port` (4.1).
+    pub fn connect_port(self) -> bool {
+        self.at_least(4, 1)
+    }
+
+    /// Executor pods get `terminationGracePeriodSeconds` (4.1).
+    pub fn executor_termination_grace_period(self) -> bool {
+        self.at_least(4, 1)
+    }
+
+    /// `spark.kubernetes.executor.useDriverPodIP` exists (4.1).
+    pub fn use_driver_pod_ip_conf(self) -> bool {
+        self.at_least(4, 1)
+    }
+
+    /// `spark.kubernetes.executor.useDriverPodIP`'s default: false in 4.1 and 4.2, true from 4.3.
+    pub fn use_driver_pod_ip_by_default(self) -> bool {
+        self.at_least(4, 3)
+    }
+
+    /// The driver creates a NetworkPolicy for its executors (4.2).
+    pub fn creates_network_policy(self) -> bool {
+        self.at_least(4, 2)
+    }
+
+    /// The Service's connect port has `appProtocol: grpc`; executors get a `resizePolicy` (4.2).
+    pub fn grpc_app_protocol_and_resize_policy(self) -> bool {
+        self.at_least(4, 2)
+    }
+
+    /// Containers get `allowPrivilegeEscalation: false`; the Service
+    /// `publishNotReadyAddresses: false` (4.3).
+    pub fn restricted_security_defaults(self) -> bool {
+        self.at_least(4, 3)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_patch_of_a_modelled_line_parses_and_others_are_refused_naming_the_lines() {
+        assert_eq!("3.5.9".parse::<SparkVersion>().unwrap().to_string(), "3.5.9");
+        assert_eq!("4.1.0".parse::<SparkVersion>().unwrap().to_string(), "4.1.0");
+        assert!("3.3.1".parse::<SparkVersion>().is_ok());
+        let err = "3.2.4".parse::<SparkVersion>().unwrap_err().to_string();
+        assert!(err.contains("3.3, 3.4, 3.5, 4.0, 4.1, 4.2, 4.3"), "{err}");
+        assert!("4.4.0".parse::<SparkVersion>().is_err());
+        assert!("4.1".parse::<SparkVersion>().is_err());
+        assert!("v4.1.0".parse::<SparkVersion>().is_err());
+    }
+
+    #[test]
+    fn releases_are_read_from_spark_home_and_image_tags() {
+        assert_eq!(
+            release_in_release_file("Spark 3.5.3 built for Hadoop 3.3.4\nBuild flags: -B\n"),
+            Some("3.5.3")
+        );
+        assert_eq!(release_in_release_file("Hadoop 3"), None);
+        assert_eq!(release_in_core_jar_name("spark-core_2.13-4.1.4.jar"), Some("4.1.4"));
+        assert_eq!(release_in_core_jar_name("spark-core_2.12-3.5.3-tests.jar"), None);
+        for (image, release) in [
+            ("apache/spark:4.0.1", Some("4.0.1")),
+            ("spark:3.5.3-scala2.12-java17-python3-ubuntu", Some("3.5.3")),
+            ("ghcr.io/org/spark-py:v4.1.4", Some("4.1.4")),
+            ("registry:5000/apache/spark:3.4.4@sha256:abc", Some("3.4.4")),
+            ("registry:5000/apache/spark", None),
+            ("apache/spark:latest", None),
+            ("apache/spark:3.5", None),
+            ("myorg/etl:1.2.3", None),
+            ("apache/spark:3.5.3a", None),
+        ] {
+            assert_eq!(release_in_image(image), release, "{image}");
+        }
+    }
+
+    #[test]
+    fn decisions_change_at_the_release_that_changed_them() {
+        let r = |s: &str| s.parse::<SparkVersion>().unwrap().release();
+        assert!(r("3.3.4").sends_empty_maps() && !r("3.4.0").sends_empty_maps());
+        assert!(!r("3.5.9").scala_2_13() && r("4.0.0").scala_2_13());
+        assert!(!r("4.1.4").creates_network_policy() && r("4.2.0").creates_network_policy());
+        assert_eq!(SparkVersion::LATEST.to_string(), "4.3.0");
     }
 }

@@ -5,8 +5,11 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Result};
-use crate::hash_order::{bool_hash, immutable_order, java_string_hash, option_hash, product_hash};
+use crate::hash_order::{
+    bool_hash, immutable_order, java_string_hash, map_hash_213, option_hash, product_hash, Scala,
+};
 use crate::quantity;
+use crate::version::Release;
 
 /// What kind of volume (Spark's `KubernetesVolumeSpecificConf`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +18,8 @@ pub enum VolumeConf {
     HostPath {
         /// The host path.
         path: String,
+        /// `options.type` (empty when absent; 4.0+, `None` before).
+        volume_type: Option<String>,
     },
     /// `persistentVolumeClaim` with `options.claimName` (`OnDemand` for a new claim),
     /// `options.storageClass`, `options.sizeLimit`.
@@ -51,6 +56,8 @@ pub struct VolumeSpec {
     pub mount_path: String,
     /// `mount.subPath` (empty when absent).
     pub mount_sub_path: String,
+    /// `mount.subPathExpr` (empty when absent; 4.0+, `None` before).
+    pub mount_sub_path_expr: Option<String>,
     /// `mount.readOnly`.
     pub mount_read_only: bool,
     /// The volume itself.
@@ -58,36 +65,55 @@ pub struct VolumeSpec {
 }
 
 impl VolumeSpec {
-    /// The Scala `hashCode` of the case class, which orders Spark's set of volumes.
-    fn scala_hash(&self) -> i32 {
+    /// The Scala `hashCode` of the case class, which orders Spark's set of volumes. The
+    /// classes gained fields in 4.0 (`mountSubPathExpr`, the host path's `volumeType`, a
+    /// claim's `labels` and `annotations`, always empty maps here).
+    fn scala_hash(&self, scala: Scala) -> i32 {
         let s = |v: &str| java_string_hash(v);
-        let o = |v: &Option<String>| option_hash(v.as_deref().map(java_string_hash));
+        let o = |v: &Option<String>| option_hash(scala, v.as_deref().map(java_string_hash));
+        let v4 = scala == Scala::V2_13;
         let conf_hash = match &self.conf {
-            VolumeConf::HostPath { path } => product_hash(&[s(path)]),
+            VolumeConf::HostPath { path, volume_type } => {
+                let mut fields = vec![s(path)];
+                fields.extend(volume_type.as_deref().map(s));
+                product_hash(scala, "KubernetesHostPathVolumeConf", &fields)
+            }
             VolumeConf::PersistentVolumeClaim {
                 claim_name,
                 storage_class,
                 size,
-            } => product_hash(&[s(claim_name), o(storage_class), o(size)]),
-            VolumeConf::EmptyDir { medium, size_limit } => {
-                product_hash(&[o(medium), o(size_limit)])
+            } => {
+                let mut fields = vec![s(claim_name), o(storage_class), o(size)];
+                if v4 {
+                    let no_labels = option_hash(scala, Some(map_hash_213(&[])));
+                    fields.extend([no_labels, no_labels]);
+                }
+                product_hash(scala, "KubernetesPVCVolumeConf", &fields)
             }
-            VolumeConf::Nfs { path, server } => product_hash(&[s(path), s(server)]),
+            VolumeConf::EmptyDir { medium, size_limit } => product_hash(
+                scala,
+                "KubernetesEmptyDirVolumeConf",
+                &[o(medium), o(size_limit)],
+            ),
+            VolumeConf::Nfs { path, server } => {
+                product_hash(scala, "KubernetesNFSVolumeConf", &[s(path), s(server)])
+            }
         };
-        product_hash(&[
-            s(&self.name),
-            s(&self.mount_path),
-            s(&self.mount_sub_path),
-            bool_hash(self.mount_read_only),
-            conf_hash,
-        ])
+        let mut fields = vec![s(&self.name), s(&self.mount_path), s(&self.mount_sub_path)];
+        fields.extend(self.mount_sub_path_expr.as_deref().map(s));
+        fields.extend([bool_hash(self.mount_read_only), conf_hash]);
+        product_hash(scala, "KubernetesVolumeSpec", &fields)
     }
 }
 
 /// `KubernetesVolumeUtils.parseVolumesWithPrefix`: the volumes under `prefix`, in Spark's
 /// order. `properties` are the entries under the prefix (prefix removed) in the order Spark's
 /// map iterates them.
-pub fn parse_volumes(properties: &[(&str, &str)], prefix: &str) -> Result<Vec<VolumeSpec>> {
+pub fn parse_volumes(
+    properties: &[(&str, &str)],
+    prefix: &str,
+    release: Release,
+) -> Result<Vec<VolumeSpec>> {
     let index: HashMap<&str, &str> = properties.iter().copied().collect();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     let mut seen = HashSet::new();
@@ -99,8 +125,9 @@ pub fn parse_volumes(properties: &[(&str, &str)], prefix: &str) -> Result<Vec<Vo
             }
         }
     }
-    let pairs = immutable_order(pairs, |(t, n)| {
-        product_hash(&[java_string_hash(t), java_string_hash(n)])
+    let scala = release.scala();
+    let pairs = immutable_order(scala, pairs, |(t, n)| {
+        product_hash(scala, "Tuple2", &[java_string_hash(t), java_string_hash(n)])
     });
     let mut specs = Vec::new();
     // One buffer for every `TYPE.NAME.SUFFIX` key looked up.
@@ -140,12 +167,28 @@ pub fn parse_volumes(properties: &[(&str, &str)], prefix: &str) -> Result<Vec<Vo
         let conf = match vtype {
             "hostPath" => VolumeConf::HostPath {
                 path: required(get("options.path"), "options.path")?,
+                volume_type: release
+                    .volume_sub_path_expr_and_host_path_type()
+                    .then(|| get("options.type").unwrap_or_default().to_owned()),
             },
-            "persistentVolumeClaim" => VolumeConf::PersistentVolumeClaim {
+            "persistentVolumeClaim" => {
+                let labelled = properties.iter().find(|(k, _)| {
+                    let rest = k.strip_prefix(vtype).and_then(|r| r.strip_prefix('.'));
+                    let rest = rest.and_then(|r| r.strip_prefix(name)).and_then(|r| r.strip_prefix('.'));
+                    rest.is_some_and(|r| r.starts_with("label.") || r.starts_with("annotation."))
+                });
+                if let (Some((k, _)), true) = (labelled, release.scala_2_13()) {
+                    return Err(Error::Unsupported {
+                        key: format!("{prefix}{k}"),
+                        feature: "labels and annotations of claims (Spark 4.0+)".into(),
+                    });
+                }
+                VolumeConf::PersistentVolumeClaim {
                 claim_name: required(get("options.claimName"), "options.claimName")?,
                 storage_class: get("options.storageClass").map(str::to_owned),
                 size: size_limit.map(str::to_owned),
-            },
+                }
+            }
             "emptyDir" => VolumeConf::EmptyDir {
                 medium: get("options.medium").map(str::to_owned),
                 size_limit: size_limit.map(str::to_owned),
@@ -175,11 +218,14 @@ pub fn parse_volumes(properties: &[(&str, &str)], prefix: &str) -> Result<Vec<Vo
             name: name.to_owned(),
             mount_path,
             mount_sub_path: get("mount.subPath").unwrap_or_default().to_owned(),
+            mount_sub_path_expr: release
+                .volume_sub_path_expr_and_host_path_type()
+                .then(|| get("mount.subPathExpr").unwrap_or_default().to_owned()),
             mount_read_only,
             conf,
         });
     }
-    let specs = immutable_order(specs, VolumeSpec::scala_hash);
+    let specs = immutable_order(scala, specs, |spec| spec.scala_hash(scala));
     let mut seen = HashSet::new();
     let mut duplicates: Vec<String> = Vec::new();
     for spec in &specs {

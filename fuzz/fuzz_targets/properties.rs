@@ -5,6 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use spark_render_engine::conf::properties;
+use spark_render_engine::hash_order::Scala;
 
 fuzz_target!(|text: &str| {
     let Ok(mut entries) = properties::parse(text, "f") else {
@@ -16,6 +17,7 @@ fuzz_target!(|text: &str| {
     keys.dedup();
     assert_eq!(keys.len(), entries.len(), "a key is repeated: {entries:?}");
     let stored = properties::store(
+        Scala::V2_13,
         "comment",
         "Thu Jan 01 00:00:00 UTC 1970",
         entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),

@@ -3,7 +3,9 @@
 
 use super::bytes::{byte_from_string, ByteUnit};
 use super::{parse_java_double, SparkConf};
-use crate::config::{Bool, Bytes, ConfigEntry, Double, Int, Long, Mib, OptionalConfigEntry, Str};
+use crate::config::{
+    Bool, Bytes, ConfigEntry, Double, Int, Long, Mib, OptionalConfigEntry, Seconds, Str,
+};
 use crate::error::{Error, Result};
 use crate::java;
 
@@ -70,6 +72,33 @@ impl ValueKind for Bytes {
     type Value = i64;
     fn parse(key: &str, raw: &str) -> Result<i64> {
         byte_from_string(raw, ByteUnit::Byte).map_err(|reason| Error::invalid(key, raw, reason))
+    }
+}
+
+impl ValueKind for Seconds {
+    type Value = i64;
+    /// `JavaUtils.timeStringAs(raw, SECONDS)`: a number with an optional unit (`us`, `ms`, `s`,
+    /// `m`, `min`, `h`, `d`), converted to whole seconds (rounded down).
+    fn parse(key: &str, raw: &str) -> Result<i64> {
+        let bad = || Error::invalid(key, raw, "expected a duration such as 30s, 2m or 1h");
+        let text = raw.trim().to_ascii_lowercase();
+        let digits_end = text
+            .char_indices()
+            .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
+            .map_or(text.len(), |(i, _)| i);
+        let (number, unit) = text.split_at(digits_end);
+        let number: i64 = number.parse().map_err(|_| bad())?;
+        let micros_per_unit: i64 = match unit {
+            "" | "s" => 1_000_000,
+            "us" => 1,
+            "ms" => 1_000,
+            "m" | "min" => 60_000_000,
+            "h" => 3_600_000_000,
+            "d" => 86_400_000_000,
+            _ => return Err(bad()),
+        };
+        let seconds = i128::from(number) * i128::from(micros_per_unit) / 1_000_000;
+        i64::try_from(seconds).map_err(|_| bad())
     }
 }
 

@@ -218,16 +218,18 @@ fn flush_surrogate(out: &mut String, pending: &mut Option<u16>) {
 
 /// Writes entries in the format of `java.util.Properties.store(Writer, comments)`: the comment
 /// line, a date line, then `key=value` lines with Java's escaping (`\:`, `\=`, `\ `...),
-/// in the order Spark 3.5 on Java 17 writes them (the hash order of the maps involved). The
-/// date line is given (spark-render uses the submit time, in UTC).
+/// in the order Spark on Java 17 writes them (the hash order of the maps involved, which
+/// depends on the release's Scala). The date line is given (spark-render uses the submit
+/// time, in UTC).
 pub fn store<'a>(
+    scala: crate::hash_order::Scala,
     comment: &str,
     date_line: &str,
     entries: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> String {
     let entries: Vec<(&str, &str)> = entries.into_iter().collect();
     let keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
-    let sorted: Vec<(&str, &str)> = crate::hash_order::properties_store_order(&keys)
+    let sorted: Vec<(&str, &str)> = crate::hash_order::properties_store_order(scala, &keys)
         .into_iter()
         .map(|i| entries[i])
         .collect();
@@ -377,16 +379,36 @@ mod tests {
 
     #[test]
     fn store_escapes_like_java() {
-        let text = store("c", "d", [("spark.master", "k8s://https://h:443")]);
+        let text = store(
+            crate::hash_order::Scala::V2_12,
+            "c",
+            "d",
+            [("spark.master", "k8s://https://h:443")],
+        );
         assert_eq!(text, "#c\n#d\nspark.master=k8s\\://https\\://h\\:443\n");
-        let text = store("c", "d", [("a b", " x=y#")]);
+        let text = store(
+            crate::hash_order::Scala::V2_12,
+            "c",
+            "d",
+            [("a b", " x=y#")],
+        );
         assert_eq!(text, "#c\n#d\na\\ b=\\ x\\=y\\#\n");
         // Multi-byte characters beside escapes; a value's inner space stays as it is.
-        let text = store("c", "d", [("ké y", "é a\x0cb!")]);
+        let text = store(
+            crate::hash_order::Scala::V2_12,
+            "c",
+            "d",
+            [("ké y", "é a\x0cb!")],
+        );
         assert_eq!(text, "#c\n#d\nké\\ y=é a\\fb\\!\n");
         // Every escaped character, in a key and in a value, and an empty key and value.
         let special = "\\\t\n\r\x0c=:#! ";
-        let text = store("c", "d", [(special, &*format!("{special} ")), ("", "")]);
+        let text = store(
+            crate::hash_order::Scala::V2_12,
+            "c",
+            "d",
+            [(special, &*format!("{special} ")), ("", "")],
+        );
         assert_eq!(
             text,
             concat!(
@@ -400,7 +422,7 @@ mod tests {
     #[test]
     fn store_then_parse_round_trips() {
         let entries = [("k:1", "v\\ \n!"), ("é", "ü\t")];
-        let text = store("c", "d", entries);
+        let text = store(crate::hash_order::Scala::V2_12, "c", "d", entries);
         let back = parse_sorted(&text).expect("parses");
         let want: Vec<_> = entries
             .iter()

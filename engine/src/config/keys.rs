@@ -6,7 +6,7 @@
 //! Keys read as numbers, booleans, sizes or with a default are typed entries
 //! ([`ConfigEntry`], [`OptionalConfigEntry`]); the others, read as strings, are `&str`s.
 
-use super::{Bool, Bytes, ConfigEntry, Double, Int, Long, Mib, OptionalConfigEntry, Str};
+use super::{Bool, Bytes, ConfigEntry, Double, Int, Long, Mib, OptionalConfigEntry, Seconds, Str};
 
 /// `spark.app.name`
 pub const APP_NAME: ConfigEntry<Str> = ConfigEntry::new("spark.app.name", "spark");
@@ -119,6 +119,40 @@ pub const DRIVER_SERVICE_IP_FAMILY_POLICY: ConfigEntry<Str> = ConfigEntry::new(
 /// `spark.kubernetes.driver.service.ipFamilies` (default `IPv4`)
 pub const DRIVER_SERVICE_IP_FAMILIES: ConfigEntry<Str> =
     ConfigEntry::new("spark.kubernetes.driver.service.ipFamilies", "IPv4");
+/// `spark.kubernetes.driver.service.publishNotReadyAddresses` (4.3+, default false)
+pub const DRIVER_SERVICE_PUBLISH_NOT_READY_ADDRESSES: ConfigEntry<Bool> = ConfigEntry::new(
+    "spark.kubernetes.driver.service.publishNotReadyAddresses",
+    "false",
+);
+/// `spark.connect.grpc.binding.port`: the driver's Spark Connect port (4.1+, default 15002),
+/// read by name by the Kubernetes module.
+pub const CONNECT_GRPC_BINDING_PORT: ConfigEntry<Int> =
+    ConfigEntry::new("spark.connect.grpc.binding.port", "15002");
+/// `spark.kubernetes.securityContext.allowPrivilegeEscalation` (4.3+, default false)
+pub const ALLOW_PRIVILEGE_ESCALATION: ConfigEntry<Bool> = ConfigEntry::new(
+    "spark.kubernetes.securityContext.allowPrivilegeEscalation",
+    "false",
+);
+/// `spark.kubernetes.driver.securityContext.allowPrivilegeEscalation` (4.3+)
+pub const DRIVER_ALLOW_PRIVILEGE_ESCALATION: OptionalConfigEntry<Bool> =
+    OptionalConfigEntry::new("spark.kubernetes.driver.securityContext.allowPrivilegeEscalation");
+/// `spark.kubernetes.executor.securityContext.allowPrivilegeEscalation` (4.3+)
+pub const EXECUTOR_ALLOW_PRIVILEGE_ESCALATION: OptionalConfigEntry<Bool> =
+    OptionalConfigEntry::new("spark.kubernetes.executor.securityContext.allowPrivilegeEscalation");
+/// `spark.kubernetes.executor.terminationGracePeriodSeconds` (4.1+, default 30s)
+pub const EXECUTOR_TERMINATION_GRACE_PERIOD: ConfigEntry<Seconds> = ConfigEntry::new(
+    "spark.kubernetes.executor.terminationGracePeriodSeconds",
+    "30s",
+);
+/// `spark.kubernetes.executor.useDriverPodIP` (4.1+; the default changed in 4.3)
+pub const EXECUTOR_USE_DRIVER_POD_IP: OptionalConfigEntry<Bool> =
+    OptionalConfigEntry::new("spark.kubernetes.executor.useDriverPodIP");
+/// `spark.driver.minMemoryOverhead` (4.0+, default 384m)
+pub const DRIVER_MIN_MEMORY_OVERHEAD: ConfigEntry<Mib> =
+    ConfigEntry::new("spark.driver.minMemoryOverhead", "384m");
+/// `spark.executor.minMemoryOverhead` (4.0+, default 384m)
+pub const EXECUTOR_MIN_MEMORY_OVERHEAD: ConfigEntry<Mib> =
+    ConfigEntry::new("spark.executor.minMemoryOverhead", "384m");
 /// `spark.kubernetes.node.selector.` prefix
 pub const NODE_SELECTOR_PREFIX: &str = "spark.kubernetes.node.selector.";
 /// `spark.kubernetes.driver.node.selector.` prefix
@@ -148,9 +182,9 @@ pub const KRB5_PATH: &str = "spark.kubernetes.kerberos.krb5.path";
 pub const DRIVER_VOLUMES_PREFIX: &str = "spark.kubernetes.driver.volumes.";
 /// `spark.kubernetes.executor.volumes.` prefix
 pub const EXECUTOR_VOLUMES_PREFIX: &str = "spark.kubernetes.executor.volumes.";
-/// `spark.kubernetes.driver.ownPersistentVolumeClaim` (default true)
-pub const DRIVER_OWN_PVC: ConfigEntry<Bool> =
-    ConfigEntry::new("spark.kubernetes.driver.ownPersistentVolumeClaim", "true");
+/// `spark.kubernetes.driver.ownPersistentVolumeClaim` (the default changed in 3.4)
+pub const DRIVER_OWN_PVC: OptionalConfigEntry<Bool> =
+    OptionalConfigEntry::new("spark.kubernetes.driver.ownPersistentVolumeClaim");
 /// `spark.kubernetes.driver.secrets.` prefix
 pub const DRIVER_SECRETS_PREFIX: &str = "spark.kubernetes.driver.secrets.";
 /// `spark.kubernetes.driver.secretKeyRef.` prefix
@@ -280,9 +314,9 @@ pub const DRIVER_SERVICE_PREFIX: &str = "spark.kubernetes.driver.service.";
 /// `spark.kubernetes.configMap.maxSize` (default 1 MiB)
 pub const CONFIG_MAP_MAX_SIZE: ConfigEntry<Long> =
     ConfigEntry::new("spark.kubernetes.configMap.maxSize", "1048576");
-/// `spark.kubernetes.legacy.useReadWriteOnceAccessMode` (default true in 3.5)
-pub const USE_LEGACY_PVC_ACCESS_MODE: ConfigEntry<Bool> =
-    ConfigEntry::new("spark.kubernetes.legacy.useReadWriteOnceAccessMode", "true");
+/// `spark.kubernetes.legacy.useReadWriteOnceAccessMode` (3.4.3+; the default changed in 4.0)
+pub const USE_LEGACY_PVC_ACCESS_MODE: OptionalConfigEntry<Bool> =
+    OptionalConfigEntry::new("spark.kubernetes.legacy.useReadWriteOnceAccessMode");
 /// `spark.kubernetes.kerberos.tokenSecret.name`
 pub const KERBEROS_TOKEN_SECRET_NAME: &str = "spark.kubernetes.kerberos.tokenSecret.name";
 /// `spark.kubernetes.kerberos.tokenSecret.itemKey`
@@ -403,6 +437,7 @@ pub const UNDECLARED: &[&str] = &[
     HADOOP_SECURITY_AUTHENTICATION,
     YARN_PRINCIPAL,
     YARN_KEYTAB,
+    CONNECT_GRPC_BINDING_PORT.key,
 ];
 
 /// Spark's `KUBERNETES_AUTH_{SUBMISSION,DRIVER,DRIVER_MOUNTED,EXECUTOR}_CONF_PREFIX`: each takes
@@ -452,7 +487,7 @@ pub fn auth_keys() -> impl Iterator<Item = String> {
 mod tests {
     use super::*;
     use crate::config::entries;
-    use crate::version::SparkVersion;
+    use crate::version::{SparkVersion, MODELLED};
 
     /// This file's code, without its tests.
     fn registry_source() -> &'static str {
@@ -460,8 +495,8 @@ mod tests {
         source.split("#[cfg(test)]").next().unwrap_or(source)
     }
 
-    /// Each key named here is declared by Spark 3.5 — or listed in `UNDECLARED`, and then not
-    /// declared: a typo, or a key a release stops declaring, fails here.
+    /// Each key named here is declared by a modelled release — or listed in `UNDECLARED`, and
+    /// then declared by none: a typo fails here.
     #[test]
     fn every_key_is_declared_by_spark_or_listed_as_read_by_name() {
         let source = registry_source();
@@ -476,22 +511,24 @@ mod tests {
             .filter(|(_, value)| value.starts_with(SPARK_PREFIX) && !value.ends_with('.'));
         let mut checked = 0;
         for (name, key) in consts {
-            let declared = entries::find(SparkVersion::default(), key).is_some();
+            let declared = MODELLED.iter().any(|&v| entries::find(v, key).is_some());
             let listed = UNDECLARED.contains(&key);
             assert!(
                 declared != listed,
-                "{name} = {key}: declared by Spark 3.5.3: {declared}; in UNDECLARED: {listed}"
+                "{name} = {key}: declared by a modelled release: {declared}; in UNDECLARED: {listed}"
             );
             checked += 1;
         }
         assert!(checked > 100, "only {checked} keys found");
     }
 
-    /// The typed entries' defaults are the ones Spark 3.5.3 declares, and read as their type.
+    /// The typed entries' defaults are the ones every modelled release that declares the key
+    /// declares (a default that changed between releases is the release profile's to give),
+    /// and read as their type.
     #[test]
     fn defaults_are_sparks() {
         use crate::conf::entry::ValueKind;
-        use crate::config::{Bool, Bytes, Double, Int, Long, Mib, Str};
+        use crate::config::{Bool, Bytes, Double, Int, Long, Mib, Seconds, Str};
         let source = registry_source();
         let mut checked = 0;
         for item in source.split("pub const ").skip(1) {
@@ -511,6 +548,7 @@ mod tests {
                 "Str" => Str::parse(key, default).map(drop),
                 "Mib" => Mib::parse(key, default).map(drop),
                 "Bytes" => Bytes::parse(key, default).map(drop),
+                "Seconds" => Seconds::parse(key, default).map(drop),
                 other => panic!("{name}: unknown kind {other}"),
             };
             assert!(
@@ -520,13 +558,19 @@ mod tests {
             if UNDECLARED.contains(&key) {
                 continue;
             }
-            let declared = entries::find(SparkVersion::default(), key)
-                .unwrap_or_else(|| panic!("{name}: {key} is not declared"));
-            assert_eq!(
-                declared.default,
-                entries::EntryDefault::Value(default),
-                "{name}: {key}"
-            );
+            let mut declaring = 0;
+            for version in MODELLED {
+                let Some(declared) = entries::find(version, key) else {
+                    continue;
+                };
+                assert_eq!(
+                    declared.default,
+                    entries::EntryDefault::Value(default),
+                    "{name}: {key} in Spark {version}"
+                );
+                declaring += 1;
+            }
+            assert!(declaring > 0, "{name}: {key} is not declared");
             checked += 1;
         }
         assert!(checked >= 20, "only {checked} defaults found");

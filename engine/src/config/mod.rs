@@ -30,6 +30,9 @@ pub enum Mib {}
 /// `bytesConf(ByteUnit.BYTE)`: a size, in bytes.
 #[derive(Debug)]
 pub enum Bytes {}
+/// `timeConf(TimeUnit.SECONDS)`: a duration, in seconds.
+#[derive(Debug)]
+pub enum Seconds {}
 
 /// An entry with a default (Spark's `ConfigEntryWithDefault`).
 #[derive(Debug)]

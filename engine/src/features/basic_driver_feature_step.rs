@@ -10,7 +10,9 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use crate::kubernetes_conf::KubernetesConf;
 use crate::config::keys;
 use crate::constants::DEFAULT_DRIVER_CONTAINER_NAME;
-use crate::constants::{BLOCK_MANAGER_PORT_NAME, DRIVER_PORT_NAME, UI_PORT_NAME};
+use crate::constants::{
+    BLOCK_MANAGER_PORT_NAME, DRIVER_PORT_NAME, SPARK_CONNECT_PORT_NAME, UI_PORT_NAME,
+};
 use crate::error::{Error, Result};
 use crate::features::ExplainContext;
 use crate::features::{Explain, FeatureStep};
@@ -32,6 +34,12 @@ pub struct BasicDriverFeatureStep {
     driver_port: i32,
     block_manager_port: i32,
     ui_port: i32,
+    /// The Spark Connect port (4.1+).
+    connect_port: Option<i32>,
+    /// `allowPrivilegeEscalation` of the driver container (4.3+).
+    allow_privilege_escalation: Option<bool>,
+    /// Empty `annotations` and `nodeSelector` are sent (3.3).
+    sends_empty_maps: bool,
     spark_user: String,
     env: Vec<(String, String)>,
     cpu_request: String,
@@ -83,8 +91,13 @@ impl DriverMemory {
         let overhead_mib = match conf.conf.read_optional(&keys::DRIVER_MEMORY_OVERHEAD)? {
             Some(explicit) => explicit,
             // Scala's `Double.toInt` saturates, as Rust's `as` does.
-            None => ((overhead_factor * heap_mib as f64) as i32 as i64)
-                .max(crate::constants::MEMORY_OVERHEAD_MIN_MIB),
+            None => ((overhead_factor * heap_mib as f64) as i32 as i64).max(
+                if conf.version.release().min_memory_overhead_conf() {
+                    conf.conf.read(&keys::DRIVER_MIN_MEMORY_OVERHEAD)?
+                } else {
+                    crate::constants::MEMORY_OVERHEAD_MIN_MIB
+                },
+            ),
         };
         Ok(DriverMemory {
             heap_mib,
@@ -158,6 +171,20 @@ impl BasicDriverFeatureStep {
                 .unwrap_or(crate::constants::DEFAULT_BLOCK_MANAGER_PORT),
         };
         let ui_port = c.read(&keys::UI_PORT)?;
+        let release = conf.version.release();
+        let connect_port = if release.connect_port() {
+            Some(c.read(&keys::CONNECT_GRPC_BINDING_PORT)?)
+        } else {
+            None
+        };
+        let allow_privilege_escalation = if release.restricted_security_defaults() {
+            Some(match c.read_optional(&keys::DRIVER_ALLOW_PRIVILEGE_ESCALATION)? {
+                Some(allow) => allow,
+                None => c.read(&keys::ALLOW_PRIVILEGE_ESCALATION)?,
+            })
+        } else {
+            None
+        };
 
         let mut env = vec![("SPARK_APPLICATION_ID".to_owned(), conf.app_id().to_owned())];
         env.extend(conf.prefixed(keys::DRIVER_ENV_PREFIX));
@@ -173,6 +200,9 @@ impl BasicDriverFeatureStep {
             driver_port,
             block_manager_port,
             ui_port,
+            connect_port,
+            allow_privilege_escalation,
+            sends_empty_maps: release.sends_empty_maps(),
             spark_user: conf.inputs.spark_user.clone(),
             env,
             cpu_request,
@@ -253,11 +283,15 @@ impl FeatureStep for BasicDriverFeatureStep {
         c.image = Some(self.image.clone());
         c.image_pull_policy = Some(self.pull_policy.clone());
         let ports = c.ports.get_or_insert_with(Vec::new);
+        let connect = self.connect_port.map(|p| (SPARK_CONNECT_PORT_NAME, p));
         for (name, port) in [
             (DRIVER_PORT_NAME, self.driver_port),
             (BLOCK_MANAGER_PORT_NAME, self.block_manager_port),
             (UI_PORT_NAME, self.ui_port),
-        ] {
+        ]
+        .into_iter()
+        .chain(connect)
+        {
             ports.push(ContainerPort {
                 name: Some(name.into()),
                 container_port: port,
@@ -290,6 +324,13 @@ impl FeatureStep for BasicDriverFeatureStep {
             limits.insert(name.clone(), Quantity(amount.clone()));
         }
 
+        if let Some(allow) = self.allow_privilege_escalation {
+            p.container
+                .security_context
+                .get_or_insert_with(Default::default)
+                .allow_privilege_escalation = Some(allow);
+        }
+
         let meta = &mut p.pod.metadata;
         meta.name = Some(self.pod_name.clone());
         pod::merge_into(&mut meta.labels, self.labels.clone());
@@ -300,9 +341,15 @@ impl FeatureStep for BasicDriverFeatureStep {
                 .iter()
                 .map(|(k, v)| (k.clone(), substitute_ids(v, app_id, ""))),
         );
+        if self.sends_empty_maps {
+            meta.annotations.get_or_insert_with(BTreeMap::new);
+        }
         let spec = p.spec_mut();
         spec.restart_policy = Some("Never".into());
         pod::merge_into(&mut spec.node_selector, self.node_selector.clone());
+        if self.sends_empty_maps {
+            spec.node_selector.get_or_insert_with(BTreeMap::new);
+        }
         if !self.pull_secrets.is_empty() {
             spec.image_pull_secrets.get_or_insert_with(Vec::new).extend(
                 self.pull_secrets

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    ConfigMapVolumeSource, ContainerPort, ExecAction, KeyToPath, Lifecycle, LifecycleHandler,
+    ConfigMapVolumeSource, ContainerPort, ContainerResizePolicy, ExecAction, KeyToPath, Lifecycle, LifecycleHandler,
     LocalObjectReference, ResourceRequirements, Volume,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -42,7 +42,11 @@ pub struct ExecutorMemory {
 
 impl ExecutorMemory {
     /// Computes executor memory from the driver's runtime conf.
-    pub fn from_conf(conf: &crate::SparkConf, is_python: bool) -> Result<Self> {
+    pub fn from_conf(
+        conf: &crate::SparkConf,
+        is_python: bool,
+        release: crate::version::Release,
+    ) -> Result<Self> {
         let heap_mib = conf.read(&keys::EXECUTOR_MEMORY)?;
         let overhead_factor = match conf.read_optional(&keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR)? {
             Some(f) if f > 0.0 => f,
@@ -57,8 +61,13 @@ impl ExecutorMemory {
         };
         let overhead_mib = match conf.read_optional(&keys::EXECUTOR_MEMORY_OVERHEAD)? {
             Some(explicit) => explicit,
-            None => ((overhead_factor * heap_mib as f64) as i32 as i64)
-                .max(crate::constants::MEMORY_OVERHEAD_MIN_MIB),
+            None => ((overhead_factor * heap_mib as f64) as i32 as i64).max(
+                if release.min_memory_overhead_conf() {
+                    conf.read(&keys::EXECUTOR_MIN_MEMORY_OVERHEAD)?
+                } else {
+                    crate::constants::MEMORY_OVERHEAD_MIN_MIB
+                },
+            ),
         };
         let off_heap_enabled = conf.read(&keys::MEMORY_OFFHEAP_ENABLED)?;
         let off_heap_mib = if off_heap_enabled {
@@ -124,6 +133,14 @@ pub struct BasicExecutorFeatureStep {
     conf_file_names: Vec<String>,
     decommission_script: Option<String>,
     restart_policy: &'static str,
+    /// `terminationGracePeriodSeconds` (4.1+).
+    termination_grace_period: Option<i64>,
+    /// The container's resize policy: no restart on cpu or memory changes (4.2+).
+    resize_policy: bool,
+    /// `allowPrivilegeEscalation` of the executor container (4.3+).
+    allow_privilege_escalation: Option<bool>,
+    /// Empty `annotations` and `nodeSelector` are sent (3.3).
+    sends_empty_maps: bool,
     warnings: Vec<String>,
 }
 
@@ -151,7 +168,20 @@ impl BasicExecutorFeatureStep {
                 "port number must be 0 or in [1024, 65535]",
             ));
         }
-        let driver_host = c.get(keys::DRIVER_HOST).ok_or_else(|| Error::Missing {
+        let use_driver_pod_ip = conf.version.release().use_driver_pod_ip_conf()
+            && c
+                .read_optional(&keys::EXECUTOR_USE_DRIVER_POD_IP)?
+                .unwrap_or(conf.version.release().use_driver_pod_ip_by_default());
+        let address_key = if use_driver_pod_ip {
+            // `spark.driver.bindAddress`, which falls back to `spark.driver.host`.
+            [keys::DRIVER_BIND_ADDRESS, keys::DRIVER_HOST]
+                .into_iter()
+                .find(|k| c.contains(k))
+                .unwrap_or(keys::DRIVER_HOST)
+        } else {
+            keys::DRIVER_HOST
+        };
+        let driver_host = c.get(address_key).ok_or_else(|| Error::Missing {
             key: keys::DRIVER_HOST.into(),
             reason: "executors need the driver's address".into(),
         })?;
@@ -161,7 +191,8 @@ impl BasicExecutorFeatureStep {
         let driver_url = format!("spark://CoarseGrainedScheduler@{driver_host}:{driver_port}");
 
         let is_python = c.get(keys::RESOURCE_TYPE) == Some("python");
-        let memory = ExecutorMemory::from_conf(c, is_python)?;
+        let release = conf.version.release();
+        let memory = ExecutorMemory::from_conf(c, is_python, release)?;
         if memory.total_mib() <= 0 {
             return Err(Error::invalid(
                 keys::EXECUTOR_MEMORY_OVERHEAD.key,
@@ -219,6 +250,21 @@ impl BasicExecutorFeatureStep {
             },
             decommission_script: decommission
                 .then(|| c.read_str(&keys::DECOMMISSION_SCRIPT).to_owned()),
+            termination_grace_period: if release.executor_termination_grace_period() {
+                Some(c.read(&keys::EXECUTOR_TERMINATION_GRACE_PERIOD)?)
+            } else {
+                None
+            },
+            resize_policy: release.grpc_app_protocol_and_resize_policy(),
+            sends_empty_maps: release.sends_empty_maps(),
+            allow_privilege_escalation: if release.restricted_security_defaults() {
+                Some(match c.read_optional(&keys::EXECUTOR_ALLOW_PRIVILEGE_ESCALATION)? {
+                    Some(allow) => allow,
+                    None => c.read(&keys::ALLOW_PRIVILEGE_ESCALATION)?,
+                })
+            } else {
+                None
+            },
             warnings,
         })
     }
@@ -306,7 +352,7 @@ fn executor_env(
         .enumerate()
         .map(|(i, opt)| (format!("SPARK_JAVA_OPT_{i}"), opt))
         .collect();
-    env.extend(crate::hash_order::immutable_order(numbered, |(name, _)| {
+    env.extend(crate::hash_order::immutable_order(conf.release().scala(), numbered, |(name, _)| {
         crate::hash_order::java_string_hash(name)
     }));
     for (name, value) in &mut env {
@@ -346,6 +392,14 @@ impl FeatureStep for BasicExecutorFeatureStep {
         if let Some(limit) = self.cpu_limit.clone() {
             limits.insert("cpu".into(), Quantity(limit));
         }
+        if self.resize_policy {
+            c.resize_policy.get_or_insert_with(Vec::new).extend(
+                ["cpu", "memory"].map(|resource| ContainerResizePolicy {
+                    resource_name: resource.into(),
+                    restart_policy: "NotRequired".into(),
+                }),
+            );
+        }
         let env = c.env.get_or_insert_with(Vec::new);
         env.push(pod::env("SPARK_USER", self.spark_user.clone()));
         env.extend(self.env.iter().map(|(k, v)| pod::env(k, v)));
@@ -363,6 +417,11 @@ impl FeatureStep for BasicExecutorFeatureStep {
             });
         }
         c.args.get_or_insert_with(Vec::new).push("executor".into());
+        if let Some(allow) = self.allow_privilege_escalation {
+            c.security_context
+                .get_or_insert_with(Default::default)
+                .allow_privilege_escalation = Some(allow);
+        }
         if !self.disable_config_map {
             p.add_volume_mount(pod::mount(
                 SPARK_CONF_VOLUME_EXEC,
@@ -400,6 +459,9 @@ impl FeatureStep for BasicExecutorFeatureStep {
         meta.name = Some(self.pod_name.clone());
         pod::merge_into(&mut meta.labels, self.labels.clone());
         pod::merge_into(&mut meta.annotations, annotations);
+        if self.sends_empty_maps {
+            meta.annotations.get_or_insert_with(BTreeMap::new);
+        }
         if let Some(DriverPodRef {
             name,
             uid: Some(uid),
@@ -412,7 +474,13 @@ impl FeatureStep for BasicExecutorFeatureStep {
         let spec = p.spec_mut();
         spec.hostname = Some(self.hostname.clone());
         spec.restart_policy = Some(self.restart_policy.into());
+        if let Some(seconds) = self.termination_grace_period {
+            spec.termination_grace_period_seconds = Some(seconds);
+        }
         pod::merge_into(&mut spec.node_selector, self.node_selector.clone());
+        if self.sends_empty_maps {
+            spec.node_selector.get_or_insert_with(BTreeMap::new);
+        }
         if !self.pull_secrets.is_empty() {
             spec.image_pull_secrets.get_or_insert_with(Vec::new).extend(
                 self.pull_secrets

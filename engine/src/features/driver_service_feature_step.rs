@@ -8,7 +8,9 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use crate::kubernetes_conf::KubernetesConf;
 use crate::config::keys;
 use crate::constants::labels;
-use crate::constants::{BLOCK_MANAGER_PORT_NAME, DRIVER_PORT_NAME, UI_PORT_NAME};
+use crate::constants::{
+    BLOCK_MANAGER_PORT_NAME, DRIVER_PORT_NAME, SPARK_CONNECT_PORT_NAME, UI_PORT_NAME,
+};
 use crate::error::{Error, Result};
 use crate::features::{Explain, ExplainContext, FeatureStep};
 use crate::kubernetes_conf::DriverConf;
@@ -22,11 +24,17 @@ use crate::provenance::Source;
 pub struct DriverServiceFeatureStep {
     service_name: String,
     namespace: String,
-    ip_family_policy: String,
-    ip_families: Vec<String>,
+    /// `ipFamilyPolicy` and `ipFamilies` (3.4+).
+    ip_families: Option<(String, Vec<String>)>,
     driver_port: i32,
     block_manager_port: i32,
     ui_port: i32,
+    /// The Spark Connect port, and whether it declares `appProtocol: grpc` (4.1+, 4.2+).
+    connect_port: Option<(i32, bool)>,
+    /// `publishNotReadyAddresses` (4.3+).
+    publish_not_ready_addresses: Option<bool>,
+    /// Empty `annotations` are sent (3.3).
+    sends_empty_maps: bool,
     app_id: String,
     selector: Vec<(String, String)>,
     service_labels: Vec<(String, String)>,
@@ -45,35 +53,34 @@ impl DriverServiceFeatureStep {
                 });
             }
         }
-        let ip_family_policy = conf
-            .conf
-            .read_str(&keys::DRIVER_SERVICE_IP_FAMILY_POLICY)
-            .to_owned();
-        if !matches!(
-            ip_family_policy.as_str(),
-            "SingleStack" | "PreferDualStack" | "RequireDualStack"
-        ) {
-            return Err(Error::invalid(
-                keys::DRIVER_SERVICE_IP_FAMILY_POLICY.key,
-                &ip_family_policy,
-                "expected one of SingleStack, PreferDualStack, RequireDualStack",
-            ));
-        }
-        let families = conf.conf.read_str(&keys::DRIVER_SERVICE_IP_FAMILIES);
-        if !matches!(families, "IPv4" | "IPv6" | "IPv4,IPv6" | "IPv6,IPv4") {
-            return Err(Error::invalid(
-                keys::DRIVER_SERVICE_IP_FAMILIES.key,
-                families,
-                "expected one of IPv4, IPv6, IPv4,IPv6, IPv6,IPv4",
-            ));
-        }
+        let release = conf.version.release();
+        let ip_families = if release.service_ip_families_and_labels() {
+            Some(ip_families(conf)?)
+        } else {
+            None
+        };
+        let connect_port = if release.connect_port() {
+            Some((
+                conf.conf.read(&keys::CONNECT_GRPC_BINDING_PORT)?,
+                release.grpc_app_protocol_and_resize_policy(),
+            ))
+        } else {
+            None
+        };
+        let publish_not_ready_addresses = if release.restricted_security_defaults() {
+            Some(conf.conf.read(&keys::DRIVER_SERVICE_PUBLISH_NOT_READY_ADDRESSES)?)
+        } else {
+            None
+        };
         let service_name =
             names::driver_service_name(&conf.resource_name_prefix, &conf.inputs.unique_id);
         Ok(DriverServiceFeatureStep {
             service_name,
             namespace: conf.namespace().to_owned(),
-            ip_family_policy,
-            ip_families: families.split(',').map(str::to_owned).collect(),
+            ip_families,
+            connect_port,
+            publish_not_ready_addresses,
+            sends_empty_maps: release.sends_empty_maps(),
             driver_port: conf
                 .conf
                 .read_optional(&keys::DRIVER_PORT)?
@@ -86,7 +93,11 @@ impl DriverServiceFeatureStep {
             ui_port: conf.conf.read(&keys::UI_PORT)?,
             app_id: conf.app_id().to_owned(),
             selector: conf.labels()?,
-            service_labels: conf.prefixed(keys::DRIVER_SERVICE_LABEL_PREFIX),
+            service_labels: if release.service_ip_families_and_labels() {
+                conf.prefixed(keys::DRIVER_SERVICE_LABEL_PREFIX)
+            } else {
+                Vec::new()
+            },
             service_annotations: conf.prefixed(keys::DRIVER_SERVICE_ANNOTATION_PREFIX),
         })
     }
@@ -125,21 +136,29 @@ impl FeatureStep for DriverServiceFeatureStep {
             &mut metadata.annotations,
             self.service_annotations.iter().cloned(),
         );
+        if self.sends_empty_maps {
+            metadata.annotations.get_or_insert_with(Default::default);
+        }
         pod::merge_into(
             &mut metadata.labels,
             std::iter::once((labels::SPARK_APP_ID.to_owned(), self.app_id.clone()))
                 .chain(self.service_labels.iter().cloned()),
         );
+        let connect = self
+            .connect_port
+            .map(|(port, grpc)| (SPARK_CONNECT_PORT_NAME, port, grpc.then(|| "grpc".into())));
         let ports = [
-            (DRIVER_PORT_NAME, self.driver_port),
-            (BLOCK_MANAGER_PORT_NAME, self.block_manager_port),
-            (UI_PORT_NAME, self.ui_port),
+            (DRIVER_PORT_NAME, self.driver_port, None),
+            (BLOCK_MANAGER_PORT_NAME, self.block_manager_port, None),
+            (UI_PORT_NAME, self.ui_port, None),
         ]
         .into_iter()
-        .map(|(name, port)| ServicePort {
+        .chain(connect)
+        .map(|(name, port, app_protocol)| ServicePort {
             name: Some(name.into()),
             port,
             target_port: Some(IntOrString::Int(port)),
+            app_protocol,
             ..ServicePort::default()
         })
         .collect();
@@ -147,8 +166,9 @@ impl FeatureStep for DriverServiceFeatureStep {
             metadata,
             spec: Some(ServiceSpec {
                 cluster_ip: Some("None".into()),
-                ip_family_policy: Some(self.ip_family_policy.clone()),
-                ip_families: Some(self.ip_families.clone()),
+                ip_family_policy: self.ip_families.as_ref().map(|(policy, _)| policy.clone()),
+                ip_families: self.ip_families.as_ref().map(|(_, families)| families.clone()),
+                publish_not_ready_addresses: self.publish_not_ready_addresses,
                 selector: Some(self.selector.iter().cloned().collect()),
                 ports: Some(ports),
                 ..ServiceSpec::default()
@@ -157,6 +177,36 @@ impl FeatureStep for DriverServiceFeatureStep {
         };
         vec![Resource::Service(service)]
     }
+}
+
+/// `spark.kubernetes.driver.service.ipFamilyPolicy` and `.ipFamilies`, checked.
+fn ip_families(conf: &DriverConf<'_>) -> Result<(String, Vec<String>)> {
+    let ip_family_policy = conf
+        .conf
+        .read_str(&keys::DRIVER_SERVICE_IP_FAMILY_POLICY)
+        .to_owned();
+    if !matches!(
+        ip_family_policy.as_str(),
+        "SingleStack" | "PreferDualStack" | "RequireDualStack"
+    ) {
+        return Err(Error::invalid(
+            keys::DRIVER_SERVICE_IP_FAMILY_POLICY.key,
+            &ip_family_policy,
+            "expected one of SingleStack, PreferDualStack, RequireDualStack",
+        ));
+    }
+    let families = conf.conf.read_str(&keys::DRIVER_SERVICE_IP_FAMILIES);
+    if !matches!(families, "IPv4" | "IPv6" | "IPv4,IPv6" | "IPv6,IPv4") {
+        return Err(Error::invalid(
+            keys::DRIVER_SERVICE_IP_FAMILIES.key,
+            families,
+            "expected one of IPv4, IPv6, IPv4,IPv6, IPv6,IPv4",
+        ));
+    }
+    Ok((
+        ip_family_policy,
+        families.split(',').map(str::to_owned).collect(),
+    ))
 }
 
 /// The fields this step sets are attributed to the step, without more detail.

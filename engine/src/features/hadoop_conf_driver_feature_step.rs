@@ -23,6 +23,8 @@ use crate::provenance::Source;
 pub struct HadoopConfDriverFeatureStep {
     /// The ConfigMap to mount, and the files to create it from (none for an existing one).
     config_map: Option<(String, Option<BTreeMap<String, String>>)>,
+    /// Whether executors are told about the ConfigMap (3.5+).
+    tell_executors: bool,
 }
 
 impl HadoopConfDriverFeatureStep {
@@ -63,7 +65,10 @@ impl HadoopConfDriverFeatureStep {
             (None, Some(name)) => Some((name.to_owned(), None)),
             (None, None) => None,
         };
-        Ok(HadoopConfDriverFeatureStep { config_map })
+        Ok(HadoopConfDriverFeatureStep {
+            config_map,
+            tell_executors: conf.version.release().hadoop_conf_in_executors(),
+        })
     }
 }
 
@@ -92,6 +97,7 @@ impl FeatureStep for HadoopConfDriverFeatureStep {
     fn system_properties(&self) -> Vec<(String, String)> {
         self.config_map
             .iter()
+            .filter(|_| self.tell_executors)
             .map(|(name, _)| (keys::EXECUTOR_HADOOP_CONFIG_MAP.into(), name.into()))
             .collect()
     }

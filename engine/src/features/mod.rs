@@ -16,6 +16,7 @@ pub mod kerberos_conf_driver_feature_step;
 pub mod local_dirs_feature_step;
 pub mod mount_secrets_feature_step;
 pub mod mount_volumes_feature_step;
+pub mod network_policy_feature_step;
 pub mod pod_template_config_map_step;
 
 use std::collections::BTreeMap;

@@ -43,7 +43,7 @@ impl MountVolumesFeatureStep {
             &conf.volume_owner(),
             conf.resource_name_prefix(),
             conf.app_id(),
-            conf.spark_conf().read(&keys::USE_LEGACY_PVC_ACCESS_MODE)?,
+            legacy_access_mode(conf)?,
         ))
     }
 
@@ -66,6 +66,7 @@ impl MountVolumesFeatureStep {
                 mount_path: spec.mount_path.clone(),
                 read_only: Some(spec.mount_read_only),
                 sub_path: Some(spec.mount_sub_path.clone()),
+                sub_path_expr: spec.mount_sub_path_expr.clone(),
                 ..VolumeMount::default()
             });
             let mut volume = Volume {
@@ -73,10 +74,10 @@ impl MountVolumesFeatureStep {
                 ..Volume::default()
             };
             match &spec.conf {
-                VolumeConf::HostPath { path } => {
+                VolumeConf::HostPath { path, volume_type } => {
                     volume.host_path = Some(HostPathVolumeSource {
                         path: path.clone(),
-                        type_: Some(String::new()),
+                        type_: Some(volume_type.clone().unwrap_or_default()),
                     });
                 }
                 VolumeConf::PersistentVolumeClaim {
@@ -154,6 +155,20 @@ impl MountVolumesFeatureStep {
     }
 }
 
+/// Whether on-demand claims ask for `ReadWriteOnce` (else `ReadWriteOncePod`):
+/// `spark.kubernetes.legacy.useReadWriteOnceAccessMode`, whose default the release decides
+/// (releases without the key always ask for `ReadWriteOnce`).
+fn legacy_access_mode(conf: &impl KubernetesConf) -> Result<bool> {
+    let release = conf.release();
+    if !release.reads(keys::USE_LEGACY_PVC_ACCESS_MODE.key) {
+        return Ok(true);
+    }
+    Ok(conf
+        .spark_conf()
+        .read_optional(&keys::USE_LEGACY_PVC_ACCESS_MODE)?
+        .unwrap_or(release.legacy_pvc_access_mode_by_default()))
+}
+
 impl FeatureStep for MountVolumesFeatureStep {
     fn name(&self) -> &'static str {
         "MountVolumesFeatureStep"
@@ -194,7 +209,7 @@ mod tests {
     const PREFIX: &str = "spark.kubernetes.executor.volumes.";
 
     fn parse(pairs: &[(&str, &str)]) -> Result<Vec<VolumeSpec>> {
-        parse_volumes(pairs, PREFIX)
+        parse_volumes(pairs, PREFIX, crate::SparkVersion::default().release())
     }
 
     /// The key an error names.
@@ -226,7 +241,8 @@ mod tests {
         assert_eq!(
             by_name("h").conf,
             VolumeConf::HostPath {
-                path: "/host".into()
+                path: "/host".into(),
+                volume_type: None,
             }
         );
         assert_eq!(by_name("e").mount_sub_path, "sub");

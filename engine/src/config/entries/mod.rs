@@ -6,7 +6,13 @@
 //! reads, and a test checks that each of them is declared here (or is one of the few keys
 //! Spark reads without declaring them). The lint looks keys up here.
 
+mod spark_3_3_4;
+mod spark_3_4_4;
 mod spark_3_5_3;
+mod spark_4_0_5;
+mod spark_4_1_4;
+mod spark_4_2_1;
+mod spark_4_3_0;
 
 use crate::version::SparkVersion;
 
@@ -90,11 +96,18 @@ pub struct SparkEntry {
     pub doc: &'static str,
 }
 
-/// The entries `version` declares, sorted by key.
+/// The entries `version` declares, sorted by key: those of the release its line's goldens
+/// come from (the patch releases of a line declare the same keys).
 pub fn declared(version: SparkVersion) -> &'static [SparkEntry] {
-    // One release line is modelled: its entries stand for every patch release.
-    let _ = version;
-    spark_3_5_3::ENTRIES
+    match (version.major(), version.minor()) {
+        (3, 3) => spark_3_3_4::ENTRIES,
+        (3, 4) => spark_3_4_4::ENTRIES,
+        (4, 0) => spark_4_0_5::ENTRIES,
+        (4, 1) => spark_4_1_4::ENTRIES,
+        (4, 2) => spark_4_2_1::ENTRIES,
+        (4, 3) => spark_4_3_0::ENTRIES,
+        _ => spark_3_5_3::ENTRIES,
+    }
 }
 
 /// The entry for `key` in `version`, if Spark declares it.
@@ -108,18 +121,26 @@ pub fn find(version: SparkVersion, key: &str) -> Option<&'static SparkEntry> {
 
 /// Whether `key` is a deprecated alternative of an entry of `version`.
 pub fn is_alternative(version: SparkVersion, key: &str) -> bool {
-    // Few entries have alternatives: they are collected once, sorted.
-    static ALTERNATIVES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    let _ = version;
-    let alternatives = ALTERNATIVES.get_or_init(|| {
-        let mut all: Vec<&str> = spark_3_5_3::ENTRIES
+    // Few entries have alternatives: they are collected once per release line, sorted.
+    static ALTERNATIVES: std::sync::OnceLock<Vec<(SparkVersion, Vec<&'static str>)>> =
+        std::sync::OnceLock::new();
+    let all = ALTERNATIVES.get_or_init(|| {
+        crate::version::MODELLED
             .iter()
-            .flat_map(|e| e.alternatives.iter().copied())
-            .collect();
-        all.sort_unstable();
-        all
+            .map(|&v| {
+                let mut keys: Vec<&str> = declared(v)
+                    .iter()
+                    .flat_map(|e| e.alternatives.iter().copied())
+                    .collect();
+                keys.sort_unstable();
+                (v, keys)
+            })
+            .collect()
     });
-    alternatives.binary_search(&key).is_ok()
+    let same_table = |v: SparkVersion| std::ptr::eq(declared(v), declared(version));
+    all.iter()
+        .find(|(v, _)| same_table(*v))
+        .is_some_and(|(_, keys)| keys.binary_search(&key).is_ok())
 }
 
 #[cfg(test)]
