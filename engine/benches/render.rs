@@ -155,7 +155,9 @@ macro_rules! stages {
                     driver::BuildOptions::default(),
                 )
                 .expect("builds");
-                b.bench(|| RunningDriver::in_cluster(black_box(&d), &r.inputs));
+                b.bench(|| {
+                    RunningDriver::in_cluster(black_box(&d), &r.inputs, r.spark_version.release())
+                });
             }
 
             #[divan::bench(sample_count = $samples)]
@@ -169,7 +171,7 @@ macro_rules! stages {
                     driver::BuildOptions::default(),
                 )
                 .expect("builds");
-                let running = RunningDriver::in_cluster(&d, &r.inputs);
+                let running = RunningDriver::in_cluster(&d, &r.inputs, r.spark_version.release());
                 b.bench(|| {
                     executor::build(
                         black_box(&running),

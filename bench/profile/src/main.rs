@@ -108,7 +108,7 @@ fn stages(r: &RenderRequest, iterations: usize) {
         let d = driver::build(&s, &r.inputs, r.spark_version, common::options(r)).expect("builds");
         record("driver::build", t.elapsed());
         let t = Instant::now();
-        let running = RunningDriver::in_cluster(&d, &r.inputs);
+        let running = RunningDriver::in_cluster(&d, &r.inputs, r.spark_version.release());
         record("RunningDriver::in_cluster", t.elapsed());
         let t = Instant::now();
         let e = executor::build(
