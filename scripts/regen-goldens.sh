@@ -87,7 +87,8 @@ c = json.load(open(path, encoding="utf-8")) if os.path.exists(path) else {}
 ref = c.get("env", {}).get("SPARK_LOCAL_DIRS")
 if ref is None:
     # spark.local.dir as the driver ConfigMap's spark.properties holds it (Properties escaping)
-    m = re.search(r"^ +spark\.local\.dir=(.*)$", out, re.M)
+    # (fabric8 6.4, Spark 3.4, writes it as one double-quoted string: a line ends at "\n").
+    m = re.search(r"^ +spark\.local\.dir=(.*?)(?:\\n|$)", out, re.M)
     ref = re.sub(r"\\(.)", r"\1", m.group(1)) if m else None
 if ref is not None and "," in ref:
     dirs = ref.split(",")

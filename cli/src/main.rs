@@ -194,7 +194,7 @@ fn explain(args: &args::ExplainArgs) -> Result<(), CliError> {
 /// `--strict`) when there are any.
 fn lint(args: &args::LintArgs) -> Result<(), CliError> {
     let request = request::render_request(&args.render, &args.app, &args.output.spark)?;
-    let findings = spark_render_engine::lint::lint(&request.submit);
+    let findings = spark_render_engine::lint::lint(&request.submit, request.spark_version);
     let text = match args.output.format {
         ReportFormat::Text => findings
             .iter()

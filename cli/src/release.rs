@@ -69,7 +69,7 @@ pub fn choose(
 fn parse(text: &str, named_by: &str) -> Result<SparkVersion, CliError> {
     text.parse()
         .map_err(|e: spark_render_engine::ParseVersionError| {
-            CliError::Output(format!("{named_by}: {}", e.reason).replace('\n', " "))
+            CliError::Output(format!("{named_by}: {e}"))
         })
 }
 
@@ -142,9 +142,13 @@ mod tests {
         assert_eq!(both.submitter.0.to_string(), "3.4.4");
         assert_eq!(both.image.as_ref().unwrap().0.to_string(), "4.1.4");
 
-        let same = choose(None, Some(&dir), conf_with("apache/spark:3.4.0")).unwrap();
+        let same = choose(None, Some(&dir), conf_with("apache/spark:3.4.4")).unwrap();
         assert_eq!(same.submitter.0.to_string(), "3.4.4");
         assert!(same.image.is_none());
+
+        // Another patch release: its executors carry its own version label.
+        let patch = choose(None, Some(&dir), conf_with("apache/spark:3.4.0")).unwrap();
+        assert_eq!(patch.image.as_ref().unwrap().0.to_string(), "3.4.0");
 
         let image = choose(None, None, conf_with("spark:4.1.4-scala2.13-java17-ubuntu")).unwrap();
         assert_eq!(image.submitter.0.to_string(), "4.1.4");

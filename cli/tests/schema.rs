@@ -113,6 +113,32 @@ fn rendered_objects_are_schema_valid() {
         }
     }
 
+    // The oldest and the newest release: their objects differ most from 3.5's (3.3's empty
+    // maps, 4.3's NetworkPolicy, security context and resize policy).
+    for release in ["3.3.4", "4.3.0"] {
+        for group in ["driver", "executor", "volumes"] {
+            for case in common::cases_if_any(group) {
+                if !case.join(format!("oracle-{release}.yaml")).exists() {
+                    continue;
+                }
+                let subcommand = if group == "driver" { "driver" } else { "all" };
+                let out = common::run_case_as(&case, subcommand, &["--spark-version", release]);
+                assert!(
+                    out.status.success(),
+                    "{} ({release}): {}",
+                    case.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let file = dir.join(format!(
+                    "{group}-{}-{release}.yaml",
+                    case.file_name().unwrap().to_string_lossy()
+                ));
+                std::fs::write(&file, out.stdout).unwrap();
+                files.push(file);
+            }
+        }
+    }
+
     let mut runner = TestRunner::deterministic();
     let strategy = submission();
     let mut rendered = 0;

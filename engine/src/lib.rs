@@ -243,11 +243,47 @@ pub fn render_driver(request: &RenderRequest) -> Result<Rendered> {
     }
     let mut warnings = submission.warnings.clone();
     let driver = build_driver(request, &submission, &mut warnings)?;
-    finish(Rendered {
+    let mut rendered = Rendered {
         driver: Some(driver),
         executors: None,
         warnings,
-    })
+    };
+    name_release(&mut rendered, request);
+    finish(rendered)
+}
+
+/// Explains the `spark-version` labels and selectors by the release mirrored and where it was
+/// taken from.
+fn name_release(rendered: &mut Rendered, request: &RenderRequest) {
+    let driver = rendered
+        .driver
+        .iter_mut()
+        .map(|d| (&mut d.explanations, request.spark_version));
+    let executors = rendered.executors.iter_mut().map(|e| {
+        (
+            &mut e.explanations,
+            request
+                .executor_spark_version
+                .unwrap_or(request.spark_version),
+        )
+    });
+    for (explanations, version) in driver.chain(executors) {
+        let why = if Some(version) == request.executor_spark_version {
+            "the release of the driver image, which creates the executors".to_owned()
+        } else {
+            request.release_source.to_string()
+        };
+        for e in explanations.iter_mut() {
+            if e.field.ends_with("labels.spark-version")
+                || e.field.ends_with("selector.spark-version")
+            {
+                e.source = provenance::Source::Rule {
+                    step: "Spark release".into(),
+                    detail: format!("Spark {version}: {why}"),
+                };
+            }
+        }
+    }
 }
 
 fn options(request: &RenderRequest) -> driver::BuildOptions {
@@ -327,9 +363,11 @@ pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
         options(request),
     )?;
     warnings.extend(executors.warnings.iter().cloned());
-    finish(Rendered {
+    let mut rendered = Rendered {
         driver,
         executors: Some(executors),
         warnings,
-    })
+    };
+    name_release(&mut rendered, request);
+    finish(rendered)
 }

@@ -1,7 +1,8 @@
 //! `spark-render lint`: conf keys that are probably mistakes — unknown or misspelt
 //! `spark.kubernetes.*`, `spark.driver.*` and `spark.executor.*` keys (with a did-you-mean among
-//! the keys Spark declares, [`crate::config::entries`]), deprecated keys with their replacement, and keys that have no
-//! effect in the chosen deploy mode.
+//! the keys Spark declares, [`crate::config::entries`]), keys the chosen release does not
+//! read though others do ("added in 4.1", "removed in 4.0"), deprecated keys with the
+//! release's replacement, and keys that have no effect in the chosen deploy mode.
 
 use serde::Serialize;
 
@@ -9,7 +10,7 @@ use crate::conf::SparkConf;
 use crate::config::entries;
 use crate::config::keys;
 use crate::submit::SubmitArgs;
-use crate::version::SparkVersion;
+use crate::version::{SparkVersion, MODELLED};
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,21 +24,56 @@ pub struct Finding {
     pub suggestion: Option<String>,
 }
 
-/// Deprecated keys and what replaces them.
-fn deprecated(key: &str) -> Option<String> {
+/// Deprecated keys and what replaces them in `version`.
+fn deprecated(version: SparkVersion, key: &str) -> Option<String> {
     if key == keys::MEMORY_OVERHEAD_FACTOR.key {
         Some(format!(
             "{} and {}",
             keys::DRIVER_MEMORY_OVERHEAD_FACTOR.key,
             keys::EXECUTOR_MEMORY_OVERHEAD_FACTOR.key
         ))
-    } else if key == keys::PYSPARK_PYTHON_VERSION {
+    } else if key == keys::PYSPARK_PYTHON_VERSION && entries::find(version, key).is_some() {
         Some(format!(
             "{} (Spark 3 ignores this key)",
             keys::PYSPARK_PYTHON
         ))
+    } else if entries::is_alternative(version, key) {
+        entries::declared(version)
+            .iter()
+            .find(|e| e.alternatives.contains(&key))
+            .map(|e| e.key.to_owned())
     } else {
         None
+    }
+}
+
+/// `3.5` for Spark 3.5.x.
+fn line(version: SparkVersion) -> String {
+    format!("{}.{}", version.major(), version.minor())
+}
+
+/// Why `key`, which `version` does not read, may still look right: the modelled release lines
+/// that declare it, as "added in 4.1" or "removed in 4.0".
+fn other_releases(version: SparkVersion, key: &str) -> Option<String> {
+    let declaring: Vec<SparkVersion> = MODELLED
+        .into_iter()
+        .filter(|&v| entries::find(v, key).is_some())
+        .collect();
+    let (first, last) = (declaring.first()?, declaring.last()?);
+    let spark = line(version);
+    if *first > version {
+        Some(format!(
+            "added in Spark {}: Spark {spark} does not read it",
+            line(*first)
+        ))
+    } else {
+        let removed_in = MODELLED
+            .into_iter()
+            .find(|v| v > last && entries::find(*v, key).is_none())?;
+        Some(format!(
+            "removed in Spark {}: Spark {spark} does not read it",
+            line(removed_in)
+        ))
     }
 }
 
@@ -70,8 +106,9 @@ const DRIVER_POD_KEYS: &[&str] = &[
     keys::DRIVER_ENV_PREFIX,
 ];
 
-/// Lints the conf of `args` (the properties file and `--conf`, as the user wrote them).
-pub fn lint(args: &SubmitArgs) -> Vec<Finding> {
+/// Lints the conf of `args` (the properties file and `--conf`, as the user wrote them) for
+/// Spark `version`.
+pub fn lint(args: &SubmitArgs, version: SparkVersion) -> Vec<Finding> {
     let conf: SparkConf = args
         .properties_file
         .iter()
@@ -81,7 +118,7 @@ pub fn lint(args: &SubmitArgs) -> Vec<Finding> {
     let client_mode = args.deploy_mode.as_deref() == Some("client");
     let mut findings = Vec::new();
     for (key, _) in conf.iter() {
-        if let Some(replacement) = deprecated(key) {
+        if let Some(replacement) = deprecated(version, key) {
             findings.push(Finding {
                 key: key.to_owned(),
                 message: format!("deprecated; use {replacement}"),
@@ -109,17 +146,24 @@ pub fn lint(args: &SubmitArgs) -> Vec<Finding> {
             });
             continue;
         }
-        if !CHECKED.iter().any(|c| key.starts_with(c))
-            || keys::is_known(SparkVersion::default(), key)
-        {
+        if !CHECKED.iter().any(|c| key.starts_with(c)) || keys::is_known(version, key) {
             continue;
         }
-        let suggestion = did_you_mean(key);
+        if let Some(message) = other_releases(version, key) {
+            findings.push(Finding {
+                key: key.to_owned(),
+                message,
+                suggestion: None,
+            });
+            continue;
+        }
+        let suggestion = did_you_mean(version, key);
+        let spark = line(version);
         findings.push(Finding {
             key: key.to_owned(),
             message: match &suggestion {
-                Some(s) => format!("not a key Spark 3.5 reads; did you mean {s}?"),
-                None => "not a key Spark 3.5 reads".into(),
+                Some(s) => format!("not a key Spark {spark} reads; did you mean {s}?"),
+                None => format!("not a key Spark {spark} reads"),
             },
             suggestion,
         });
@@ -167,14 +211,18 @@ impl Counts {
     }
 }
 
-/// The keys a misspelt key may have meant, with their character counts: the keys Spark
+/// The keys a misspelt key may have meant, with their character counts: the keys `version`
 /// declares or reads in the checked families, and the credential keys.
-fn candidates() -> &'static [(String, Counts)] {
-    static CANDIDATES: std::sync::OnceLock<Vec<(String, Counts)>> = std::sync::OnceLock::new();
-    CANDIDATES.get_or_init(|| {
-        let declared = entries::declared(SparkVersion::default())
-            .iter()
-            .map(|e| e.key);
+fn candidates(version: SparkVersion) -> &'static [(String, Counts)] {
+    static CANDIDATES: [std::sync::OnceLock<Vec<(String, Counts)>>; MODELLED.len()] =
+        [const { std::sync::OnceLock::new() }; MODELLED.len()];
+    // One list per release line.
+    let slot = MODELLED
+        .iter()
+        .position(|m| (m.major(), m.minor()) == (version.major(), version.minor()))
+        .unwrap_or(0);
+    CANDIDATES[slot].get_or_init(|| {
+        let declared = entries::declared(version).iter().map(|e| e.key);
         let read = declared
             .chain(keys::UNDECLARED.iter().copied())
             .filter(|k| CHECKED.iter().any(|c| k.starts_with(c)))
@@ -190,10 +238,10 @@ fn candidates() -> &'static [(String, Counts)] {
 
 /// The closest key Spark reads (or family member), when close enough to be a typo. Linear in
 /// the number of candidates, most of them ruled out by their length and character counts.
-fn did_you_mean(key: &str) -> Option<String> {
+fn did_you_mean(version: SparkVersion, key: &str) -> Option<String> {
     let mut best: Option<(usize, String)> = None;
     let key_counts = Counts::of(key);
-    for (candidate, counts) in candidates() {
+    for (candidate, counts) in candidates(version) {
         let limit = typo_limit(candidate.len());
         if candidate.len().abs_diff(key.len()) > limit || key_counts.min_edits(counts) > limit {
             continue;
@@ -238,7 +286,7 @@ mod tests {
         if client {
             args.deploy_mode = Some("client".into());
         }
-        lint(&args)
+        lint(&args, SparkVersion::default())
     }
 
     #[test]
@@ -284,5 +332,30 @@ mod tests {
         assert!(f[1].message.contains("no effect in cluster mode"));
         let f = lint_conf(&[("spark.kubernetes.driver.label.team", "a")], true);
         assert!(f[0].message.contains("no effect in client mode"));
+    }
+
+    #[test]
+    fn keys_of_other_releases_are_named_with_the_release_that_added_or_removed_them() {
+        let mut args = SubmitArgs::new("local:///a.jar");
+        args.conf = vec![
+            ("spark.kubernetes.pyspark.pythonVersion".into(), "3".into()),
+            (
+                "spark.kubernetes.executor.useDriverPodIP".into(),
+                "true".into(),
+            ),
+        ];
+        let v = |s: &str| s.parse::<SparkVersion>().unwrap();
+        let f = lint(&args, v("4.1.4"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            f[0].message,
+            "removed in Spark 4.1: Spark 4.1 does not read it"
+        );
+        let f = lint(&args, v("3.5.3"));
+        assert!(f[0].message.starts_with("deprecated"), "{f:?}");
+        assert_eq!(
+            f[1].message,
+            "added in Spark 4.1: Spark 3.5 does not read it"
+        );
     }
 }

@@ -91,7 +91,7 @@ impl fmt::Display for SparkVersion {
 
 /// Why a string is not a modelled Spark release.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("input spark-version={value:?} is invalid: {reason}")]
+#[error("Spark release {value:?}: {reason}")]
 pub struct ParseVersionError {
     /// The string given.
     pub value: String,
