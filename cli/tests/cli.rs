@@ -1049,3 +1049,103 @@ fn a_non_utf8_argument_is_named_by_its_position_not_echoed() {
     );
     assert!(!err.contains("secret"), "{err}");
 }
+
+/// The release comes from `--spark-version`, else `SPARK_HOME`, else the image tag, else it is
+/// the latest modelled one, said on stderr; the driver image's release makes the executors.
+#[test]
+fn the_release_is_found_without_asking() {
+    let label = |out: &Output| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.trim_start().starts_with("spark-version:"))
+            .map(|l| {
+                l.trim()
+                    .trim_start_matches("spark-version:")
+                    .trim()
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    let image_41 = "spark.kubernetes.container.image=apache/spark:4.1.4";
+    let out = run(&[
+        "all",
+        "--reproducible",
+        "--conf",
+        image_41,
+        "--class",
+        "C",
+        JAR,
+    ]);
+    assert!(out.status.success());
+    assert!(
+        label(&out).iter().all(|v| v == "\"4.1.4\""),
+        "{:?}",
+        label(&out)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("spark-connect"));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("latest"));
+
+    let out = run(&[
+        "driver",
+        "--reproducible",
+        "--conf",
+        "spark.kubernetes.container.image=img",
+        "--class",
+        "C",
+        JAR,
+    ]);
+    assert!(out.status.success());
+    assert!(
+        label(&out).iter().all(|v| v == "\"4.3.0\""),
+        "{:?}",
+        label(&out)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("rendering Spark 4.3.0, the latest modelled release"),
+        "{stderr}"
+    );
+
+    let given = run(&[
+        "driver",
+        "--reproducible",
+        "--spark-version",
+        "3.3.4",
+        "--conf",
+        image_41,
+        "--class",
+        "C",
+        JAR,
+    ]);
+    assert!(
+        label(&given).iter().all(|v| v == "\"3.3.4\""),
+        "{:?}",
+        label(&given)
+    );
+
+    // spark-submit of SPARK_HOME makes the driver's objects, the image's Spark the executors'.
+    let home = std::env::temp_dir().join(format!("spark-render-home-{}", std::process::id()));
+    std::fs::create_dir_all(home.join("jars")).unwrap();
+    std::fs::write(home.join("jars/spark-core_2.12-3.5.3.jar"), b"").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_spark-render"))
+        .env("SPARK_HOME", &home)
+        .env_remove("SPARK_CONF_DIR")
+        .args([
+            "all",
+            "--reproducible",
+            "--conf",
+            image_41,
+            "--class",
+            "C",
+            JAR,
+        ])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&home).unwrap();
+    let labels = label(&out);
+    assert!(
+        labels.contains(&"\"3.5.3\"".to_owned()) && labels.contains(&"\"4.1.4\"".to_owned()),
+        "{labels:?}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the driver image is Spark 4.1.4"));
+}
