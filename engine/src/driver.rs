@@ -167,6 +167,7 @@ pub fn build(
         conf.conf.get(keys::DRIVER_POD_TEMPLATE_CONTAINER_NAME),
         conf.namespace(),
         strict,
+        version.release(),
         &mut warnings,
     )?;
     let recorder = options.explain.then(|| {

@@ -367,6 +367,7 @@ fn build_pod(
         conf.conf.get(keys::EXECUTOR_POD_TEMPLATE_CONTAINER_NAME),
         conf.namespace(),
         options.strict,
+        conf.version.release(),
         &mut warnings,
     )?;
     let mut steps: Vec<Box<dyn FeatureStep>> = vec![

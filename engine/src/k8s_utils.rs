@@ -126,12 +126,18 @@ pub(crate) fn initial_pod(
     container_name: Option<&str>,
     namespace: &str,
     strict: bool,
+    release: crate::version::Release,
     warnings: &mut Vec<String>,
 ) -> Result<SparkPod> {
     let Some((path, text)) = template else {
         return Ok(SparkPod::initial());
     };
-    let template = crate::template::parse(text, template_key, path)?;
+    let documents = if release.template_skips_empty_documents() {
+        crate::template::load::Documents::SkipEmpty
+    } else {
+        crate::template::load::Documents::ExactlyOne
+    };
+    let template = crate::template::parse_documents(text, template_key, path, documents)?;
     if let Some(ns) = template.pod.metadata.namespace.as_deref() {
         if !ns.is_empty() && ns != namespace {
             return Err(crate::template::refused(

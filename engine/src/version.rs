@@ -337,6 +337,12 @@ impl Release {
         self.at_least(3, 4)
     }
 
+    /// Pod templates may hold empty YAML documents around the pod (fabric8 6.7, 3.5+); before,
+    /// a template is exactly one document.
+    pub fn template_skips_empty_documents(self) -> bool {
+        self.at_least(3, 5)
+    }
+
     /// Executors get the driver's Hadoop conf ConfigMap (3.5).
     pub fn hadoop_conf_in_executors(self) -> bool {
         self.at_least(3, 5)

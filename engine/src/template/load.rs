@@ -100,12 +100,30 @@ enum Frame {
     },
 }
 
+/// How the documents of a template file are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Documents {
+    /// Empty documents (`---` alone) are skipped; one document has content (fabric8 6.7+).
+    SkipEmpty,
+    /// The file holds exactly one document (fabric8 6.4 and older: snakeyaml's `load`).
+    ExactlyOne,
+}
+
 /// Loads the one YAML document of `text`.
-pub fn load(text: &str) -> Result<Loaded, LoadError> {
+pub fn load(text: &str, documents: Documents) -> Result<Loaded, LoadError> {
     let mut loader = Loader::default();
+    let mut starts = 0;
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| scan_error(&e))?;
         loader.line = span.start.line();
+        if let Event::DocumentStart(..) = event {
+            starts += 1;
+            if starts > 1 && documents == Documents::ExactlyOne {
+                return Err(loader.error(
+                    "expected a single document in the stream (this Spark release reads exactly one YAML document)",
+                ));
+            }
+        }
         // The parser spells an empty value `~`; an empty value is null (`a:`), `~` is text.
         let event = match event {
             Event::Scalar(_, ScalarStyle::Plain, anchor, tag)
@@ -435,7 +453,7 @@ mod tests {
     use super::*;
 
     fn root(text: &str) -> Node {
-        load(text).expect("loads").root
+        load(text, Documents::SkipEmpty).expect("loads").root
     }
 
     #[test]
@@ -477,22 +495,27 @@ mod tests {
             Some(&Node::Str("123".into()))
         );
         assert_eq!(root("a: !!int \"5\"").get("a"), Some(&Node::Int(5)));
-        assert!(load("a: !!int abc").is_err());
-        assert!(load("a: !custom x").is_err());
-        assert!(load("a: !!python/object x").is_err());
+        assert!(load("a: !!int abc", Documents::SkipEmpty).is_err());
+        assert!(load("a: !custom x", Documents::SkipEmpty).is_err());
+        assert!(load("a: !!python/object x", Documents::SkipEmpty).is_err());
         assert_eq!(
             root("b: &x {c: 1}\na: *x").get("a"),
             Some(&Node::Map(vec![("c".into(), Node::Int(1))]))
         );
-        assert!(load("a: *nope").is_err());
+        assert!(load("a: *nope", Documents::SkipEmpty).is_err());
         // Merge keys are ordinary keys.
         assert!(root("b: &x {c: 1}\na: {<<: *x}")
             .get("a")
             .unwrap()
             .get("<<")
             .is_some());
-        assert!(load("a: 1\na: 2").is_err());
-        assert!(load("a: 1\n---\nb: 2").is_err());
+        assert!(load("a: 1\na: 2", Documents::SkipEmpty).is_err());
+        assert!(load("a: 1\n---\nb: 2", Documents::SkipEmpty).is_err());
+        // Spark before 3.5 reads exactly one document, even when the others are empty.
+        assert!(load("a: 1\n---\n", Documents::SkipEmpty).is_ok());
+        let err = load("a: 1\n---\n", Documents::ExactlyOne).unwrap_err();
+        assert!(err.message.contains("single document"), "{}", err.message);
+        assert!(load("---\na: 1\n", Documents::ExactlyOne).is_ok());
         // Empty documents are skipped, as fabric8 skips them.
         assert_eq!(root("a: 1\n---\n").get("a"), Some(&Node::Int(1)));
         assert_eq!(root("---\n---\na: 1\n").get("a"), Some(&Node::Int(1)));
@@ -500,7 +523,7 @@ mod tests {
             root("1: x\ntrue: y\n1.50: z").get("1.5"),
             Some(&Node::Str("z".into()))
         );
-        assert!(load("? null\n: x").is_err());
+        assert!(load("? null\n: x", Documents::SkipEmpty).is_err());
         // An alias bomb stops at the value budget.
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..6u8 {
@@ -510,9 +533,9 @@ mod tests {
                 vec![format!("*{prev}"); 10].join(", ")
             ));
         }
-        let err = load(&bomb).unwrap_err();
+        let err = load(&bomb, Documents::SkipEmpty).unwrap_err();
         assert!(err.message.contains("aliases are expanded"), "{err:?}");
-        let loaded = load("spec:\n  containers:\n  - name: a\n    image: b\n").unwrap();
+        let loaded = load("spec:\n  containers:\n  - name: a\n    image: b\n", Documents::SkipEmpty).unwrap();
         assert_eq!(loaded.lines.get("spec.containers[0].image"), Some(&4));
     }
 }

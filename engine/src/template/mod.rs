@@ -8,7 +8,7 @@ use crate::error::{Error, Result, TemplateProblem};
 use crate::pod::SparkPod;
 
 mod coerce;
-mod load;
+pub mod load;
 
 use coerce::Coerce;
 use load::{Loaded, Node};
@@ -53,9 +53,21 @@ pub fn decode(bytes: &[u8], key: &str, file: &str) -> Result<String> {
 
 /// Parses template `text` as Spark reads it (fabric8's loader, then Jackson's conversion into
 /// a Pod); `key` and `file` name it in errors, which give the line and the field at fault.
+// The engine reads templates with `parse_documents`; benches and fuzz targets use this.
+#[cfg_attr(not(feature = "unstable"), allow(dead_code))]
 pub fn parse(text: &str, key: &str, file: &str) -> Result<PodTemplate> {
+    parse_documents(text, key, file, load::Documents::SkipEmpty)
+}
+
+/// [`parse`], reading the file's YAML documents as `documents` says (the releases differ).
+pub fn parse_documents(
+    text: &str,
+    key: &str,
+    file: &str,
+    documents: load::Documents,
+) -> Result<PodTemplate> {
     check_size(text, key, file)?;
-    let loaded = load::load(text).map_err(|e| {
+    let loaded = load::load(text, documents).map_err(|e| {
         refused(key, file, TemplateProblem::Syntax(e.message)).at(Some(e.line), None)
     })?;
     from_loaded(loaded, key, file)
