@@ -432,7 +432,7 @@ mod tests {
     use serde::Deserialize;
 
     fn read<T: for<'de> Deserialize<'de>>(yaml: &str) -> Result<T, CoerceError> {
-        let root = load(yaml).expect("loads").root;
+        let root = load(yaml, crate::template::load::Documents::SkipEmpty).expect("loads").root;
         T::deserialize(Coerce(root.get("a").expect("a value")))
     }
 
