@@ -343,6 +343,13 @@ impl Release {
         self.at_least(3, 5)
     }
 
+    /// The executor's env is one map, its Java options in the map's order before the pod's
+    /// field refs (3.4); before, the secret, class path and Java options follow the field refs,
+    /// in order.
+    pub fn executor_env_as_map(self) -> bool {
+        self.at_least(3, 4)
+    }
+
     /// Executors get the driver's Hadoop conf ConfigMap (3.5).
     pub fn hadoop_conf_in_executors(self) -> bool {
         self.at_least(3, 5)

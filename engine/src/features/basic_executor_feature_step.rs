@@ -122,6 +122,9 @@ pub struct BasicExecutorFeatureStep {
     memory: ExecutorMemory,
     custom_resources: Vec<(String, String)>,
     env: Vec<(String, String)>,
+    /// The env after the pod IP and name field refs (3.3: the secret, class path and Java
+    /// options, in order).
+    env_after_pod_fields: Vec<(String, String)>,
     spark_user: String,
     labels: Vec<(String, String)>,
     annotations: Vec<(String, String)>,
@@ -216,7 +219,8 @@ impl BasicExecutorFeatureStep {
 
         let pod_name = format!("{}-exec-{}", conf.resource_name_prefix, conf.executor_id);
         let (environment, warnings) = conf.environment();
-        let env = executor_env(conf, &driver_url, cores, &memory, environment)?;
+        let (env, env_after_pod_fields) =
+            executor_env(conf, &driver_url, cores, &memory, environment)?;
 
         let mut node_selector = conf.prefixed(keys::NODE_SELECTOR_PREFIX);
         node_selector.extend(conf.prefixed(keys::EXECUTOR_NODE_SELECTOR_PREFIX));
@@ -233,6 +237,7 @@ impl BasicExecutorFeatureStep {
             memory,
             custom_resources: custom_resources(c, keys::EXECUTOR_RESOURCE_PREFIX)?,
             env,
+            env_after_pod_fields,
             spark_user: conf.inputs.spark_user.clone(),
             labels: conf.labels()?,
             annotations: conf.prefixed(keys::EXECUTOR_ANNOTATION_PREFIX),
@@ -302,15 +307,15 @@ pub fn hostname(pod_name: &str) -> String {
     out
 }
 
-/// The env Spark builds for executors, in Spark's order (before `SPARK_USER`, which is first,
-/// and the pod IP/name field refs, which are last).
+/// The env Spark builds for executors, in Spark's order (after `SPARK_USER`, which is first):
+/// what comes before the pod IP/name field refs, and what comes after them.
 fn executor_env(
     conf: &ExecutorConf<'_>,
     driver_url: &str,
     cores: i32,
     memory: &ExecutorMemory,
     environment: Vec<(String, String)>,
-) -> Result<Vec<(String, String)>> {
+) -> Result<(Vec<(String, String)>, Vec<(String, String)>)> {
     let c = &conf.conf;
     let mut env: Vec<(String, String)> = vec![
         ("SPARK_DRIVER_URL".into(), driver_url.to_owned()),
@@ -328,13 +333,18 @@ fn executor_env(
         ("SPARK_RESOURCE_PROFILE_ID".into(), "0".into()),
     ];
     env.extend(environment);
+    // 3.3 lists the rest after the pod's field refs, in order; later releases put it all in
+    // one map, before them.
+    let as_map = conf.release().executor_env_as_map();
+    let mut after = Vec::new();
+    let rest = if as_map { &mut env } else { &mut after };
     let authenticate = c.read(&keys::AUTHENTICATE)?;
     let secret_file = c.get_first(&[keys::AUTH_SECRET_FILE_EXECUTOR, keys::AUTH_SECRET_FILE]);
     if authenticate && secret_file.is_none() {
-        env.push(("_SPARK_AUTH_SECRET".into(), conf.inputs.auth_secret.clone()));
+        rest.push(("_SPARK_AUTH_SECRET".into(), conf.inputs.auth_secret.clone()));
     }
     if let Some(cp) = c.get(keys::EXECUTOR_CLASS_PATH) {
-        env.push(("SPARK_CLASSPATH".into(), cp.to_owned()));
+        rest.push(("SPARK_CLASSPATH".into(), cp.to_owned()));
     }
     let mut opts: Vec<String> = c
         .get_java_options(keys::EXECUTOR_JAVA_OPTIONS)
@@ -352,9 +362,15 @@ fn executor_env(
         .enumerate()
         .map(|(i, opt)| (format!("SPARK_JAVA_OPT_{i}"), opt))
         .collect();
-    env.extend(crate::hash_order::immutable_order(conf.release().scala(), numbered, |(name, _)| {
-        crate::hash_order::java_string_hash(name)
-    }));
+    if as_map {
+        rest.extend(crate::hash_order::immutable_order(
+            conf.release().scala(),
+            numbered,
+            |(name, _)| crate::hash_order::java_string_hash(name),
+        ));
+    } else {
+        rest.extend(numbered);
+    }
     for (name, value) in &mut env {
         if name == "SPARK_EXECUTOR_DIRS" {
             *value = value
@@ -362,7 +378,7 @@ fn executor_env(
                 .replace("SPARK_EXECUTOR_ID", &conf.executor_id);
         }
     }
-    Ok(env)
+    Ok((env, after))
 }
 
 impl FeatureStep for BasicExecutorFeatureStep {
@@ -408,6 +424,7 @@ impl FeatureStep for BasicExecutorFeatureStep {
             "SPARK_EXECUTOR_POD_NAME",
             "metadata.name",
         ));
+        env.extend(self.env_after_pod_fields.iter().map(|(k, v)| pod::env(k, v)));
         // The block manager port is appended to a template's ports (none for port 0).
         if self.block_manager_port != 0 {
             c.ports.get_or_insert_with(Vec::new).push(ContainerPort {
