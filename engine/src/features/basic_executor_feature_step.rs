@@ -307,6 +307,9 @@ pub fn hostname(pod_name: &str) -> String {
     out
 }
 
+/// Env vars, names and values, in order.
+type EnvVars = Vec<(String, String)>;
+
 /// The env Spark builds for executors, in Spark's order (after `SPARK_USER`, which is first):
 /// what comes before the pod IP/name field refs, and what comes after them.
 fn executor_env(
@@ -315,7 +318,7 @@ fn executor_env(
     cores: i32,
     memory: &ExecutorMemory,
     environment: Vec<(String, String)>,
-) -> Result<(Vec<(String, String)>, Vec<(String, String)>)> {
+) -> Result<(EnvVars, EnvVars)> {
     let c = &conf.conf;
     let mut env: Vec<(String, String)> = vec![
         ("SPARK_DRIVER_URL".into(), driver_url.to_owned()),
