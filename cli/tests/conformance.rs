@@ -206,7 +206,8 @@ const OTHER_RELEASES: [&str; 7] = [
 ];
 
 /// The groups rendered with `spark-render all` (the others with `driver`).
-const ALL_GROUPS: [&str; 7] = [
+const ALL_GROUPS: [&str; 8] = [
+    "deviations",
     "executor",
     "executor-errors",
     "templates",
@@ -217,7 +218,9 @@ const ALL_GROUPS: [&str; 7] = [
 ];
 
 /// Every case's golden of another release: rendered with `--spark-version <release>`, the
-/// objects equal Spark's, and a refusal of that release is a refusal here. A case listed in
+/// objects equal Spark's, and a refusal of that release is a refusal here. A documented
+/// deviation (`testdata/deviations/`) is either refused with its documented reason or, in a
+/// release where the input is valid, rendered as Spark does. A case listed in
 /// `testdata/releases/<release>.known-differences` (with the reason) still differs for that
 /// release; the test checks that it does, so the line goes when the difference is fixed.
 #[test]
@@ -228,6 +231,7 @@ fn every_release_equals_spark() {
         let known = known_differences(release);
         let mut still_known = Vec::new();
         for group in [
+            "deviations",
             "driver",
             "driver-errors",
             "executor",
@@ -256,7 +260,12 @@ fn every_release_equals_spark() {
                 let out = common::run_case_as(&dir, subcommand, &["--spark-version", release]);
                 let ours = String::from_utf8_lossy(&out.stdout);
                 let stderr = String::from_utf8_lossy(&out.stderr);
-                let problem = if golden.is_file() {
+                let deviation = std::fs::read_to_string(dir.join("expected-error.txt")).ok();
+                let problem = if let Some(expected) = deviation.filter(|_| !out.status.success()) {
+                    (out.status.code() != Some(1) || !stderr.contains(expected.trim())).then(|| {
+                        format!("not refused as the deviation documents: {}", stderr.trim())
+                    })
+                } else if golden.is_file() {
                     let oracle = std::fs::read_to_string(&golden).expect("golden");
                     if out.status.success() {
                         let diffs = common::compare(&oracle, &ours);
