@@ -350,6 +350,11 @@ impl Release {
         self.at_least(3, 4)
     }
 
+    /// Executors get `spark.executor.extraLibraryPath` as `SPARK_EXECUTOR_LIBRARY_PATH` (4.0).
+    pub fn executor_library_path_env(self) -> bool {
+        self.at_least(4, 0)
+    }
+
     /// Executors get the driver's Hadoop conf ConfigMap (3.5).
     pub fn hadoop_conf_in_executors(self) -> bool {
         self.at_least(3, 5)

@@ -164,6 +164,26 @@ pub fn parse_volumes(
             }
         };
         let size_limit = get("options.sizeLimit");
+        if release.volume_sub_path_expr_and_host_path_type() {
+            // 4.0 checks what it reads: subPath or subPathExpr, and sizes with units.
+            if get("mount.subPath").is_some() && get("mount.subPathExpr").is_some() {
+                return Err(Error::NotAllowed {
+                    key: full("mount.subPathExpr"),
+                    reason: format!("mutually exclusive with {}", full("mount.subPath")),
+                });
+            }
+            if let (Some(size), "persistentVolumeClaim" | "emptyDir") = (size_limit, vtype) {
+                if size.bytes().all(|b| b.is_ascii_digit())
+                    && size.parse::<i64>().map_or(true, |n| n < 1024)
+                {
+                    return Err(Error::invalid(
+                        &full("options.sizeLimit"),
+                        size,
+                        "smaller than 1KiB; missing units? (Spark 4 refuses a volume size under 1024 bytes)",
+                    ));
+                }
+            }
+        }
         let conf = match vtype {
             "hostPath" => VolumeConf::HostPath {
                 path: required(get("options.path"), "options.path")?,

@@ -217,6 +217,8 @@ pub const DRIVER_DEFAULT_JAVA_OPTIONS: &str = "spark.driver.defaultJavaOptions";
 pub const DRIVER_JAVA_OPTIONS: &str = "spark.driver.extraJavaOptions";
 /// `spark.executor.extraClassPath`
 pub const EXECUTOR_CLASS_PATH: &str = "spark.executor.extraClassPath";
+/// `spark.executor.extraLibraryPath`
+pub const EXECUTOR_LIBRARY_PATH: &str = "spark.executor.extraLibraryPath";
 /// `spark.executorEnv.` prefix
 pub const EXECUTOR_ENV_PREFIX: &str = "spark.executorEnv.";
 /// `spark.executor.resource.` prefix

@@ -349,6 +349,11 @@ fn executor_env(
     if let Some(cp) = c.get(keys::EXECUTOR_CLASS_PATH) {
         rest.push(("SPARK_CLASSPATH".into(), cp.to_owned()));
     }
+    if conf.release().executor_library_path_env() {
+        if let Some(path) = c.get(keys::EXECUTOR_LIBRARY_PATH) {
+            rest.push(("SPARK_EXECUTOR_LIBRARY_PATH".into(), path.to_owned()));
+        }
+    }
     let mut opts: Vec<String> = c
         .get_java_options(keys::EXECUTOR_JAVA_OPTIONS)
         .map(|o| split_command_string(&substitute_ids(&o, &conf.app_id, &conf.executor_id)))
