@@ -129,8 +129,17 @@ fn spark_context_start(conf: &mut SparkConf, inputs: &RenderInputs, release: Rel
     // (the default options prepended) and saves the result as the extra options, so the
     // default options are saved twice, and the executor builder's read adds them a third time.
     let module_options = release.java_module_options();
+    // Before 4.1 each supplement reads the default options with the extra ones, so the
+    // defaults are saved again; 4.1 reads the extra options alone.
+    let read = |conf: &SparkConf, key: &str| {
+        if release.supplements_extra_java_options_only() {
+            conf.get(key).map(str::to_owned)
+        } else {
+            conf.get_java_options(key)
+        }
+    };
     for key in [keys::DRIVER_JAVA_OPTIONS, keys::EXECUTOR_JAVA_OPTIONS] {
-        let with_modules = match conf.get_java_options(key) {
+        let with_modules = match read(conf, key) {
             Some(opts) => format!("{module_options} {opts}"),
             None => module_options.to_owned(),
         };
@@ -139,7 +148,7 @@ fn spark_context_start(conf: &mut SparkConf, inputs: &RenderInputs, release: Rel
             continue;
         }
         let ipv6 = if prefer_ipv6 { "true" } else { "false" };
-        let with_ipv6 = match conf.get_java_options(key) {
+        let with_ipv6 = match read(conf, key) {
             Some(opts) => format!("-Djava.net.preferIPv6Addresses={ipv6} {opts}"),
             None => format!("-Djava.net.preferIPv6Addresses={ipv6}"),
         };

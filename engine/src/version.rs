@@ -355,6 +355,12 @@ impl Release {
         self.at_least(4, 0)
     }
 
+    /// The driver's Java option supplements (modules, IPv6) read the extra options alone (4.1);
+    /// before, they read the default options too, which so end up in the extra options.
+    pub fn supplements_extra_java_options_only(self) -> bool {
+        self.at_least(4, 1)
+    }
+
     /// Executors get the driver's Hadoop conf ConfigMap (3.5).
     pub fn hadoop_conf_in_executors(self) -> bool {
         self.at_least(3, 5)
