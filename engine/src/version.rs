@@ -234,6 +234,12 @@ impl Release {
         crate::config::entries::find(self.version, key).is_some()
     }
 
+    /// The legacy access mode key exists (3.4.3; 3.4 is modelled by
+    /// 3.4.4). The conf registry knows it too (`reads`); this is the render path's cheap form.
+    pub fn has_legacy_access_mode_key(self) -> bool {
+        self.at_least(3, 4)
+    }
+
     /// On-demand claims ask for `ReadWriteOnce` unless told otherwise (4.0 asks
     /// for `ReadWriteOncePod`).
     pub fn legacy_pvc_access_mode_by_default(self) -> bool {
@@ -462,6 +468,39 @@ mod tests {
             ("apache/spark:3.5.3a", None),
         ] {
             assert_eq!(release_in_image(image), release, "{image}");
+        }
+    }
+
+    #[test]
+    fn decisions_that_mirror_the_conf_registry_agree_with_it() {
+        use crate::config::keys;
+        for version in MODELLED {
+            let release = version.release();
+            assert_eq!(
+                release.has_legacy_access_mode_key(),
+                release.reads(keys::USE_LEGACY_PVC_ACCESS_MODE.key),
+                "{version}"
+            );
+            assert_eq!(
+                release.use_driver_pod_ip_conf(),
+                release.reads(keys::EXECUTOR_USE_DRIVER_POD_IP.key),
+                "{version}"
+            );
+            assert_eq!(
+                release.min_memory_overhead_conf(),
+                release.reads(keys::DRIVER_MIN_MEMORY_OVERHEAD.key),
+                "{version}"
+            );
+            assert_eq!(
+                release.executor_termination_grace_period(),
+                release.reads(keys::EXECUTOR_TERMINATION_GRACE_PERIOD.key),
+                "{version}"
+            );
+            assert_eq!(
+                release.restricted_security_defaults(),
+                release.reads(keys::ALLOW_PRIVILEGE_ESCALATION.key),
+                "{version}"
+            );
         }
     }
 

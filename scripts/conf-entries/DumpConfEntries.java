@@ -568,34 +568,30 @@ public final class DumpConfEntries {
         for (Row r : sorted.values()) {
             Row other = rowsB.get(r.key);
             String type = r.type.equals(other.type) ? r.type : "Unknown";
+            // The default: N (none), V<value>, F<key it falls back to>, C (computed).
             String dflt;
             switch (r.defaultKind) {
-                case "None": dflt = "EntryDefault::None"; break;
-                case "Fallback": dflt = "EntryDefault::Fallback(" + rust(r.defaultText) + ")"; break;
+                case "None": dflt = "N"; break;
+                case "Fallback": dflt = "F" + r.defaultText; break;
                 case "Value":
                     dflt = other.defaultKind.equals("Value") && other.defaultText.equals(r.defaultText)
-                        ? "EntryDefault::Value(" + rust(r.defaultText) + ")"
-                        : "EntryDefault::Computed";
+                        ? "V" + r.defaultText
+                        : "C";
                     break;
-                default: dflt = "EntryDefault::Computed";
+                default: dflt = "C";
             }
-            if (dflt.equals("EntryDefault::Computed")) computed.add(r.key + " (" + r.entryClass + ")");
+            if (dflt.equals("C")) computed.add(r.key + " (" + r.entryClass + ")");
             if (type.equals("Unknown")) unknown.add(r.key);
             typeCounts.merge(type, 1, Integer::sum);
-            StringBuilder alts = new StringBuilder();
-            for (String alt : r.alternatives) {
-                if (alts.length() > 0) alts.append(", ");
-                alts.append(rust(alt));
-            }
-            body.append("    SparkEntry {\n")
-                .append("        key: ").append(rust(r.key)).append(",\n")
-                .append("        value_type: ValueType::").append(type).append(",\n")
-                .append("        default: ").append(dflt).append(",\n")
-                .append("        since: ").append(rust(r.since)).append(",\n")
-                .append("        internal: ").append(r.internal).append(",\n")
-                .append("        alternatives: &[").append(alts).append("],\n")
-                .append("        doc: ").append(rust(r.doc)).append(",\n")
-                .append("    },\n");
+            String record = String.join("\u001f",
+                r.key,
+                type.replace("Bytes(ByteUnit::", "Bytes:").replace("Time(TimeUnit::", "Time:").replace(")", ""),
+                dflt,
+                r.since,
+                r.internal ? "1" : "0",
+                String.join("\u001d", r.alternatives),
+                r.doc) + "\u001e";
+            body.append("    ").append(rust(record)).append(",\n");
         }
 
         String text = "//! Every conf entry Spark " + version + " declares (`ConfigEntry.knownConfigs` after its config objects\n"
@@ -603,12 +599,13 @@ public final class DumpConfEntries {
             + "//! Generated: do not edit.\n"
             + "// entries: " + sorted.size() + "\n"
             + "\n"
-            + "use super::{ByteUnit, EntryDefault, SparkEntry, TimeUnit, ValueType};\n"
-            + "\n"
-            + "/// The entries, sorted by key.\n"
-            + "pub(crate) const ENTRIES: &[SparkEntry] = &[\n"
+            + "/// The entries, sorted by key, as text (read by `super::parse_table`): one record per\n"
+            + "/// entry, ended by U+001E; its fields, separated by U+001F: key, value type, default,\n"
+            + "/// since, internal, deprecated alternatives (separated by U+001D), doc. One string, so\n"
+            + "/// that the tables cost the program nothing at start (no relocations).\n"
+            + "pub(crate) const TABLE: &str = concat!(\n"
             + body
-            + "];\n";
+            + ");\n";
         Files.write(out, text.getBytes(StandardCharsets.UTF_8));
 
         System.err.println("entries: " + sorted.size());

@@ -160,7 +160,7 @@ impl MountVolumesFeatureStep {
 /// (releases without the key always ask for `ReadWriteOnce`).
 fn legacy_access_mode(conf: &impl KubernetesConf) -> Result<bool> {
     let release = conf.release();
-    if !release.reads(keys::USE_LEGACY_PVC_ACCESS_MODE.key) {
+    if !release.has_legacy_access_mode_key() {
         return Ok(true);
     }
     Ok(conf

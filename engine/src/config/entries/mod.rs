@@ -14,6 +14,8 @@ mod spark_4_1_4;
 mod spark_4_2_1;
 mod spark_4_3_0;
 
+use std::sync::OnceLock;
+
 use crate::version::SparkVersion;
 
 /// The type of an entry's value (the `ConfigBuilder` method that declared it).
@@ -97,16 +99,78 @@ pub struct SparkEntry {
 }
 
 /// The entries `version` declares, sorted by key: those of the release its line's goldens
-/// come from (the patch releases of a line declare the same keys).
+/// come from (the patch releases of a line declare the same keys). Each release's table is
+/// read from its text the first time it is asked for.
 pub fn declared(version: SparkVersion) -> &'static [SparkEntry] {
-    match (version.major(), version.minor()) {
-        (3, 3) => spark_3_3_4::ENTRIES,
-        (3, 4) => spark_3_4_4::ENTRIES,
-        (4, 0) => spark_4_0_5::ENTRIES,
-        (4, 1) => spark_4_1_4::ENTRIES,
-        (4, 2) => spark_4_2_1::ENTRIES,
-        (4, 3) => spark_4_3_0::ENTRIES,
-        _ => spark_3_5_3::ENTRIES,
+    static TABLES: [OnceLock<Vec<SparkEntry>>; 7] = [const { OnceLock::new() }; 7];
+    let (slot, table) = match (version.major(), version.minor()) {
+        (3, 3) => (0, spark_3_3_4::TABLE),
+        (3, 4) => (1, spark_3_4_4::TABLE),
+        (4, 0) => (3, spark_4_0_5::TABLE),
+        (4, 1) => (4, spark_4_1_4::TABLE),
+        (4, 2) => (5, spark_4_2_1::TABLE),
+        (4, 3) => (6, spark_4_3_0::TABLE),
+        _ => (2, spark_3_5_3::TABLE),
+    };
+    TABLES[slot].get_or_init(|| parse_table(table))
+}
+
+/// Reads a generated table (its format is described beside each `TABLE`).
+fn parse_table(table: &'static str) -> Vec<SparkEntry> {
+    table
+        .split_terminator('\u{1e}')
+        .map(|record| {
+            let mut fields = record.split('\u{1f}');
+            let mut next = || fields.next().unwrap_or_default();
+            let key = next();
+            let value_type = value_type(next());
+            let default = match next().split_at_checked(1) {
+                Some(("V", value)) => EntryDefault::Value(value),
+                Some(("F", key)) => EntryDefault::Fallback(key),
+                Some(("C", _)) => EntryDefault::Computed,
+                _ => EntryDefault::None,
+            };
+            let since = next();
+            let internal = next() == "1";
+            let alternatives: Vec<&'static str> =
+                next().split('\u{1d}').filter(|a| !a.is_empty()).collect();
+            SparkEntry {
+                key,
+                value_type,
+                default,
+                since,
+                internal,
+                // Read once per release and kept for the program's life, as the table is.
+                alternatives: Box::leak(alternatives.into_boxed_slice()),
+                doc: next(),
+            }
+        })
+        .collect()
+}
+
+/// A value type as the generated tables spell it (`Bool`, `Bytes:Mib`, `Time:Seconds`...).
+fn value_type(text: &str) -> ValueType {
+    match text {
+        "Bool" => ValueType::Bool,
+        "Int" => ValueType::Int,
+        "Long" => ValueType::Long,
+        "Double" => ValueType::Double,
+        "String" => ValueType::String,
+        "Seq" => ValueType::Seq,
+        "Bytes:Byte" => ValueType::Bytes(ByteUnit::Byte),
+        "Bytes:Kib" => ValueType::Bytes(ByteUnit::Kib),
+        "Bytes:Mib" => ValueType::Bytes(ByteUnit::Mib),
+        "Bytes:Gib" => ValueType::Bytes(ByteUnit::Gib),
+        "Bytes:Tib" => ValueType::Bytes(ByteUnit::Tib),
+        "Bytes:Pib" => ValueType::Bytes(ByteUnit::Pib),
+        "Time:Nanoseconds" => ValueType::Time(TimeUnit::Nanoseconds),
+        "Time:Microseconds" => ValueType::Time(TimeUnit::Microseconds),
+        "Time:Milliseconds" => ValueType::Time(TimeUnit::Milliseconds),
+        "Time:Seconds" => ValueType::Time(TimeUnit::Seconds),
+        "Time:Minutes" => ValueType::Time(TimeUnit::Minutes),
+        "Time:Hours" => ValueType::Time(TimeUnit::Hours),
+        "Time:Days" => ValueType::Time(TimeUnit::Days),
+        _ => ValueType::Unknown,
     }
 }
 
@@ -149,12 +213,22 @@ mod tests {
 
     #[test]
     fn entries_are_sorted_unique_and_fall_back_to_declared_keys() {
-        let entries = declared(SparkVersion::default());
-        assert!(entries.windows(2).all(|w| w[0].key < w[1].key));
-        for e in entries {
-            if let EntryDefault::Fallback(other) = e.default {
-                assert!(find(SparkVersion::default(), other).is_some(), "{}", e.key);
+        for version in crate::version::MODELLED {
+            let entries = declared(version);
+            assert!(entries.len() > 900, "{version}: {} entries", entries.len());
+            assert!(entries.windows(2).all(|w| w[0].key < w[1].key), "{version}");
+            for e in entries {
+                assert!(e.key.starts_with("spark."), "{version}: {e:?}");
+                if let EntryDefault::Fallback(other) = e.default {
+                    assert!(find(version, other).is_some(), "{version}: {}", e.key);
+                }
             }
+            // One entry has a type the dumper cannot tell (`spark.task.cpus`).
+            let unknown = entries
+                .iter()
+                .filter(|e| e.value_type == ValueType::Unknown)
+                .count();
+            assert!(unknown <= 1, "{version}: {unknown} entries of unknown type");
         }
     }
 
