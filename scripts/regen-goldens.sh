@@ -174,7 +174,7 @@ regen() {
     rm -f "$dir/oracle$SUFFIX.yaml" "$dir/oracle-error$SUFFIX.txt"
     if [ "$rc" -eq 0 ]; then
       local again=1
-      while ! local_dirs_in_order "$dir" "$TMP/out" && [ "$again" -lt 40 ]; do
+      while ! local_dirs_in_order "$dir" "$TMP/out" && [ "$again" -lt 200 ]; do
         again=$((again + 1))
         (cd "$dir" && "$ORACLE/render.sh" "${args[@]}") > "$TMP/out" 2> "$TMP/err" || return 1
       done
