@@ -269,6 +269,21 @@ fn refusals_exit_1_with_nothing_on_stdout() {
         (
             &[
                 "driver",
+                "--spark-version",
+                "4.1.4",
+                "--conf",
+                IMAGE,
+                "--conf",
+                "spark.kubernetes.driver.pod.excludedFeatureSteps=org.example.Step",
+                "--class",
+                "C",
+                JAR,
+            ],
+            "does not model excluding feature steps",
+        ),
+        (
+            &[
+                "driver",
                 "--conf",
                 IMAGE,
                 "--conf",

@@ -85,8 +85,17 @@ const UNSUPPORTED: &[(&str, &str)] = &[(
     "user feature steps (they are JVM classes)",
 )];
 
-fn refuse_unsupported(conf: &SparkConf) -> Result<()> {
+fn refuse_unsupported(conf: &SparkConf, release: crate::version::Release) -> Result<()> {
     refuse_keys(conf, UNSUPPORTED)?;
+    if release.reads_excluded_feature_steps() {
+        refuse_keys(
+            conf,
+            &[(
+                keys::DRIVER_POD_EXCLUDED_FEATURE_STEPS,
+                "excluding feature steps (Spark 4.1+)",
+            )],
+        )?;
+    }
     let has_credentials =
         conf.contains(keys::KEYTAB) || conf.contains(keys::KERBEROS_TOKEN_SECRET_NAME);
     if conf.get(keys::HADOOP_SECURITY_AUTHENTICATION) == Some("kerberos") && !has_credentials {
@@ -116,7 +125,7 @@ pub fn build(
     options: BuildOptions,
 ) -> Result<DriverSpec> {
     let strict = options.strict;
-    refuse_unsupported(&submission.conf)?;
+    refuse_unsupported(&submission.conf, version.release())?;
     let conf = DriverConf::new(&submission.conf, &submission.app, inputs, version);
 
     // Spark parses the executors' volumes here too, to refuse a bad conf before submitting.

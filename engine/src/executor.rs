@@ -66,6 +66,15 @@ pub fn build(
 ) -> Result<ExecutorsSpec> {
     let conf = &driver.conf;
     crate::builder::refuse_keys(conf, UNSUPPORTED)?;
+    if version.release().reads_excluded_feature_steps() {
+        crate::builder::refuse_keys(
+            conf,
+            &[(
+                keys::EXECUTOR_POD_EXCLUDED_FEATURE_STEPS,
+                "excluding feature steps (Spark 4.1+)",
+            )],
+        )?;
+    }
     let allocator = conf.read_str(&keys::PODS_ALLOCATOR).to_owned();
     if allocator != "direct" && allocator != "statefulset" {
         return Err(Error::Unsupported {

@@ -414,6 +414,11 @@ impl Release {
         self.at_least(4, 3)
     }
 
+    /// `spark.kubernetes.{driver,executor}.pod.excludedFeatureSteps` exist (4.1).
+    pub fn reads_excluded_feature_steps(self) -> bool {
+        self.at_least(4, 1)
+    }
+
     /// The driver creates a NetworkPolicy for its executors (4.2).
     pub fn creates_network_policy(self) -> bool {
         self.at_least(4, 2)
@@ -494,6 +499,11 @@ mod tests {
             assert_eq!(
                 release.executor_termination_grace_period(),
                 release.reads(keys::EXECUTOR_TERMINATION_GRACE_PERIOD.key),
+                "{version}"
+            );
+            assert_eq!(
+                release.reads_excluded_feature_steps(),
+                release.reads(keys::DRIVER_POD_EXCLUDED_FEATURE_STEPS),
                 "{version}"
             );
             assert_eq!(

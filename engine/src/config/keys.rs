@@ -341,6 +341,12 @@ pub const DRIVER_MOUNTED_CA_CERT_FILE: &str =
 pub const DRIVER_POD_FEATURE_STEPS: &str = "spark.kubernetes.driver.pod.featureSteps";
 /// `spark.kubernetes.executor.pod.featureSteps`: user feature steps (JVM classes).
 pub const EXECUTOR_POD_FEATURE_STEPS: &str = "spark.kubernetes.executor.pod.featureSteps";
+/// `spark.kubernetes.driver.pod.excludedFeatureSteps` (4.1+)
+pub const DRIVER_POD_EXCLUDED_FEATURE_STEPS: &str =
+    "spark.kubernetes.driver.pod.excludedFeatureSteps";
+/// `spark.kubernetes.executor.pod.excludedFeatureSteps` (4.1+)
+pub const EXECUTOR_POD_EXCLUDED_FEATURE_STEPS: &str =
+    "spark.kubernetes.executor.pod.excludedFeatureSteps";
 /// `spark.hadoop.hadoop.security.authentication`: Hadoop's security mode, through Spark's conf.
 pub const HADOOP_SECURITY_AUTHENTICATION: &str = "spark.hadoop.hadoop.security.authentication";
 /// `spark.dynamicAllocation.enabled`
