@@ -211,6 +211,7 @@ pub fn build(
             inputs,
             driver_pod.as_ref(),
             &driver.conf_files,
+            version.release(),
         )));
     }
     let namespace = conf.read_str(&keys::NAMESPACE).to_owned();
@@ -439,11 +440,12 @@ fn executor_config_map(
     inputs: &RenderInputs,
     driver_pod: Option<&DriverPodRef>,
     conf_files: &BTreeMap<String, String>,
+    release: crate::version::Release,
 ) -> ConfigMap {
     let name = names::executor_conf_map_name(&inputs.unique_id);
     let namespace = conf.read_str(&keys::NAMESPACE).to_owned();
     let text = properties::store(
-        crate::hash_order::Scala::V2_12,
+        release.scala(),
         &format!("Java properties built from Kubernetes config map with name: {name}"),
         &java::date_to_string_utc(inputs.submit_time_ms).unwrap_or_default(),
         [(keys::NAMESPACE.key, namespace.as_str())],

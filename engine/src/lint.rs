@@ -10,7 +10,7 @@ use crate::conf::SparkConf;
 use crate::config::entries;
 use crate::config::keys;
 use crate::submit::SubmitArgs;
-use crate::version::{SparkVersion, MODELLED};
+use crate::version::{SparkVersion, LINES, MODELLED};
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,11 +47,6 @@ fn deprecated(version: SparkVersion, key: &str) -> Option<String> {
     }
 }
 
-/// `3.5` for Spark 3.5.x.
-fn line(version: SparkVersion) -> String {
-    format!("{}.{}", version.major(), version.minor())
-}
-
 /// Why `key`, which `version` does not read, may still look right: the modelled release lines
 /// that declare it, as "added in 4.1" or "removed in 4.0".
 fn other_releases(version: SparkVersion, key: &str) -> Option<String> {
@@ -60,11 +55,11 @@ fn other_releases(version: SparkVersion, key: &str) -> Option<String> {
         .filter(|&v| entries::find(v, key).is_some())
         .collect();
     let (first, last) = (declaring.first()?, declaring.last()?);
-    let spark = line(version);
+    let spark = version.line_name();
     if *first > version {
         Some(format!(
             "added in Spark {}: Spark {spark} does not read it",
-            line(*first)
+            first.line_name()
         ))
     } else {
         let removed_in = MODELLED
@@ -72,7 +67,7 @@ fn other_releases(version: SparkVersion, key: &str) -> Option<String> {
             .find(|v| v > last && entries::find(*v, key).is_none())?;
         Some(format!(
             "removed in Spark {}: Spark {spark} does not read it",
-            line(removed_in)
+            removed_in.line_name()
         ))
     }
 }
@@ -158,7 +153,7 @@ pub fn lint(args: &SubmitArgs, version: SparkVersion) -> Vec<Finding> {
             continue;
         }
         let suggestion = did_you_mean(version, key);
-        let spark = line(version);
+        let spark = version.line_name();
         findings.push(Finding {
             key: key.to_owned(),
             message: match &suggestion {
@@ -214,14 +209,9 @@ impl Counts {
 /// The keys a misspelt key may have meant, with their character counts: the keys `version`
 /// declares or reads in the checked families, and the credential keys.
 fn candidates(version: SparkVersion) -> &'static [(String, Counts)] {
-    static CANDIDATES: [std::sync::OnceLock<Vec<(String, Counts)>>; MODELLED.len()] =
-        [const { std::sync::OnceLock::new() }; MODELLED.len()];
-    // One list per release line.
-    let slot = MODELLED
-        .iter()
-        .position(|m| (m.major(), m.minor()) == (version.major(), version.minor()))
-        .unwrap_or(0);
-    CANDIDATES[slot].get_or_init(|| {
+    static CANDIDATES: [std::sync::OnceLock<Vec<(String, Counts)>>; LINES] =
+        [const { std::sync::OnceLock::new() }; LINES];
+    CANDIDATES[version.line_index()].get_or_init(|| {
         let declared = entries::declared(version).iter().map(|e| e.key);
         let read = declared
             .chain(keys::UNDECLARED.iter().copied())

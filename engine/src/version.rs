@@ -27,6 +27,9 @@ pub const MODELLED: [SparkVersion; 8] = [
     SparkVersion::new(4, 3, 0),
 ];
 
+/// How many release lines are modelled (3.3 to 4.3).
+pub(crate) const LINES: usize = 7;
+
 impl SparkVersion {
     const fn new(major: u16, minor: u16, patch: u16) -> Self {
         SparkVersion {
@@ -64,12 +67,22 @@ impl SparkVersion {
 
     /// The release lines modelled, as text: `3.3, 3.4, 3.5, 4.0, 4.1, 4.2, 4.3`.
     pub fn modelled_lines() -> String {
-        let mut lines: Vec<String> = MODELLED
-            .iter()
-            .map(|v| format!("{}.{}", v.major, v.minor))
-            .collect();
+        let mut lines: Vec<String> = MODELLED.iter().map(|v| v.line_name()).collect();
         lines.dedup();
         lines.join(", ")
+    }
+
+    /// The release line's place among the modelled lines (3.3 is 0, 4.3 is 6): the patch
+    /// releases of a line behave alike, so per-line data is kept in arrays of [`LINES`].
+    pub(crate) fn line_index(self) -> usize {
+        let mut lines: Vec<(u16, u16)> = MODELLED.iter().map(|m| m.line()).collect();
+        lines.dedup();
+        lines.iter().position(|l| *l == self.line()).unwrap_or(0)
+    }
+
+    /// `3.5` for Spark 3.5.x.
+    pub fn line_name(self) -> String {
+        format!("{}.{}", self.major, self.minor)
     }
 
     fn line(self) -> (u16, u16) {
@@ -224,11 +237,6 @@ impl Release {
         self.version.line() >= (major, minor)
     }
 
-    /// The release.
-    pub fn version(self) -> SparkVersion {
-        self.version
-    }
-
     /// Whether the release declares (and so reads) the conf key `key`.
     pub fn reads(self, key: &str) -> bool {
         crate::config::entries::find(self.version, key).is_some()
@@ -246,14 +254,10 @@ impl Release {
         !self.at_least(4, 0)
     }
 
-    /// Scala 2.13 collections (4.0+): maps and sets iterate in 2.13's orders.
-    pub fn scala_2_13(self) -> bool {
-        self.at_least(4, 0)
-    }
-
-    /// The Scala collections library of the release.
+    /// The Scala collections library of the release: 2.13 from 4.0, whose maps and sets
+    /// iterate in other orders.
     pub fn scala(self) -> crate::hash_order::Scala {
-        if self.scala_2_13() {
+        if self.at_least(4, 0) {
             crate::hash_order::Scala::V2_13
         } else {
             crate::hash_order::Scala::V2_12
@@ -388,9 +392,10 @@ impl Release {
         self.at_least(4, 0)
     }
 
-    /// Volumes read `mount.subPathExpr` (every mount carries one) and a host path's
-    /// `options.type` (4.0).
-    pub fn volume_sub_path_expr_and_host_path_type(self) -> bool {
+    /// `KubernetesVolumeUtils` of 4.0: it reads `mount.subPathExpr` (every mount carries one),
+    /// a host path's `options.type` and a claim's labels and annotations, and refuses a size
+    /// without units under 1 KiB and a mount with both `subPath` and `subPathExpr`.
+    pub fn volume_options_of_4_0(self) -> bool {
         self.at_least(4, 0)
     }
 
@@ -518,7 +523,8 @@ mod tests {
     fn decisions_change_at_the_release_that_changed_them() {
         let r = |s: &str| s.parse::<SparkVersion>().unwrap().release();
         assert!(r("3.3.4").sends_empty_maps() && !r("3.4.0").sends_empty_maps());
-        assert!(!r("3.5.9").scala_2_13() && r("4.0.0").scala_2_13());
+        assert_eq!(r("3.5.9").scala(), crate::hash_order::Scala::V2_12);
+        assert_eq!(r("4.0.0").scala(), crate::hash_order::Scala::V2_13);
         assert!(!r("4.1.4").creates_network_policy() && r("4.2.0").creates_network_policy());
         assert_eq!(SparkVersion::LATEST.to_string(), "4.3.0");
     }

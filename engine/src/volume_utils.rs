@@ -71,7 +71,8 @@ impl VolumeSpec {
     fn scala_hash(&self, scala: Scala) -> i32 {
         let s = |v: &str| java_string_hash(v);
         let o = |v: &Option<String>| option_hash(scala, v.as_deref().map(java_string_hash));
-        let v4 = scala == Scala::V2_13;
+        // The 4.0 fields are there exactly when the release reads `mount.subPathExpr`.
+        let v4 = self.mount_sub_path_expr.is_some();
         let conf_hash = match &self.conf {
             VolumeConf::HostPath { path, volume_type } => {
                 let mut fields = vec![s(path)];
@@ -164,7 +165,7 @@ pub fn parse_volumes(
             }
         };
         let size_limit = get("options.sizeLimit");
-        if release.volume_sub_path_expr_and_host_path_type() {
+        if release.volume_options_of_4_0() {
             // 4.0 checks what it reads: subPath or subPathExpr, and sizes with units.
             if get("mount.subPath").is_some() && get("mount.subPathExpr").is_some() {
                 return Err(Error::NotAllowed {
@@ -188,7 +189,7 @@ pub fn parse_volumes(
             "hostPath" => VolumeConf::HostPath {
                 path: required(get("options.path"), "options.path")?,
                 volume_type: release
-                    .volume_sub_path_expr_and_host_path_type()
+                    .volume_options_of_4_0()
                     .then(|| get("options.type").unwrap_or_default().to_owned()),
             },
             "persistentVolumeClaim" => {
@@ -197,7 +198,7 @@ pub fn parse_volumes(
                     let rest = rest.and_then(|r| r.strip_prefix(name)).and_then(|r| r.strip_prefix('.'));
                     rest.is_some_and(|r| r.starts_with("label.") || r.starts_with("annotation."))
                 });
-                if let (Some((k, _)), true) = (labelled, release.scala_2_13()) {
+                if let (Some((k, _)), true) = (labelled, release.volume_options_of_4_0()) {
                     return Err(Error::Unsupported {
                         key: format!("{prefix}{k}"),
                         feature: "labels and annotations of claims (Spark 4.0+)".into(),
@@ -239,7 +240,7 @@ pub fn parse_volumes(
             mount_path,
             mount_sub_path: get("mount.subPath").unwrap_or_default().to_owned(),
             mount_sub_path_expr: release
-                .volume_sub_path_expr_and_host_path_type()
+                .volume_options_of_4_0()
                 .then(|| get("mount.subPathExpr").unwrap_or_default().to_owned()),
             mount_read_only,
             conf,

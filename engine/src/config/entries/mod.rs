@@ -16,7 +16,7 @@ mod spark_4_3_0;
 
 use std::sync::OnceLock;
 
-use crate::version::SparkVersion;
+use crate::version::{SparkVersion, LINES};
 
 /// The type of an entry's value (the `ConfigBuilder` method that declared it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,17 +102,19 @@ pub struct SparkEntry {
 /// come from (the patch releases of a line declare the same keys). Each release's table is
 /// read from its text the first time it is asked for.
 pub fn declared(version: SparkVersion) -> &'static [SparkEntry] {
-    static TABLES: [OnceLock<Vec<SparkEntry>>; 7] = [const { OnceLock::new() }; 7];
-    let (slot, table) = match (version.major(), version.minor()) {
-        (3, 3) => (0, spark_3_3_4::TABLE),
-        (3, 4) => (1, spark_3_4_4::TABLE),
-        (4, 0) => (3, spark_4_0_5::TABLE),
-        (4, 1) => (4, spark_4_1_4::TABLE),
-        (4, 2) => (5, spark_4_2_1::TABLE),
-        (4, 3) => (6, spark_4_3_0::TABLE),
-        _ => (2, spark_3_5_3::TABLE),
-    };
-    TABLES[slot].get_or_init(|| parse_table(table))
+    /// The tables, in the order of the modelled lines.
+    const TABLES: [&str; LINES] = [
+        spark_3_3_4::TABLE,
+        spark_3_4_4::TABLE,
+        spark_3_5_3::TABLE,
+        spark_4_0_5::TABLE,
+        spark_4_1_4::TABLE,
+        spark_4_2_1::TABLE,
+        spark_4_3_0::TABLE,
+    ];
+    static READ: [OnceLock<Vec<SparkEntry>>; LINES] = [const { OnceLock::new() }; LINES];
+    let line = version.line_index();
+    READ[line].get_or_init(|| parse_table(TABLES[line]))
 }
 
 /// Reads a generated table (its format is described beside each `TABLE`).
