@@ -7,13 +7,17 @@
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
-use std::os::unix::process::ExitStatusExt;
-use std::process::{Command, Stdio};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Once;
+use std::sync::{mpsc, Once};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use nix::errno::Errno;
+use nix::sys::signal::{killpg, Signal};
+use nix::sys::wait::{waitid, Id, WaitPidFlag, WaitStatus};
+use nix::unistd::Pid;
 use spark_render_engine::{manifest, Resource};
 
 use crate::args::ApplyOptions;
@@ -101,6 +105,9 @@ impl Kubectl {
         let mut child = Command::new(&self.program)
             .args(&self.global)
             .args(args)
+            // A process group of its own: on a timeout or a stop, whatever kubectl started
+            // (credential plugins, a wrapper's children) is stopped with it.
+            .process_group(0)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -112,46 +119,53 @@ impl Kubectl {
                 ))
             })?;
         // Threads feed and drain the pipes, so that a kubectl that writes a lot, or reads
-        // nothing, cannot block the wait below.
-        let input = child.stdin.take().map(|mut pipe| {
+        // nothing, cannot block the wait below. The feeding thread is never waited for: kubectl
+        // may exit without reading everything, and its status tells what happened.
+        if let Some(mut pipe) = child.stdin.take() {
             let text = stdin.to_owned();
-            // kubectl may exit before reading everything; its status tells what happened.
-            thread::spawn(move || drop(pipe.write_all(text.as_bytes())))
-        });
+            thread::spawn(move || drop(pipe.write_all(text.as_bytes())));
+        }
         let stdout = child.stdout.take().map(drain);
         let stderr = child.stderr.take().map(drain);
         let deadline = Instant::now() + self.timeout;
-        let status = loop {
+        let timed_out = || CliError::KubectlTimeout {
+            step: step.to_owned(),
+            seconds: self.timeout.as_secs(),
+        };
+        loop {
             if on_stop == OnStop::Stop && interrupted() {
-                let _ = child.kill();
-                let _ = child.wait();
+                let _ = stop_group(&mut child);
                 return Err(CliError::Interrupted {
                     step: step.to_owned(),
                 });
             }
-            match child.try_wait() {
-                Ok(Some(status)) => break status,
-                Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
-                Ok(None) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(CliError::KubectlTimeout {
-                        step: step.to_owned(),
-                        seconds: self.timeout.as_secs(),
-                    });
+            match has_exited(&child) {
+                Ok(true) => break,
+                Ok(false) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
+                Ok(false) => {
+                    let _ = stop_group(&mut child);
+                    return Err(timed_out());
                 }
                 Err(e) => {
+                    let _ = stop_group(&mut child);
                     return Err(CliError::Output(format!(
                         "kubectl ({step}) could not be waited for: {e}"
-                    )))
+                    )));
                 }
             }
-        };
-        if let Some(input) = input {
-            let _ = input.join();
         }
-        let stdout = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
-        let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+        // kubectl has exited but is not reaped yet, so its process group is still its own:
+        // anything it left running (which would hold its pipes open) is stopped.
+        let status = stop_group(&mut child).map_err(|e| {
+            CliError::Output(format!("kubectl ({step}) could not be waited for: {e}"))
+        })?;
+        let stdout = stdout.map(|t| collect(&t, deadline)).transpose();
+        let stderr = stderr.map(|t| collect(&t, deadline)).transpose();
+        let (Ok(stdout), Ok(stderr)) = (stdout, stderr) else {
+            // A process that left kubectl's group still holds its output open.
+            return Err(timed_out());
+        };
+        let (stdout, stderr) = (stdout.unwrap_or_default(), stderr.unwrap_or_default());
         if !stderr.is_empty() {
             eprint!("{}", escape_control(&stderr));
         }
@@ -191,16 +205,53 @@ impl Kubectl {
     }
 }
 
-/// Reads all of a pipe (keeping at most [`MAX_OUTPUT_BYTES`]) on a thread of its own.
-fn drain(pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+/// Reads all of a pipe (keeping at most [`MAX_OUTPUT_BYTES`]) on a thread of its own; the
+/// text arrives on the returned channel when the pipe ends.
+fn drain(pipe: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (sender, receiver) = mpsc::channel();
     thread::spawn(move || {
         let mut bytes = Vec::new();
         let mut limited = pipe.take(MAX_OUTPUT_BYTES);
         let _ = limited.read_to_end(&mut bytes);
         // Read the rest, so that kubectl is not blocked on a full pipe.
         let _ = std::io::copy(&mut limited.into_inner(), &mut std::io::sink());
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
+        let _ = sender.send(String::from_utf8_lossy(&bytes).into_owned());
+    });
+    receiver
+}
+
+/// What a pipe drained by [`drain`] held, waiting until `deadline` (and at least a second) for
+/// it to end.
+fn collect(
+    receiver: &mpsc::Receiver<String>,
+    deadline: Instant,
+) -> Result<String, mpsc::RecvTimeoutError> {
+    let wait = deadline.saturating_duration_since(Instant::now());
+    receiver.recv_timeout(wait.max(Duration::from_secs(1)))
+}
+
+/// Whether kubectl has exited, without reaping it (its process ID, and so its process group's,
+/// stays reserved until [`stop_group`] waits for it).
+fn has_exited(child: &Child) -> std::io::Result<bool> {
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+    match waitid(Id::Pid(pid_of(child)), flags) {
+        Ok(WaitStatus::StillAlive) | Err(Errno::EINTR) => Ok(false),
+        Ok(_) => Ok(true),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Kills kubectl's process group (kubectl and whatever it started that is still running),
+/// then reaps kubectl and returns how it ended.
+fn stop_group(child: &mut Child) -> std::io::Result<ExitStatus> {
+    // ESRCH: nothing is left running in the group.
+    let _ = killpg(pid_of(child), Signal::SIGKILL);
+    child.wait()
+}
+
+/// A child's process ID for the system calls (process IDs fit in an `i32`).
+fn pid_of(child: &Child) -> Pid {
+    Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX))
 }
 
 /// `text` with control characters (other than line ends and tabs) shown as `\u{..}`, so that

@@ -21,7 +21,8 @@ cat > "$dir/stdin"
 for a in "$@"; do
   case "$a" in
     create|apply|delete)
-      if [ "${HANG_ON:-}" = "$a" ]; then sleep 30; fi
+      if [ "${HANG_ON:-}" = "$a" ]; then sleep 30 & echo $! > "$dir/child-pid"; wait; fi
+      if [ "${LINGER_ON:-}" = "$a" ]; then sleep 30 & echo $! > "$dir/child-pid"; fi
       if [ "${KILL_ON:-}" = "$a" ]; then kill -9 $$; fi ;;
   esac
   case "$a" in
@@ -121,6 +122,29 @@ fn driver_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     args.extend_from_slice(extra);
     args.push(JAR);
     args
+}
+
+/// The processes the stand-in started and left (`sleep`s, their IDs in `child-pid`) that are
+/// still running.
+fn still_running(calls_dir: &std::path::Path) -> Vec<String> {
+    let mut running = Vec::new();
+    for n in 0.. {
+        let dir = calls_dir.join(format!("call-{n}"));
+        if !dir.is_dir() {
+            break;
+        }
+        let Ok(pid) = std::fs::read_to_string(dir.join("child-pid")) else {
+            continue;
+        };
+        let pid = pid.trim();
+        // Gone, or a zombie nobody reaped yet.
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = state.rsplit(')').next().unwrap_or("").trim_start();
+        if !state.is_empty() && !state.starts_with('Z') {
+            running.push(format!("call-{n}: {pid} ({state:.1})"));
+        }
+    }
+    running
 }
 
 fn has_args(call: &[String], expected: &[&str]) -> bool {
@@ -262,6 +286,28 @@ fn a_hanging_kubectl_is_stopped_and_the_pod_deleted() {
     // The create may have reached the API server: the pod spark-render named is deleted.
     let calls = fx.calls();
     assert_eq!(deletes(&calls), [OWN_DELETE], "{calls:?}");
+    // What the hanging kubectl started was stopped with it.
+    assert_eq!(still_running(&fx.dir.join("log")), Vec::<String>::new());
+}
+
+#[test]
+fn what_kubectl_leaves_running_neither_holds_spark_render_nor_outlives_it() {
+    // kubectl answers, but leaves a process behind that holds its output open for 30 s.
+    let fx = Fixture::new("linger");
+    let started = std::time::Instant::now();
+    let out = fx.run_with(
+        &driver_args(&["--kubectl-timeout", "5"]),
+        &[("LINGER_ON", "create")],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(deletes(&fx.calls()).is_empty());
+    assert_eq!(still_running(&fx.dir.join("log")), Vec::<String>::new());
 }
 
 #[test]
