@@ -233,16 +233,20 @@ fn print_verbose(request: &RenderRequest) -> Result<(), CliError> {
 fn read_named_files(submit: &SubmitArgs) -> Result<BTreeMap<String, Vec<u8>>, CliError> {
     let mut files = BTreeMap::new();
     for key in keys::FILE_KEYS {
-        // The option, else --conf, else the properties file, as in spark-submit.
-        let path = match *key {
+        // The option, else --conf, else the properties file, as in spark-submit; errors name
+        // where the path was given.
+        let named = match *key {
             keys::KEYTAB => submit
                 .keytab
                 .clone()
-                .or_else(|| effective(submit, key))
-                .or_else(|| effective(submit, keys::YARN_KEYTAB)),
-            _ => effective(submit, key),
+                .map(|path| ("--keytab", path))
+                .or_else(|| effective(submit, key).map(|path| (*key, path)))
+                .or_else(|| {
+                    effective(submit, keys::YARN_KEYTAB).map(|path| (keys::YARN_KEYTAB, path))
+                }),
+            _ => effective(submit, key).map(|path| (*key, path)),
         };
-        let Some(path) = path else {
+        let Some((key, path)) = named else {
             continue;
         };
         let local = if let Some(rest) = path.strip_prefix("file://") {
@@ -251,14 +255,14 @@ fn read_named_files(submit: &SubmitArgs) -> Result<BTreeMap<String, Vec<u8>>, Cl
             rest.to_owned()
         } else if path.contains("://") {
             return Err(CliError::ReadNamed {
-                key: (*key).to_owned(),
+                key: key.to_owned(),
                 path,
                 reason: "spark-render reads local files only".into(),
             });
         } else {
             path.clone()
         };
-        let limit = match *key {
+        let limit = match key {
             keys::DRIVER_POD_TEMPLATE_FILE | keys::EXECUTOR_POD_TEMPLATE_FILE => {
                 files::TEMPLATE_LIMIT
             }
@@ -266,7 +270,7 @@ fn read_named_files(submit: &SubmitArgs) -> Result<BTreeMap<String, Vec<u8>>, Cl
         };
         let bytes =
             files::read_regular(Path::new(&local), limit).map_err(|e| CliError::ReadNamed {
-                key: (*key).to_owned(),
+                key: key.to_owned(),
                 path: path.clone(),
                 reason: e.to_string(),
             })?;

@@ -1024,7 +1024,7 @@ fn files_that_are_not_regular_or_too_large_are_refused_at_once() {
                 "--principal".into(),
                 "p".into(),
             ],
-            "spark.kerberos.keytab",
+            "(named by --keytab)",
             "character device",
         ),
     ];

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::client_factory::{check_credentials, Client};
 use crate::builder::{build_from_features, refuse_keys};
 use crate::client;
 use crate::conf::SparkConf;
@@ -134,6 +135,8 @@ pub fn build(
         keys::EXECUTOR_VOLUMES_PREFIX,
         version.release(),
     )?;
+    // spark-submit creates its Kubernetes client before it builds the driver.
+    check_credentials(&submission.conf, Client::Submission)?;
     let basic = BasicDriverFeatureStep::new(&conf)?;
     let pod_name = basic.pod_name().to_owned();
     let mut steps: Vec<Box<dyn FeatureStep>> = vec![

@@ -92,7 +92,11 @@ impl RenderInputs {
         std::str::from_utf8(bytes).map_err(|_| crate::Error::InvalidValue {
             key: key.into(),
             value: path.into(),
-            reason: "the file is not UTF-8 text".into(),
+            reason: if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+                "the file is UTF-16 text (it starts with a UTF-16 byte order mark), and Spark reads it as UTF-8: save it as UTF-8".into()
+            } else {
+                "the file is not UTF-8 text".into()
+            },
         })
     }
 

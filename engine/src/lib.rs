@@ -87,6 +87,7 @@ internal_modules!(
     app,
     builder,
     client,
+    client_factory,
     conf_files,
     constants,
     driver,
@@ -355,6 +356,12 @@ pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
             RunningDriver::client_mode(&submission, &request.inputs, executor_version.release())?,
         ),
     };
+    // The running driver creates its Kubernetes client before it asks for executors.
+    let client = match submission.deploy_mode {
+        DeployMode::Cluster => client_factory::Client::InClusterDriver,
+        DeployMode::Client => client_factory::Client::ClientModeDriver,
+    };
+    client_factory::check_credentials(&running.conf, client)?;
     let executors = executor::build(
         &running,
         &request.inputs,

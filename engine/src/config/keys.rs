@@ -448,13 +448,19 @@ pub const UNDECLARED: &[&str] = &[
     CONNECT_GRPC_BINDING_PORT.key,
 ];
 
-/// Spark's `KUBERNETES_AUTH_{SUBMISSION,DRIVER,DRIVER_MOUNTED,EXECUTOR}_CONF_PREFIX`: each takes
-/// one of the [`AUTH_SUFFIXES`].
+/// The credentials spark-submit's client uses (`KUBERNETES_AUTH_SUBMISSION_CONF_PREFIX`).
+pub const SUBMISSION_AUTH_PREFIX: &str = "spark.kubernetes.authenticate.submission.";
+/// The credentials a client-mode driver's client uses (`KUBERNETES_AUTH_CLIENT_MODE_PREFIX`).
+pub const CLIENT_MODE_AUTH_PREFIX: &str = "spark.kubernetes.authenticate.";
+
+/// Spark's `KUBERNETES_AUTH_{SUBMISSION,DRIVER,DRIVER_MOUNTED,EXECUTOR,CLIENT_MODE}_CONF_PREFIX`:
+/// each takes one of the [`AUTH_SUFFIXES`].
 pub const AUTH_PREFIXES: &[&str] = &[
-    "spark.kubernetes.authenticate.submission.",
+    SUBMISSION_AUTH_PREFIX,
     "spark.kubernetes.authenticate.driver.",
     DRIVER_MOUNTED_PREFIX,
     "spark.kubernetes.authenticate.executor.",
+    CLIENT_MODE_AUTH_PREFIX,
 ];
 
 /// Spark's credential conf suffixes (`OAUTH_TOKEN_CONF_SUFFIX`...).

@@ -51,13 +51,27 @@ fn both_or_neither(conf: &DriverConf<'_>, a: &str, b: &str) -> Result<()> {
     match (conf.conf.contains(a), conf.conf.contains(b)) {
         (true, false) => Err(Error::Missing {
             key: b.into(),
-            reason: format!("it is required when {a} is set"),
+            reason: format!("it is required when {} is set", given_as(conf, a)),
         }),
         (false, true) => Err(Error::Missing {
             key: a.into(),
-            reason: format!("it is required when {b} is set"),
+            reason: format!("it is required when {} is set", given_as(conf, b)),
         }),
         _ => Ok(()),
+    }
+}
+
+/// `key`, and the YARN-era key the user gave instead when spark-submit took its value from
+/// there (`spark.yarn.keytab` for `spark.kerberos.keytab`...).
+fn given_as(conf: &DriverConf<'_>, key: &str) -> String {
+    let legacy = match key {
+        keys::KEYTAB => keys::YARN_KEYTAB,
+        keys::PRINCIPAL => keys::YARN_PRINCIPAL,
+        _ => return key.to_owned(),
+    };
+    match conf.conf.get(legacy) {
+        Some(value) if conf.conf.get(key) == Some(value) => format!("{key} (given as {legacy})"),
+        _ => key.to_owned(),
     }
 }
 
