@@ -17,7 +17,7 @@ pub(crate) enum Client {
     /// A driver's in its pod, which creates the executors (`ClientType.Driver`).
     InClusterDriver,
     /// A driver's running in spark-submit's JVM (client mode), which creates the executors.
-    ClientModeDriver,
+    LocalDriver,
 }
 
 impl Client {
@@ -26,7 +26,7 @@ impl Client {
         match self {
             Client::Submission => keys::SUBMISSION_AUTH_PREFIX,
             Client::InClusterDriver => keys::DRIVER_MOUNTED_PREFIX,
-            Client::ClientModeDriver => keys::CLIENT_MODE_AUTH_PREFIX,
+            Client::LocalDriver => keys::CLIENT_MODE_AUTH_PREFIX,
         }
     }
 }
@@ -72,7 +72,7 @@ mod tests {
         );
         // The drivers' clients read other keys.
         assert!(check_credentials(&both, Client::InClusterDriver).is_ok());
-        assert!(check_credentials(&both, Client::ClientModeDriver).is_ok());
+        assert!(check_credentials(&both, Client::LocalDriver).is_ok());
     }
 
     #[test]
@@ -80,7 +80,7 @@ mod tests {
         for client in [
             Client::Submission,
             Client::InClusterDriver,
-            Client::ClientModeDriver,
+            Client::LocalDriver,
         ] {
             let prefix = client.prefix();
             assert!(check_credentials(&conf(&[(&format!("{prefix}oauthToken"), "t")]), client).is_ok());

@@ -359,7 +359,7 @@ pub fn render_all(request: &RenderRequest) -> Result<Rendered> {
     // The running driver creates its Kubernetes client before it asks for executors.
     let client = match submission.deploy_mode {
         DeployMode::Cluster => client_factory::Client::InClusterDriver,
-        DeployMode::Client => client_factory::Client::ClientModeDriver,
+        DeployMode::Client => client_factory::Client::LocalDriver,
     };
     client_factory::check_credentials(&running.conf, client)?;
     let executors = executor::build(
