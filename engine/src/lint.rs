@@ -217,21 +217,30 @@ fn candidates(version: SparkVersion) -> &'static [(String, Counts)] {
             .chain(keys::UNDECLARED.iter().copied())
             .filter(|k| CHECKED.iter().any(|c| k.starts_with(c)))
             .map(str::to_owned);
-        read.chain(keys::auth_keys())
+        let mut candidates: Vec<(String, Counts)> = read
+            .chain(keys::auth_keys())
             .map(|k| {
                 let counts = Counts::of(&k);
                 (k, counts)
             })
-            .collect()
+            .collect();
+        // By length, so that a key is compared only with candidates of about its length.
+        candidates.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        candidates
     })
 }
 
-/// The closest key Spark reads (or family member), when close enough to be a typo. Linear in
-/// the number of candidates, most of them ruled out by their length and character counts.
+/// The closest key Spark reads (or family member), when close enough to be a typo. Only the
+/// candidates of about the key's length are looked at, most of them ruled out by their
+/// character counts before an edit distance is computed.
 fn did_you_mean(version: SparkVersion, key: &str) -> Option<String> {
     let mut best: Option<(usize, String)> = None;
     let key_counts = Counts::of(key);
-    for (candidate, counts) in candidates(version) {
+    // Candidates more than four characters longer or shorter are beyond every typo limit.
+    let all = candidates(version);
+    let start = all.partition_point(|(c, _)| c.len() + 4 < key.len());
+    let end = all.partition_point(|(c, _)| c.len() <= key.len() + 4);
+    for (candidate, counts) in &all[start..end] {
         let limit = typo_limit(candidate.len());
         if candidate.len().abs_diff(key.len()) > limit || key_counts.min_edits(counts) > limit {
             continue;
