@@ -51,6 +51,11 @@ pub enum Command {
     /// Every field of the objects `all` prints, with where it comes from: a conf key, a pod
     /// template, a Spark default, a render input or a Spark rule.
     Explain(ExplainArgs),
+    /// What changes in the cluster between two renders of a submission (two Spark releases,
+    /// two confs or templates), or between two manifest files (a render and `kubectl get -o
+    /// yaml`). Exit status 0 when the same, 1 when different, 2 on error.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(Box<DiffArgs>),
     /// Prints a shell completion script (e.g. `spark-render completions bash > /etc/bash_completion.d/spark-render`).
     Completions {
         /// The shell.
@@ -124,6 +129,137 @@ pub struct ExplainArgs {
     pub app: Application,
 }
 
+/// Examples of `spark-render diff`.
+const DIFF_EXAMPLES: &str = "Examples:
+  spark-render diff --from-version 3.5.3 --to-version 4.1.4 --properties-file job.conf local:///opt/app.jar
+  spark-render diff --left-properties-file old.conf --right-properties-file new.conf local:///opt/app.jar
+  spark-render diff --right-conf spark.executor.memory=8g --properties-file job.conf local:///opt/app.jar
+  spark-render diff rendered.yaml live.yaml
+  kubectl get pod my-driver -o yaml | spark-render diff rendered.yaml -";
+
+/// Arguments of `spark-render diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub executors: ExecutorOptions,
+
+    #[command(flatten)]
+    pub sides: DiffSides,
+
+    #[command(flatten)]
+    pub output: DiffOutput,
+
+    /// Comparing renders: the main resource and its arguments, as for `all`. Comparing files:
+    /// the two manifest files (YAML or JSON; `-` for standard input).
+    #[arg(
+        value_names = ["APP_RESOURCE|LEFT_FILE", "APP_ARGS|RIGHT_FILE"],
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true
+    )]
+    pub operands: Vec<String>,
+}
+
+/// What differs between the two renders `diff` compares; everything else is shared.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Sides (renders only)")]
+pub struct DiffSides {
+    /// The Spark release of the left side (default: as for `all`).
+    #[arg(long = "from-version", value_name = "VERSION")]
+    pub from_version: Option<String>,
+
+    /// The Spark release of the right side (default: as for `all`).
+    #[arg(long = "to-version", value_name = "VERSION")]
+    pub to_version: Option<String>,
+
+    /// A Spark property of the left side only, after the shared ones; repeatable.
+    #[arg(
+        long = "left-conf",
+        value_name = "KEY=VALUE",
+        allow_hyphen_values = true
+    )]
+    pub left_conf: Vec<String>,
+
+    /// A Spark property of the right side only, after the shared ones; repeatable.
+    #[arg(
+        long = "right-conf",
+        value_name = "KEY=VALUE",
+        allow_hyphen_values = true
+    )]
+    pub right_conf: Vec<String>,
+
+    /// The properties file of the left side, instead of the shared --properties-file.
+    #[arg(long = "left-properties-file", value_name = "FILE")]
+    pub left_properties_file: Option<PathBuf>,
+
+    /// The properties file of the right side, instead of the shared --properties-file.
+    #[arg(long = "right-properties-file", value_name = "FILE")]
+    pub right_properties_file: Option<PathBuf>,
+
+    /// The driver pod template of the left side (spark.kubernetes.driver.podTemplateFile).
+    #[arg(long = "left-driver-template", value_name = "FILE")]
+    pub left_driver_template: Option<PathBuf>,
+
+    /// The driver pod template of the right side (spark.kubernetes.driver.podTemplateFile).
+    #[arg(long = "right-driver-template", value_name = "FILE")]
+    pub right_driver_template: Option<PathBuf>,
+
+    /// The executor pod template of the left side (spark.kubernetes.executor.podTemplateFile).
+    #[arg(long = "left-executor-template", value_name = "FILE")]
+    pub left_executor_template: Option<PathBuf>,
+
+    /// The executor pod template of the right side (spark.kubernetes.executor.podTemplateFile).
+    #[arg(long = "right-executor-template", value_name = "FILE")]
+    pub right_executor_template: Option<PathBuf>,
+}
+
+impl DiffSides {
+    /// Whether any option sets a side apart: the operands are then a submission, not files.
+    pub fn compare_renders(&self) -> bool {
+        self.from_version.is_some()
+            || self.to_version.is_some()
+            || !self.left_conf.is_empty()
+            || !self.right_conf.is_empty()
+            || self.left_properties_file.is_some()
+            || self.right_properties_file.is_some()
+            || self.left_driver_template.is_some()
+            || self.right_driver_template.is_some()
+            || self.left_executor_template.is_some()
+            || self.right_executor_template.is_some()
+    }
+}
+
+/// Output of `diff`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct DiffOutput {
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+
+    /// Also list the fields only a file has that the API server fills in with defaults
+    /// (dnsPolicy, terminationMessagePath, the service-account token volume...).
+    #[arg(long = "show-server-defaults")]
+    pub show_server_defaults: bool,
+
+    #[command(flatten)]
+    pub spark: SparkOptions,
+}
+
+/// Formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A report for people, grouped by object (coloured on a terminal unless NO_COLOR is set).
+    Text,
+    /// A JSON list of changes: object, field, change, left, right, left_source, right_source.
+    Json,
+    /// Markdown tables, for a pull-request comment.
+    Markdown,
+}
+
 /// Arguments of `spark-render lint`.
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -142,7 +278,7 @@ pub struct LintArgs {
 }
 
 /// What every rendering subcommand takes: spark-submit's options and the render inputs.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RenderArgs {
     #[command(flatten)]
     pub submit: SubmitOptions,
@@ -179,7 +315,7 @@ impl Application {
 }
 
 /// spark-submit's options, with the conf keys spark-submit maps them to.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Submission options (spark-submit's)")]
 pub struct SubmitOptions {
     /// k8s://https://host:port (default: spark.master, else k8s://https://kubernetes.default.svc).
@@ -357,7 +493,7 @@ pub struct SubmitOptions {
 
 /// The values Spark draws from randomness, the clock, the environment or the cluster. Each
 /// is drawn the way spark-submit draws it when not given.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Render inputs (drawn like spark-submit when absent)")]
 pub struct InputOptions {
     /// Pin every drawn value (ids, times, user, UUIDs, auth secret) to fixed values, so the
@@ -426,7 +562,7 @@ pub struct ReportOutput {
 }
 
 /// Which Spark is mirrored and how strictly its inputs are read.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SparkOptions {
     /// The Spark release to mirror: any patch release of 3.3, 3.4, 3.5, 4.0, 4.1, 4.2 or 4.3.
     /// Default: the Spark of $SPARK_HOME (its RELEASE file or spark-core jar), else the release

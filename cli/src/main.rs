@@ -4,6 +4,7 @@
 
 mod apply;
 mod args;
+mod diff;
 mod environment;
 mod errors;
 mod files;
@@ -84,6 +85,7 @@ fn main() -> ExitCode {
             write_stdout(&String::from_utf8_lossy(&text))
         }
         Command::Man { target } => output::man_pages(Cli::command(), target.as_deref()),
+        Command::Diff(args) => return diff_exit(diff::run(&args)),
     };
     match result {
         Ok(()) | Err(CliError::ClosedOutput) => ExitCode::from(EXIT_OK as u8),
@@ -102,6 +104,17 @@ fn main() -> ExitCode {
         Err(err) => {
             eprintln!("spark-render: error: {}", errors::with_causes(&err));
             ExitCode::from(EXIT_REFUSED as u8)
+        }
+    }
+}
+
+/// `diff`'s exit status, like diff(1)'s: 0 the same, 1 different, 2 trouble.
+fn diff_exit(result: Result<bool, CliError>) -> ExitCode {
+    match result {
+        Ok(different) => ExitCode::from(u8::from(different)),
+        Err(err) => {
+            eprintln!("spark-render: error: {}", errors::with_causes(&err));
+            ExitCode::from(EXIT_USAGE as u8)
         }
     }
 }

@@ -65,6 +65,7 @@
 // the manifests and their provenance.
 pub mod conf;
 pub mod config;
+pub mod diff;
 pub mod lint;
 pub mod manifest;
 pub mod provenance;

@@ -1,0 +1,474 @@
+//! `spark-render diff`: two renders of one submission (two releases, two confs or templates)
+//! or two manifest files, compared by the engine's [`spark_render_engine::diff`], printed for
+//! people, for tools (JSON) or for a pull request (Markdown).
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use clap::{Args, Command, FromArgMatches};
+use serde_json::Value;
+use spark_render_engine::config::keys;
+use spark_render_engine::diff::{self, Change, ChangeKind, Report, Side};
+use spark_render_engine::{render_all, RenderRequest};
+
+use crate::args::{Application, DiffArgs, DiffFormat, RenderArgs, SparkOptions};
+use crate::errors::{self, CliError};
+use crate::files;
+use crate::output::{self, write_stdout};
+use crate::request;
+
+/// The largest manifest file read (`kubectl get pods -o yaml` of a few hundred pods).
+const MANIFEST_LIMIT: u64 = 16 << 20;
+
+/// The longest value shown in the text and Markdown reports.
+const SHOWN_VALUE_CHARS: usize = 200;
+
+/// Runs `diff`: prints the report and returns whether the sides differ.
+pub fn run(args: &DiffArgs) -> Result<bool, CliError> {
+    let (left, right) = if args.sides.compare_renders() {
+        render_sides(args)?
+    } else {
+        file_sides(args)?
+    };
+    let report = diff::diff(&left, &right);
+    let text = match args.output.format {
+        DiffFormat::Text => text_report(&report, args.output.show_server_defaults, colour()),
+        DiffFormat::Json => json_report(&report, args.output.show_server_defaults)?,
+        DiffFormat::Markdown => markdown_report(&report, args.output.show_server_defaults),
+    };
+    match write_stdout(&text) {
+        Ok(()) | Err(CliError::ClosedOutput) => Ok(!report.is_empty()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Which side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Left,
+    Right,
+}
+
+impl Which {
+    fn name(self) -> &'static str {
+        match self {
+            Which::Left => "left",
+            Which::Right => "right",
+        }
+    }
+}
+
+/// The two renders: the shared submission with each side's options, the right side drawing
+/// nothing of its own (it takes the left side's ids, times and UUIDs).
+fn render_sides(args: &DiffArgs) -> Result<(Side, Side), CliError> {
+    let app = Application {
+        resource_and_args: args.operands.clone(),
+    };
+    let left = side_request(args, &app, Which::Left)?;
+    let mut right = side_request(args, &app, Which::Right)?;
+    let files = std::mem::take(&mut right.inputs.files);
+    right.inputs = left.inputs.clone();
+    right.inputs.files = files;
+    Ok((
+        render_side(&left, Which::Left)?,
+        render_side(&right, Which::Right)?,
+    ))
+}
+
+/// One side's request.
+fn side_request(
+    args: &DiffArgs,
+    app: &Application,
+    which: Which,
+) -> Result<RenderRequest, CliError> {
+    let s = &args.sides;
+    let (conf, properties, driver_template, executor_template, version) = match which {
+        Which::Left => (
+            &s.left_conf,
+            &s.left_properties_file,
+            &s.left_driver_template,
+            &s.left_executor_template,
+            &s.from_version,
+        ),
+        Which::Right => (
+            &s.right_conf,
+            &s.right_properties_file,
+            &s.right_driver_template,
+            &s.right_executor_template,
+            &s.to_version,
+        ),
+    };
+    let mut render: RenderArgs = args.render.clone();
+    render.submit.conf.extend(conf.iter().cloned());
+    if let Some(file) = properties {
+        render.submit.properties_file = Some(file.clone());
+    }
+    for (key, file) in [
+        (keys::DRIVER_POD_TEMPLATE_FILE, driver_template),
+        (keys::EXECUTOR_POD_TEMPLATE_FILE, executor_template),
+    ] {
+        if let Some(file) = file {
+            render.submit.conf.push(format!("{key}={}", file.display()));
+        }
+    }
+    let spark = SparkOptions {
+        spark_version: version
+            .clone()
+            .or_else(|| args.output.spark.spark_version.clone()),
+        strict: args.output.spark.strict,
+    };
+    let mut request =
+        request::render_request(&render, app, &spark).map_err(|e| on_side(which, &e))?;
+    request::select_executors(&mut request, &args.executors);
+    request.explain = true;
+    Ok(request)
+}
+
+/// Renders one side (the driver's objects and the executors'), with explanations.
+fn render_side(request: &RenderRequest, which: Which) -> Result<Side, CliError> {
+    let rendered = render_all(request).map_err(|e| on_side(which, &e))?;
+    for warning in &rendered.warnings {
+        eprintln!("spark-render: warning: {} side: {warning}", which.name());
+    }
+    let objects = rendered
+        .objects()
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError::Output(e.to_string()))?;
+    let conf = request
+        .submit
+        .properties_file
+        .iter()
+        .chain(&request.submit.conf)
+        .cloned()
+        .collect();
+    Ok(Side {
+        objects,
+        explanations: rendered.explanations().into_iter().cloned().collect(),
+        from_file: false,
+        conf,
+    })
+}
+
+/// An error of one side, saying which.
+fn on_side(which: Which, err: &dyn std::error::Error) -> CliError {
+    CliError::Output(format!(
+        "the {} side: {}",
+        which.name(),
+        errors::with_causes(err)
+    ))
+}
+
+/// The two files (`-`: standard input). Submission options have no meaning here and are
+/// refused.
+fn file_sides(args: &DiffArgs) -> Result<(Side, Side), CliError> {
+    if has_submission_options(&args.render) || args.output.spark.spark_version.is_some() {
+        return Err(CliError::Usage(
+            "comparing two files takes no submission options; to compare renders, set the sides apart with --from-version/--to-version or --left-*/--right-*".into(),
+        ));
+    }
+    let [left, right] = &args.operands[..] else {
+        return Err(CliError::Usage(format!(
+            "diff takes two manifest files (or --from-version/--to-version, --left-*/--right-* and a submission), not {} operand(s)",
+            args.operands.len()
+        )));
+    };
+    if left == "-" && right == "-" {
+        return Err(CliError::Usage(
+            "only one side can be standard input".into(),
+        ));
+    }
+    Ok((read_side(left)?, read_side(right)?))
+}
+
+/// Whether any submission option or render input was given.
+fn has_submission_options(render: &RenderArgs) -> bool {
+    let defaults = RenderArgs::augment_args(Command::new("diff"))
+        .try_get_matches_from(["diff"])
+        .ok()
+        .and_then(|m| RenderArgs::from_arg_matches(&m).ok());
+    defaults.is_some_and(|d| format!("{d:?}") != format!("{render:?}"))
+}
+
+/// The objects of a manifest file, or of standard input for `-`.
+fn read_side(operand: &str) -> Result<Side, CliError> {
+    let bytes = if operand == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MANIFEST_LIMIT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| CliError::Output(format!("cannot read standard input: {e}")))?;
+        if bytes.len() as u64 > MANIFEST_LIMIT {
+            return Err(CliError::Output(format!(
+                "standard input is larger than {} MiB",
+                MANIFEST_LIMIT >> 20
+            )));
+        }
+        bytes
+    } else {
+        files::read_regular(Path::new(operand), MANIFEST_LIMIT).map_err(|e| {
+            CliError::ReadNamed {
+                key: "diff".into(),
+                path: operand.to_owned(),
+                reason: e.to_string(),
+            }
+        })?
+    };
+    let name = if operand == "-" {
+        "standard input"
+    } else {
+        operand
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| CliError::Output(format!("{name} is not UTF-8 text")))?;
+    Ok(Side {
+        objects: diff::parse_manifests(&text, name)?,
+        from_file: true,
+        ..Side::default()
+    })
+}
+
+/// Whether the text report is coloured: on a terminal, unless `NO_COLOR` is set.
+fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// A value as one line: strings as they are, anything else as JSON, cut to a readable length.
+fn show(value: Option<&Value>) -> String {
+    let text = match value {
+        None => return String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let text = output_escape(&text);
+    let count = text.chars().count();
+    if count > SHOWN_VALUE_CHARS {
+        let cut: String = text.chars().take(SHOWN_VALUE_CHARS).collect();
+        format!("{cut}… ({count} characters)")
+    } else {
+        text
+    }
+}
+
+/// Line ends and control characters shown escaped, so that a value stays on its line.
+fn output_escape(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_owned(),
+            c if c.is_control() => format!("\\u{{{:x}}}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// The sign of a change: `+` added, `-` removed, `~` changed.
+fn sign(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Added => "+",
+        ChangeKind::Removed => "-",
+        ChangeKind::Changed => "~",
+    }
+}
+
+/// The changes of `report` (and the server defaults, when asked), grouped by object.
+fn grouped(report: &Report, with_defaults: bool) -> Vec<(&str, Vec<&Change>)> {
+    let mut groups: Vec<(&str, Vec<&Change>)> = Vec::new();
+    let all = report
+        .changes
+        .iter()
+        .chain(report.server_defaults.iter().filter(|_| with_defaults));
+    for change in all {
+        match groups.iter_mut().find(|(o, _)| *o == change.object) {
+            Some((_, changes)) => changes.push(change),
+            None => groups.push((&change.object, vec![change])),
+        }
+    }
+    groups
+}
+
+/// The report for people.
+fn text_report(report: &Report, with_defaults: bool, colour: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if colour {
+            format!("\u{1b}[{code}m{text}\u{1b}[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    let mut out = String::new();
+    let groups = grouped(report, with_defaults);
+    for (n, (object, changes)) in groups.iter().enumerate() {
+        out.push_str(&paint("1", object));
+        out.push('\n');
+        if let Some(earlier) = same_as_earlier(&groups, n) {
+            out.push_str(&format!(
+                "  (the same {} change{} as {earlier})\n",
+                changes.len(),
+                plural(changes.len())
+            ));
+            continue;
+        }
+        for c in changes {
+            let code = match c.change {
+                ChangeKind::Added => "32",
+                ChangeKind::Removed => "31",
+                ChangeKind::Changed => "33",
+            };
+            let what = match c.change {
+                ChangeKind::Added => show(c.right.as_ref()),
+                ChangeKind::Removed => show(c.left.as_ref()),
+                ChangeKind::Changed => {
+                    format!("{} → {}", show(c.left.as_ref()), show(c.right.as_ref()))
+                }
+            };
+            let field = if c.field.is_empty() {
+                match c.change {
+                    ChangeKind::Added => "(the whole object, only on the right)".to_owned(),
+                    _ => "(the whole object, only on the left)".to_owned(),
+                }
+            } else {
+                c.field.clone()
+            };
+            let line = if c.field.is_empty() {
+                format!("  {} {field}", sign(c.change))
+            } else {
+                format!("  {} {field}: {what}", sign(c.change))
+            };
+            out.push_str(&paint(code, &line));
+            out.push('\n');
+            match (&c.left_source, &c.right_source) {
+                (Some(l), Some(r)) if l == r => out.push_str(&format!("      why: {l}\n")),
+                (l, r) => {
+                    if let Some(l) = l {
+                        out.push_str(&format!("      left:  {l}\n"));
+                    }
+                    if let Some(r) = r {
+                        out.push_str(&format!("      right: {r}\n"));
+                    }
+                }
+            }
+        }
+    }
+    let changes = report.changes.len();
+    let objects = grouped(report, false).len();
+    if changes == 0 {
+        out.push_str("no differences\n");
+    } else {
+        out.push_str(&format!(
+            "{changes} change{} in {objects} object{}\n",
+            plural(changes),
+            plural(objects)
+        ));
+    }
+    let defaults = report.server_defaults.len();
+    if defaults > 0 && !with_defaults {
+        out.push_str(&format!(
+            "{defaults} field{} only a file has {} filled in by the API server, left out (--show-server-defaults lists them)\n",
+            plural(defaults),
+            if defaults == 1 { "is" } else { "are" }
+        ));
+    }
+    out
+}
+
+/// An earlier object with the very same changes as the `n`th (executors 2, 3... after 1).
+fn same_as_earlier<'a>(groups: &[(&'a str, Vec<&Change>)], n: usize) -> Option<&'a str> {
+    let same = |a: &[&Change], b: &[&Change]| {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                (
+                    &x.field,
+                    x.change,
+                    &x.left,
+                    &x.right,
+                    &x.left_source,
+                    &x.right_source,
+                ) == (
+                    &y.field,
+                    y.change,
+                    &y.left,
+                    &y.right,
+                    &y.left_source,
+                    &y.right_source,
+                )
+            })
+    };
+    groups[..n]
+        .iter()
+        .find(|(_, earlier)| same(earlier, &groups[n].1))
+        .map(|(object, _)| *object)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The changes as a JSON list; server defaults (when asked) carry `"server_default": true`.
+fn json_report(report: &Report, with_defaults: bool) -> Result<String, CliError> {
+    let mut list = Vec::new();
+    for c in &report.changes {
+        list.push(serde_json::to_value(c).map_err(|e| CliError::Output(e.to_string()))?);
+    }
+    if with_defaults {
+        for c in &report.server_defaults {
+            let mut v = serde_json::to_value(c).map_err(|e| CliError::Output(e.to_string()))?;
+            if let Some(map) = v.as_object_mut() {
+                map.insert("server_default".into(), Value::Bool(true));
+            }
+            list.push(v);
+        }
+    }
+    output::json(&list)
+}
+
+/// Markdown tables, one per object, for a pull-request comment.
+fn markdown_report(report: &Report, with_defaults: bool) -> String {
+    let cell = |text: &str| {
+        if text.is_empty() {
+            String::new()
+        } else {
+            format!("`{}`", text.replace('|', "\\|").replace('`', "'"))
+        }
+    };
+    let mut out = String::new();
+    if report.is_empty() {
+        out.push_str("No differences.\n");
+    }
+    let groups = grouped(report, with_defaults);
+    for (n, (object, changes)) in groups.iter().enumerate() {
+        out.push_str(&format!("\n#### {}\n\n", cell(object)));
+        if let Some(earlier) = same_as_earlier(&groups, n) {
+            out.push_str(&format!("The same changes as {}.\n", cell(earlier)));
+            continue;
+        }
+        out.push_str("| | field | left | right | why |\n| --- | --- | --- | --- | --- |\n");
+        for c in changes {
+            let why = match (&c.left_source, &c.right_source) {
+                (Some(l), Some(r)) if l == r => l.clone(),
+                (Some(l), Some(r)) => format!("left: {l}; right: {r}"),
+                (Some(l), None) => format!("left: {l}"),
+                (None, Some(r)) => format!("right: {r}"),
+                (None, None) => String::new(),
+            };
+            let field = if c.field.is_empty() {
+                "(whole object)".to_owned()
+            } else {
+                c.field.clone()
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                sign(c.change),
+                cell(&field),
+                cell(&show(c.left.as_ref())),
+                cell(&show(c.right.as_ref())),
+                why.replace('|', "\\|")
+            ));
+        }
+    }
+    out
+}
