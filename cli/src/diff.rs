@@ -238,6 +238,7 @@ fn colour() -> bool {
 fn show(value: Option<&Value>) -> String {
     let text = match value {
         None => return String::new(),
+        Some(Value::String(s)) if s.is_empty() => "\"\"".to_owned(),
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
     };
@@ -410,19 +411,27 @@ fn plural(n: usize) -> &'static str {
 
 /// The changes as a JSON list; server defaults (when asked) carry `"server_default": true`.
 fn json_report(report: &Report, with_defaults: bool) -> Result<String, CliError> {
-    let mut list = Vec::new();
-    for c in &report.changes {
-        list.push(serde_json::to_value(c).map_err(|e| CliError::Output(e.to_string()))?);
+    /// A change, and whether it is a field the API server fills in.
+    #[derive(serde::Serialize)]
+    struct Listed<'a> {
+        #[serde(flatten)]
+        change: &'a Change,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        server_default: bool,
     }
-    if with_defaults {
-        for c in &report.server_defaults {
-            let mut v = serde_json::to_value(c).map_err(|e| CliError::Output(e.to_string()))?;
-            if let Some(map) = v.as_object_mut() {
-                map.insert("server_default".into(), Value::Bool(true));
-            }
-            list.push(v);
-        }
-    }
+    let defaults = report.server_defaults.iter().filter(|_| with_defaults);
+    let list: Vec<Listed<'_>> = report
+        .changes
+        .iter()
+        .map(|change| Listed {
+            change,
+            server_default: false,
+        })
+        .chain(defaults.map(|change| Listed {
+            change,
+            server_default: true,
+        }))
+        .collect();
     output::json(&list)
 }
 
