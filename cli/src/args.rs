@@ -217,6 +217,18 @@ pub struct DiffSides {
 }
 
 impl DiffSides {
+    /// Whether the sides differ only in their release (no side conf, file or template).
+    pub fn differ_only_by_release(&self) -> bool {
+        self.left_conf.is_empty()
+            && self.right_conf.is_empty()
+            && self.left_properties_file.is_none()
+            && self.right_properties_file.is_none()
+            && self.left_driver_template.is_none()
+            && self.right_driver_template.is_none()
+            && self.left_executor_template.is_none()
+            && self.right_executor_template.is_none()
+    }
+
     /// Whether any option sets a side apart: the operands are then a submission, not files.
     pub fn compare_renders(&self) -> bool {
         self.from_version.is_some()

@@ -32,7 +32,17 @@ pub fn run(args: &DiffArgs) -> Result<bool, CliError> {
     };
     let report = diff::diff(&left, &right);
     let text = match args.output.format {
-        DiffFormat::Text => text_report(&report, args.output.show_server_defaults, colour()),
+        DiffFormat::Text => {
+            let mut text = String::new();
+            if let (Some(a), Some(b)) = (left.version, right.version) {
+                if a != b && args.sides.differ_only_by_release() {
+                    text.push_str(&format!(
+                        "Spark {a} → {b}, the same submission: every change below is the release's\n"
+                    ));
+                }
+            }
+            text + &text_report(&report, args.output.show_server_defaults, colour())
+        }
         DiffFormat::Json => json_report(&report, args.output.show_server_defaults)?,
         DiffFormat::Markdown => markdown_report(&report, args.output.show_server_defaults),
     };
@@ -148,6 +158,7 @@ fn render_side(request: &RenderRequest, which: Which) -> Result<Side, CliError> 
         explanations: rendered.explanations().into_iter().cloned().collect(),
         from_file: false,
         conf,
+        version: Some(request.spark_version),
     })
 }
 
@@ -338,6 +349,9 @@ fn text_report(report: &Report, with_defaults: bool, colour: bool) -> String {
             };
             out.push_str(&paint(code, &line));
             out.push('\n');
+            if let Some(release) = &c.release {
+                out.push_str(&format!("      release: {release}\n"));
+            }
             match (&c.left_source, &c.right_source) {
                 (Some(l), Some(r)) if l == r => out.push_str(&format!("      why: {l}\n")),
                 (l, r) => {
@@ -457,12 +471,17 @@ fn markdown_report(report: &Report, with_defaults: bool) -> String {
         }
         out.push_str("| | field | left | right | why |\n| --- | --- | --- | --- | --- |\n");
         for c in changes {
-            let why = match (&c.left_source, &c.right_source) {
+            let sources = match (&c.left_source, &c.right_source) {
                 (Some(l), Some(r)) if l == r => l.clone(),
                 (Some(l), Some(r)) => format!("left: {l}; right: {r}"),
                 (Some(l), None) => format!("left: {l}"),
                 (None, Some(r)) => format!("right: {r}"),
                 (None, None) => String::new(),
+            };
+            let why = match &c.release {
+                Some(release) if sources.is_empty() => release.clone(),
+                Some(release) => format!("{release}; {sources}"),
+                None => sources,
             };
             let field = if c.field.is_empty() {
                 "(whole object)".to_owned()

@@ -440,3 +440,30 @@ fn scratch(name: &str) -> PathBuf {
 fn path(dir: &Path, file: &str) -> String {
     dir.join(file).display().to_string()
 }
+
+#[test]
+fn the_readme_upgrade_example_is_what_diff_prints() {
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let command_end = "spark-examples.jar 1000\n";
+    let start = readme
+        .find("$ spark-render diff --reproducible --from-version 3.5.3 --to-version 4.1.4")
+        .expect("the README shows the upgrade example");
+    let output_start = start + readme[start..].find(command_end).unwrap() + command_end.len();
+    let output_end = output_start + readme[output_start..].find("```").unwrap();
+    let out = run(&[
+        "diff",
+        "--reproducible",
+        "--from-version",
+        "3.5.3",
+        "--to-version",
+        "4.1.4",
+        "--properties-file",
+        "testdata/real-world/kf-spark-pi/spark.properties",
+        "--class",
+        "org.apache.spark.examples.SparkPi",
+        "local:///opt/spark/examples/jars/spark-examples.jar",
+        "1000",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(readme[output_start..output_end], out.stdout);
+}

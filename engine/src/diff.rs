@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 
 use crate::conf::properties;
 use crate::provenance::FieldSource;
+use crate::version::{ReleaseChange, SparkVersion};
 
 /// One side of a comparison: objects, and (for a render) where their fields come from.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +40,9 @@ pub struct Side {
     /// The conf the submission gave (renders): a `spark.properties` line it sets is explained
     /// by it.
     pub conf: BTreeMap<String, String>,
+    /// The Spark release rendered (renders): when the sides' releases differ, a change a
+    /// release made is named with its JIRA issue ([`ReleaseChange`]).
+    pub version: Option<SparkVersion>,
 }
 
 /// What happened to a field.
@@ -71,6 +75,9 @@ pub struct Change {
     pub left_source: Option<String>,
     /// Where the right side's value comes from (renders only).
     pub right_source: Option<String>,
+    /// The release change behind it, when the sides are two releases and it is known
+    /// (`Spark 4.1 (SPARK-52193): ...`).
+    pub release: Option<String>,
 }
 
 /// The differences between two sides.
@@ -167,7 +174,12 @@ pub fn diff(left: &Side, right: &Side) -> Report {
             .or(r)
             .map(|o| format!("{}/{}", o.kind, o.name))
             .unwrap_or_default();
+        let releases = match (left.version, right.version) {
+            (Some(a), Some(b)) if a != b => Some((a, b)),
+            _ => None,
+        };
         let mut walk = Walk {
+            releases,
             left_conf: (!left.from_file).then_some(&left.conf),
             right_conf: (!right.from_file).then_some(&right.conf),
             object: display.clone(),
@@ -437,6 +449,7 @@ type Indexed<'a> = Vec<(usize, &'a Value)>;
 
 /// The comparison of one pair of objects.
 struct Walk<'r, 's> {
+    releases: Option<(SparkVersion, SparkVersion)>,
     left_conf: Option<&'s BTreeMap<String, String>>,
     right_conf: Option<&'s BTreeMap<String, String>>,
     object: String,
@@ -674,6 +687,7 @@ impl Walk<'_, '_> {
 
     /// A change of the whole object.
     fn push_whole(&mut self, kind: ChangeKind, l: Option<&Value>, r: Option<&Value>) {
+        let release = self.release_note("");
         self.report.changes.push(Change {
             object: self.object.clone(),
             field: String::new(),
@@ -682,7 +696,15 @@ impl Walk<'_, '_> {
             right: r.cloned(),
             left_source: None,
             right_source: None,
+            release,
         });
+    }
+
+    /// The release change behind a difference in `field`, when the sides are two releases.
+    fn release_note(&self, field: &str) -> Option<String> {
+        let (a, b) = self.releases?;
+        ReleaseChange::explaining(&self.kind, field, a, b)
+            .map(|c| format!("Spark {} ({}): {}", c.since.line_name(), c.jira, c.what))
     }
 
     fn push(&mut self, path: &[Step], kind: ChangeKind, l: Option<&Value>, r: Option<&Value>) {
@@ -692,9 +714,11 @@ impl Walk<'_, '_> {
             }
             sources.and_then(|s| s.at(&indexed(path, left)?))
         };
+        let field = shown(path);
         let change = Change {
             object: self.object.clone(),
-            field: shown(path),
+            release: self.release_note(&field),
+            field,
             change: kind,
             left: l.cloned(),
             right: r.cloned(),

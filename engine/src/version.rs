@@ -441,6 +441,140 @@ impl Release {
     }
 }
 
+/// A change between release lines that shows in the objects, with the Apache Spark JIRA
+/// issue that made it: what `spark-render diff` names when it compares two releases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReleaseChange {
+    /// The first release line with the change (its patch number is 0).
+    pub since: SparkVersion,
+    /// The kind of object changed.
+    pub kind: &'static str,
+    /// The field, as `diff` shows it (`[*]` for any list item), or `""` for the whole object.
+    pub field: &'static str,
+    /// The Apache Spark JIRA issue.
+    pub jira: &'static str,
+    /// What changed.
+    pub what: &'static str,
+}
+
+/// The changes between the modelled release lines that show in the objects, where the JIRA
+/// issue is known (each seen in the goldens of the releases on both sides).
+pub const RELEASE_CHANGES: &[ReleaseChange] = &[
+    ReleaseChange {
+        since: SparkVersion::new(4, 0, 0),
+        kind: "PersistentVolumeClaim",
+        field: "spec.accessModes",
+        jira: "SPARK-46786",
+        what: "claims Spark creates are ReadWriteOncePod (spark.kubernetes.legacy.useReadWriteOnceAccessMode=true restores ReadWriteOnce)",
+    },
+    ReleaseChange {
+        since: SparkVersion::new(4, 1, 0),
+        kind: "Pod",
+        field: "spec.containers[*].ports[spark-connect]",
+        jira: "SPARK-52193",
+        what: "the driver pod and Service carry the Spark Connect port (spark.connect.grpc.binding.port, 15002)",
+    },
+    ReleaseChange {
+        since: SparkVersion::new(4, 1, 0),
+        kind: "Service",
+        field: "spec.ports[spark-connect]",
+        jira: "SPARK-52193",
+        what: "the driver pod and Service carry the Spark Connect port (spark.connect.grpc.binding.port, 15002)",
+    },
+    ReleaseChange {
+        since: SparkVersion::new(4, 1, 0),
+        kind: "Pod",
+        field: "spec.terminationGracePeriodSeconds",
+        jira: "SPARK-53096",
+        what: "executor pods get spark.kubernetes.executor.terminationGracePeriodSeconds (default 30)",
+    },
+    ReleaseChange {
+        since: SparkVersion::new(4, 2, 0),
+        kind: "NetworkPolicy",
+        field: "",
+        jira: "SPARK-55653",
+        what: "a NetworkPolicy lets only the application's own pods reach its executors",
+    },
+    ReleaseChange {
+        since: SparkVersion::new(4, 2, 0),
+        kind: "Pod",
+        field: "spec.containers[*].resizePolicy",
+        jira: "SPARK-55431",
+        what: "executor containers set resizePolicy NotRequired (in-place resize without restarts)",
+    },
+    ReleaseChange {
+        since: SparkVersion::new(4, 2, 0),
+        kind: "Service",
+        field: "spec.ports[spark-connect].appProtocol",
+        jira: "SPARK-56275",
+        what: "the Spark Connect port of the driver Service is marked appProtocol grpc",
+    },
+    ReleaseChange {
+        since: SparkVersion::new(4, 3, 0),
+        kind: "Pod",
+        field: "spec.containers[*].securityContext",
+        jira: "SPARK-57493",
+        what: "driver and executor containers set allowPrivilegeEscalation false (spark.kubernetes.securityContext.allowPrivilegeEscalation)",
+    },
+    ReleaseChange {
+        since: SparkVersion::new(4, 3, 0),
+        kind: "Service",
+        field: "spec.publishNotReadyAddresses",
+        jira: "SPARK-58113",
+        what: "the driver Service sets publishNotReadyAddresses (spark.kubernetes.driver.service.publishNotReadyAddresses)",
+    },
+    ReleaseChange {
+        since: SparkVersion::new(4, 3, 0),
+        kind: "Pod",
+        field: "spec.containers[*].env[SPARK_DRIVER_URL]",
+        jira: "SPARK-57351",
+        what: "executors reach the driver at its pod IP (spark.kubernetes.executor.useDriverPodIP is true by default)",
+    },
+];
+
+impl ReleaseChange {
+    /// The change that explains a difference in field `field` of a `kind` object between
+    /// releases `a` and `b`, if one is known: it came in a line after the older one, up to
+    /// the newer one.
+    pub fn explaining(
+        kind: &str,
+        field: &str,
+        a: SparkVersion,
+        b: SparkVersion,
+    ) -> Option<&'static ReleaseChange> {
+        let line = |v: SparkVersion| (v.major, v.minor);
+        let (low, high) = (line(a.min(b)), line(a.max(b)));
+        RELEASE_CHANGES.iter().find(|c| {
+            let since = line(c.since);
+            c.kind == kind && low < since && since <= high && field_matches(c.field, field)
+        })
+    }
+}
+
+/// Whether `field` is `pattern` or inside it; `[*]` in `pattern` stands for any list item.
+fn field_matches(pattern: &str, field: &str) -> bool {
+    let (p, f) = (pattern.as_bytes(), field.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < p.len() {
+        if p[i..].starts_with(b"[*]") {
+            if f.get(j) != Some(&b'[') {
+                return false;
+            }
+            match f[j..].iter().position(|&b| b == b']') {
+                Some(close) => j += close + 1,
+                None => return false,
+            }
+            i += 3;
+        } else if f.get(j) == Some(&p[i]) {
+            i += 1;
+            j += 1;
+        } else {
+            return false;
+        }
+    }
+    j == f.len() || matches!(f[j], b'.' | b'[')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,5 +661,20 @@ mod tests {
         assert_eq!(r("4.0.0").scala(), crate::hash_order::Scala::V2_13);
         assert!(!r("4.1.4").creates_network_policy() && r("4.2.0").creates_network_policy());
         assert_eq!(SparkVersion::LATEST.to_string(), "4.3.0");
+    }
+
+    #[test]
+    fn release_changes_are_found_by_field_and_release_span() {
+        let v = |s: &str| s.parse::<SparkVersion>().unwrap();
+        let connect = "spec.containers[spark-kubernetes-driver].ports[spark-connect]";
+        let found = ReleaseChange::explaining("Pod", connect, v("3.5.3"), v("4.1.4"));
+        assert_eq!(found.map(|c| c.jira), Some("SPARK-52193"));
+        // Either direction; not when the change is outside the span.
+        assert!(ReleaseChange::explaining("Pod", connect, v("4.1.4"), v("3.5.3")).is_some());
+        assert!(ReleaseChange::explaining("Pod", connect, v("4.1.4"), v("4.3.0")).is_none());
+        // Inside a field, not a field that merely starts alike.
+        assert!(ReleaseChange::explaining("Service", "spec.ports[spark-connect].port", v("4.0.5"), v("4.1.4")).is_some());
+        assert!(ReleaseChange::explaining("Service", "spec.ports[spark-connect-x]", v("4.0.5"), v("4.1.4")).is_none());
+        assert!(ReleaseChange::explaining("NetworkPolicy", "", v("4.1.4"), v("4.2.1")).is_some());
     }
 }
