@@ -25,6 +25,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::conf::properties;
+use crate::config::keys;
 use crate::provenance::FieldSource;
 use crate::version::{ReleaseChange, SparkVersion};
 
@@ -159,7 +160,7 @@ const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 const TOKEN_VOLUME_PREFIX: &str = "kube-api-access-";
 
 /// The `spark.properties` keys whose values Spark draws from the clock.
-const DRAWN_PROPERTIES: &[&str] = &["spark.app.submitTime", "spark.app.startTime"];
+const DRAWN_PROPERTIES: &[&str] = &[keys::APP_SUBMIT_TIME, keys::APP_START_TIME];
 
 /// Compares two sides.
 pub fn diff(left: &Side, right: &Side) -> Report {
