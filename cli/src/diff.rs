@@ -174,7 +174,16 @@ fn on_side(which: Which, err: &dyn std::error::Error) -> CliError {
 /// The two files (`-`: standard input). Submission options have no meaning here and are
 /// refused.
 fn file_sides(args: &DiffArgs) -> Result<(Side, Side), CliError> {
-    if has_submission_options(&args.render) || args.output.spark.spark_version.is_some() {
+    let e = &args.executors;
+    let executor_options = !e.executor_id.is_empty()
+        || e.driver_pod_ip.is_some()
+        || !e.executor_uid.is_empty()
+        || e.auth_secret.is_some();
+    if has_submission_options(&args.render)
+        || executor_options
+        || args.output.spark.spark_version.is_some()
+        || args.output.spark.strict
+    {
         return Err(CliError::Usage(
             "comparing two files takes no submission options; to compare renders, set the sides apart with --from-version/--to-version or --left-*/--right-*".into(),
         ));

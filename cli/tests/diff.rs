@@ -384,7 +384,26 @@ fn bad_inputs_exit_with_status_2() {
     let dir = scratch("bad");
     std::fs::write(dir.join("not-yaml.yaml"), "kind: [unclosed\n").unwrap();
     std::fs::write(dir.join("pod.yaml"), "kind: Pod\nmetadata:\n  name: p\n").unwrap();
-    let cases: [(Vec<String>, &str); 5] = [
+    let deep = format!(
+        "kind: Pod\nspec: {}1{}\n",
+        "{a: ".repeat(100_000),
+        "}".repeat(100_000)
+    );
+    std::fs::write(dir.join("deep.yaml"), deep).unwrap();
+    let cases: [(Vec<String>, &str); 7] = [
+        (
+            vec![path(&dir, "pod.yaml"), path(&dir, "deep.yaml")],
+            "nested too deeply",
+        ),
+        (
+            vec![
+                "--executor-id".into(),
+                "2".into(),
+                path(&dir, "pod.yaml"),
+                path(&dir, "pod.yaml"),
+            ],
+            "comparing two files takes no submission options",
+        ),
         (
             vec![path(&dir, "pod.yaml")],
             "diff takes two manifest files",

@@ -902,7 +902,7 @@ pub fn parse_manifests(text: &str, name: &str) -> crate::Result<Vec<Value>> {
             argument: name.to_owned(),
             reason: format!(
                 "not YAML or JSON Kubernetes objects: {}",
-                first_line(&e.to_string())
+                reading_error(&e.to_string())
             ),
         })?;
     let mut objects = Vec::new();
@@ -921,8 +921,18 @@ pub fn parse_manifests(text: &str, name: &str) -> crate::Result<Vec<Value>> {
     Ok(objects)
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
+/// The YAML reader's error in words for people: where, and what (its limits named plainly).
+fn reading_error(message: &str) -> String {
+    let line = message.lines().next().unwrap_or(message);
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    match line.split_once(": ") {
+        Some((at, what))
+            if what.starts_with("budget breached") || what.contains("recursion limit") =>
+        {
+            format!("{at}: nested too deeply or too large (manifests are read up to a fixed depth and size)")
+        }
+        _ => line.to_owned(),
+    }
 }
 
 #[cfg(test)]
