@@ -285,8 +285,14 @@ pub struct LintArgs {
     #[arg(long = "fail-on-findings", help_heading = "Output")]
     pub fail: bool,
 
-    #[command(flatten)]
-    pub app: Application,
+    /// The main resource and its arguments, as for `all`; optional: without them the conf
+    /// alone is checked (rendered with a placeholder application).
+    #[arg(
+        value_names = ["APP_RESOURCE", "APP_ARGS"],
+        num_args = 0..,
+        trailing_var_arg = true
+    )]
+    pub resource_and_args: Vec<String>,
 }
 
 /// What every rendering subcommand takes: spark-submit's options and the render inputs.
@@ -806,7 +812,6 @@ mod tests {
             Command::Driver(a) => &a.app,
             Command::All(a) | Command::Executor(a) => &a.app,
             Command::Explain(a) => &a.app,
-            Command::Lint(a) => &a.app,
             _ => panic!("not a render subcommand"),
         }
     }

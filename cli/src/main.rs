@@ -17,6 +17,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
+use spark_render_engine::lint::Finding;
 use spark_render_engine::{manifest, render_all, render_driver, Rendered};
 
 use crate::args::{
@@ -206,12 +207,41 @@ fn explain(args: &args::ExplainArgs) -> Result<(), CliError> {
 /// `spark-render lint`: findings on stdout; status 1 with `--fail-on-findings` (or
 /// `--strict`) when there are any.
 fn lint(args: &args::LintArgs) -> Result<(), CliError> {
-    let request = request::render_request(&args.render, &args.app, &args.output.spark)?;
-    let findings = spark_render_engine::lint::lint(&request.submit, request.spark_version);
+    let mut render = args.render.clone();
+    // The conf alone: a placeholder JVM application stands in for the submission's.
+    let resource_and_args = if args.resource_and_args.is_empty() {
+        vec!["local:///opt/spark/examples/jars/spark-examples.jar".to_owned()]
+    } else {
+        args.resource_and_args.clone()
+    };
+    let resource = resource_and_args[0].to_ascii_lowercase();
+    if !resource.ends_with(".py") && !resource.ends_with(".r") {
+        // spark-submit would read the class from the jar's manifest; spark-render does not open
+        // the jar, and a missing --class is no mistake of the conf.
+        render
+            .submit
+            .main_class
+            .get_or_insert_with(|| "org.apache.spark.examples.SparkPi".to_owned());
+    }
+    let app = Application { resource_and_args };
+    let prepared = request::prepare(&render, &app, &args.output.spark, request::Files::Optional)?;
+    let mut findings: Vec<Finding> = prepared
+        .unread
+        .iter()
+        .map(|(key, why)| Finding::unreadable(key, why, prepared.locations.get(key)))
+        .collect();
+    let rest = spark_render_engine::lint::lint_request(&prepared.request, &prepared.locations);
+    findings.extend(
+        rest.into_iter()
+            .filter(|f| !prepared.unread.iter().any(|(key, _)| *key == f.key)),
+    );
     let text = match args.output.format {
         ReportFormat::Text => findings
             .iter()
-            .map(|f| format!("{}: {}\n", f.key, f.message))
+            .map(|f| match &f.location {
+                Some(at) => format!("{at}: {}: {}\n", f.key, f.message),
+                None => format!("{}: {}\n", f.key, f.message),
+            })
             .collect(),
         ReportFormat::Yaml => {
             manifest::to_yaml_document(&findings).map_err(|e| CliError::Output(e.to_string()))?

@@ -23,6 +23,37 @@ pub fn render_request(
     app: &Application,
     spark: &SparkOptions,
 ) -> Result<RenderRequest, CliError> {
+    prepare(args, app, spark, Files::Required).map(|prepared| prepared.request)
+}
+
+/// Whether a file the conf names must be read (rendering), or may be missing (linting: each
+/// one that cannot be read is reported, and the rest goes on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    /// A file that cannot be read is an error.
+    Required,
+    /// A file that cannot be read is noted in [`Prepared::unread`].
+    Optional,
+}
+
+/// A request, where each conf key was given, and the named files that could not be read.
+pub struct Prepared {
+    /// The engine request.
+    pub request: RenderRequest,
+    /// Conf key → where it was given: `FILE:LINE` of the properties file, or `--conf`.
+    pub locations: BTreeMap<String, String>,
+    /// (conf key, why its file could not be read), with [`Files::Optional`].
+    pub unread: Vec<(String, String)>,
+}
+
+/// [`render_request`], reading the named files as `files` says, and noting where each conf
+/// key was given.
+pub fn prepare(
+    args: &RenderArgs,
+    app: &Application,
+    spark: &SparkOptions,
+    files: Files,
+) -> Result<Prepared, CliError> {
     let s = &args.submit;
     refuse_actions(s)?;
     let mut submit = submit_args(s, app)?;
@@ -30,8 +61,16 @@ pub fn render_request(
         Some(path) => Some((path, "--properties-file")),
         None => default_properties_file().map(|path| (path, "the conf dir's spark-defaults.conf")),
     };
+    let mut locations = BTreeMap::new();
     if let Some((path, named_by)) = file {
-        submit.properties_file = read_properties(&path, named_by)?;
+        let entries = read_properties(&path, named_by)?;
+        for (key, _, line) in &entries {
+            locations.insert(key.clone(), format!("{}:{line}", path.display()));
+        }
+        submit.properties_file = entries.into_iter().map(|(k, v, _)| (k, v)).collect();
+    }
+    for (key, _) in &submit.conf {
+        locations.insert(key.clone(), "--conf".to_owned());
     }
     if let Some(ns) = &s.namespace {
         match effective(&submit, keys::NAMESPACE.key) {
@@ -53,7 +92,8 @@ pub fn render_request(
         // Before any file the conf names is read, as spark-submit prints before it builds.
         print_verbose(&request)?;
     }
-    request.inputs.files = read_named_files(&request.submit)?;
+    let (named_files, unread) = read_named_files(&request.submit, files)?;
+    request.inputs.files = named_files;
     if request.inputs.env.conf_dir_files.is_none() {
         // Spark's last resort: `<spark.home>/conf`.
         if let Some(home) = effective(&request.submit, keys::SPARK_HOME) {
@@ -78,7 +118,11 @@ pub fn render_request(
         request.executor_spark_version = Some(*image_version);
     }
     request.release_source = choice.submitter.1;
-    Ok(request)
+    Ok(Prepared {
+        request,
+        locations,
+        unread,
+    })
 }
 
 /// spark-submit's options as the engine's [`SubmitArgs`] (the properties file is read apart).
@@ -228,10 +272,15 @@ fn print_verbose(request: &RenderRequest) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The files the conf names, by path as the conf gives it, and (conf key, why) for those that
+/// could not be read.
+type NamedFiles = (BTreeMap<String, Vec<u8>>, Vec<(String, String)>);
+
 /// Reads the local files the conf names (pod templates, krb5.conf, keytab, credentials): the
 /// engine takes their contents as inputs. Keys are the paths as the conf gives them.
-fn read_named_files(submit: &SubmitArgs) -> Result<BTreeMap<String, Vec<u8>>, CliError> {
+fn read_named_files(submit: &SubmitArgs, mode: Files) -> Result<NamedFiles, CliError> {
     let mut files = BTreeMap::new();
+    let mut unread = Vec::new();
     for key in keys::FILE_KEYS {
         // The option, else --conf, else the properties file, as in spark-submit; errors name
         // where the path was given.
@@ -254,11 +303,20 @@ fn read_named_files(submit: &SubmitArgs) -> Result<BTreeMap<String, Vec<u8>>, Cl
         } else if let Some(rest) = path.strip_prefix("file:") {
             rest.to_owned()
         } else if path.contains("://") {
-            return Err(CliError::ReadNamed {
-                key: key.to_owned(),
-                path,
-                reason: "spark-render reads local files only".into(),
-            });
+            let reason = "spark-render reads local files only";
+            match mode {
+                Files::Required => {
+                    return Err(CliError::ReadNamed {
+                        key: key.to_owned(),
+                        path,
+                        reason: reason.into(),
+                    })
+                }
+                Files::Optional => {
+                    unread.push((key.to_owned(), format!("cannot read {path}: {reason}")));
+                    continue;
+                }
+            }
         } else {
             path.clone()
         };
@@ -268,15 +326,26 @@ fn read_named_files(submit: &SubmitArgs) -> Result<BTreeMap<String, Vec<u8>>, Cl
             }
             _ => files::OBJECT_FILE_LIMIT,
         };
-        let bytes =
-            files::read_regular(Path::new(&local), limit).map_err(|e| CliError::ReadNamed {
-                key: key.to_owned(),
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-        files.insert(path, bytes);
+        match files::read_regular(Path::new(&local), limit) {
+            Ok(bytes) => {
+                files.insert(path, bytes);
+            }
+            Err(e) => {
+                let err = CliError::ReadNamed {
+                    key: key.to_owned(),
+                    path: path.clone(),
+                    reason: e.to_string(),
+                };
+                match mode {
+                    Files::Required => return Err(err),
+                    Files::Optional => {
+                        unread.push((key.to_owned(), format!("cannot read {path}: {e}")))
+                    }
+                }
+            }
+        }
     }
-    Ok(files)
+    Ok((files, unread))
 }
 
 /// spark-submit's default: `spark-defaults.conf` in `SPARK_CONF_DIR`, else `SPARK_HOME/conf`.
@@ -287,7 +356,7 @@ fn default_properties_file() -> Option<PathBuf> {
 
 /// Reads a properties file as `Utils.getPropertiesFromFile` does: decoded as UTF-8, with
 /// bytes that are not UTF-8 replaced by U+FFFD (said on stderr, which Spark does not).
-fn read_properties(path: &Path, named_by: &str) -> Result<Vec<(String, String)>, CliError> {
+fn read_properties(path: &Path, named_by: &str) -> Result<Vec<(String, String, usize)>, CliError> {
     let bytes =
         files::read_regular(path, files::PROPERTIES_LIMIT).map_err(|e| CliError::ReadNamed {
             key: named_by.to_owned(),
@@ -301,5 +370,8 @@ fn read_properties(path: &Path, named_by: &str) -> Result<Vec<(String, String)>,
             path.display()
         );
     }
-    Ok(properties::parse(&text, &path.display().to_string())?)
+    Ok(properties::parse_with_lines(
+        &text,
+        &path.display().to_string(),
+    )?)
 }

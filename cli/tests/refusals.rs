@@ -66,6 +66,15 @@ fn check_group(group: &str, subcommand: &str, at_least: usize) {
         if stderr.contains("panicked") {
             failures.push(format!("{name}: panicked"));
         }
+        // What rendering refuses, lint reports.
+        let lint = common::run_case_as(dir, "lint", &["--fail-on-findings"]);
+        if lint.status.code() != Some(1) || lint.stdout.is_empty() {
+            failures.push(format!(
+                "{name}: lint exit status {:?} with {:?}",
+                lint.status.code(),
+                String::from_utf8_lossy(&lint.stdout)
+            ));
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

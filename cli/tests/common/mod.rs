@@ -76,7 +76,7 @@ pub fn run_case_as(dir: &Path, subcommand: &str, extra: &[&str]) -> Output {
         }
     }
     cmd.arg(subcommand);
-    if subcommand != "driver" {
+    if subcommand != "driver" && subcommand != "lint" {
         let id = match case.get("executor_id") {
             Some(Value::Number(n)) => n.to_string(),
             Some(Value::String(s)) => s.clone(),

@@ -18,7 +18,15 @@ pub use super::MAX_KEYS;
 ///
 /// `source_name` names the text in errors (usually the file name).
 pub fn parse(text: &str, source_name: &str) -> Result<Vec<(String, String)>> {
-    let mut entries: IndexMap<String, String> = IndexMap::new();
+    Ok(parse_with_lines(text, source_name)?
+        .into_iter()
+        .map(|(key, value, _)| (key, value))
+        .collect())
+}
+
+/// [`parse`], with the line (1-based) where each key's value was given (its last occurrence).
+pub fn parse_with_lines(text: &str, source_name: &str) -> Result<Vec<(String, String, usize)>> {
+    let mut entries: IndexMap<String, (String, usize)> = IndexMap::new();
     let mut lines = LogicalLines::new(text);
     while let Some((line_no, raw)) = lines.next_logical() {
         let (key, value) = split_key_value(&raw);
@@ -32,7 +40,7 @@ pub fn parse(text: &str, source_name: &str) -> Result<Vec<(String, String)>> {
             line: line_no,
             reason,
         })?;
-        entries.insert(key, value);
+        entries.insert(key, (value, line_no));
         if entries.len() > MAX_KEYS {
             return Err(Error::Properties {
                 source_name: source_name.to_owned(),
@@ -43,7 +51,10 @@ pub fn parse(text: &str, source_name: &str) -> Result<Vec<(String, String)>> {
             });
         }
     }
-    Ok(entries.into_iter().collect())
+    Ok(entries
+        .into_iter()
+        .map(|(key, (value, line))| (key, value, line))
+        .collect())
 }
 
 /// Iterates logical lines: comments and blank lines skipped, continuations joined (the

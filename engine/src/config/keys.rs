@@ -411,10 +411,26 @@ pub const FAMILIES: &[&str] = &[
     EXECUTOR_SECRETS_PREFIX,
     EXECUTOR_VOLUMES_PREFIX,
     NODE_SELECTOR_PREFIX,
+    HADOOP_PREFIX,
+    METRICS_CONF_PREFIX,
+    TASK_RESOURCE_PREFIX,
+    SQL_CATALOG_PREFIX,
 ];
+
+/// `spark.hadoop.*`: Hadoop configuration, passed to Hadoop without the prefix.
+pub const HADOOP_PREFIX: &str = "spark.hadoop.";
+/// `spark.metrics.conf.*`: the metrics system's configuration.
+pub const METRICS_CONF_PREFIX: &str = "spark.metrics.conf.";
+/// `spark.task.resource.<name>.amount`: resources each task needs.
+pub const TASK_RESOURCE_PREFIX: &str = "spark.task.resource.";
+/// `spark.sql.catalog.<name>` and its options: the catalogs a session can use.
+pub const SQL_CATALOG_PREFIX: &str = "spark.sql.catalog.";
 
 /// `spark.home`
 pub const SPARK_HOME: &str = "spark.home";
+
+/// `spark.driver.supervise` (`--supervise`): standalone and Mesos restart a failed driver.
+pub const DRIVER_SUPERVISE: &str = "spark.driver.supervise";
 
 /// Keys Spark reads by name without declaring a `ConfigEntry` for them (so they are not among
 /// [`super::entries`]).
