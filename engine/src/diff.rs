@@ -42,7 +42,7 @@ pub struct Side {
     /// by it.
     pub conf: BTreeMap<String, String>,
     /// The Spark release rendered (renders): when the sides' releases differ, a change a
-    /// release made is named with its JIRA issue ([`ReleaseChange`]).
+    /// release made is named with its JIRA issue (the release module's `RELEASE_CHANGES`).
     pub version: Option<SparkVersion>,
 }
 
