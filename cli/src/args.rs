@@ -56,6 +56,10 @@ pub enum Command {
     /// yaml`). Exit status 0 when the same, 1 when different, 2 on error.
     #[command(after_help = DIFF_EXAMPLES)]
     Diff(Box<DiffArgs>),
+    /// What the job asks of the cluster: the driver's and each executor's requests and limits
+    /// (CPU, memory, GPUs and other resources, claims), totals for the executors at start and,
+    /// under dynamic allocation, at most; with --node, how many executors fit on a node.
+    Summary(SummaryArgs),
     /// Prints a shell completion script (e.g. `spark-render completions bash > /etc/bash_completion.d/spark-render`).
     Completions {
         /// The shell.
@@ -270,6 +274,45 @@ pub enum DiffFormat {
     Json,
     /// Markdown tables, for a pull-request comment.
     Markdown,
+}
+
+/// Arguments of `spark-render summary`.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    /// A node's allocatable resources, e.g. `cpu=16,memory=64Gi,nvidia.com/gpu=4`: how many
+    /// executors fit on one (by their requests; daemon sets and system reservations aside).
+    #[arg(long, value_name = "RESOURCES", help_heading = "Output")]
+    pub node: Option<String>,
+
+    #[command(flatten)]
+    pub output: SummaryOutput,
+
+    #[command(flatten)]
+    pub app: Application,
+}
+
+/// Output of `summary`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct SummaryOutput {
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
+
+    #[command(flatten)]
+    pub spark: SparkOptions,
+}
+
+/// Formats of `summary`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// A table for people.
+    Text,
+    /// JSON: amounts in base units (cores, bytes, counts).
+    Json,
 }
 
 /// Arguments of `spark-render lint`.
@@ -812,6 +855,7 @@ mod tests {
             Command::Driver(a) => &a.app,
             Command::All(a) | Command::Executor(a) => &a.app,
             Command::Explain(a) => &a.app,
+            Command::Summary(a) => &a.app,
             _ => panic!("not a render subcommand"),
         }
     }

@@ -11,6 +11,7 @@ mod files;
 mod output;
 mod release;
 mod request;
+mod summary;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -87,6 +88,7 @@ fn main() -> ExitCode {
         }
         Command::Man { target } => output::man_pages(Cli::command(), target.as_deref()),
         Command::Diff(args) => return diff_exit(diff::run(&args)),
+        Command::Summary(args) => summary::run(&args),
     };
     match result {
         Ok(()) | Err(CliError::ClosedOutput) => ExitCode::from(EXIT_OK as u8),

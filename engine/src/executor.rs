@@ -343,7 +343,7 @@ pub const MAX_EXECUTORS: usize = 500;
 /// `SchedulerBackendUtils.getInitialTargetExecutorNumber`: with dynamic allocation, the
 /// largest of `minExecutors`, `initialExecutors` and `spark.executor.instances`; else
 /// `spark.executor.instances` (2 when unset).
-fn initial_executors(conf: &SparkConf) -> Result<i32> {
+pub(crate) fn initial_executors(conf: &SparkConf) -> Result<i32> {
     if conf.read(&keys::DYN_ALLOCATION_ENABLED)? {
         let min = conf.read(&keys::DYN_ALLOCATION_MIN_EXECUTORS)?;
         let initial = conf

@@ -69,6 +69,7 @@ pub mod diff;
 pub mod lint;
 pub mod manifest;
 pub mod provenance;
+pub mod summary;
 
 /// Declares internal modules: crate-private, public (undocumented, unstable) with the
 /// `unstable` feature, which the benches and fuzz targets enable to reach them.

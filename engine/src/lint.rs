@@ -108,10 +108,10 @@ fn other_releases(version: SparkVersion, key: &str) -> Option<String> {
 /// Keys that have no effect on Kubernetes: other cluster managers' and spark-submit options
 /// that only they honour.
 const NO_EFFECT_ON_KUBERNETES: &[(&str, &str)] = &[
-    ("spark.yarn.", "a YARN key"),
-    ("spark.mesos.", "a Mesos key"),
-    ("spark.deploy.", "a standalone cluster key"),
-    ("spark.standalone.", "a standalone cluster key"),
+    (keys::YARN_PREFIX, "a YARN key"),
+    (keys::MESOS_PREFIX, "a Mesos key"),
+    (keys::STANDALONE_DEPLOY_PREFIX, "a standalone cluster key"),
+    (keys::STANDALONE_PREFIX, "a standalone cluster key"),
     (
         keys::DRIVER_SUPERVISE,
         "only standalone and Mesos restart a failed driver",

@@ -358,6 +358,9 @@ pub const DYN_ALLOCATION_MIN_EXECUTORS: ConfigEntry<Int> =
 /// `spark.dynamicAllocation.initialExecutors` (default: the minimum)
 pub const DYN_ALLOCATION_INITIAL_EXECUTORS: OptionalConfigEntry<Int> =
     OptionalConfigEntry::new("spark.dynamicAllocation.initialExecutors");
+/// `spark.dynamicAllocation.maxExecutors` (default `Int.MaxValue`: no bound)
+pub const DYN_ALLOCATION_MAX_EXECUTORS: ConfigEntry<Int> =
+    ConfigEntry::new("spark.dynamicAllocation.maxExecutors", "2147483647");
 /// `spark.yarn.principal`: the YARN-era Kerberos principal key spark-submit still reads.
 pub const YARN_PRINCIPAL: &str = "spark.yarn.principal";
 /// `spark.yarn.keytab`: the YARN-era keytab key spark-submit still reads.
@@ -428,6 +431,15 @@ pub const SQL_CATALOG_PREFIX: &str = "spark.sql.catalog.";
 
 /// `spark.home`
 pub const SPARK_HOME: &str = "spark.home";
+
+/// `spark.yarn.*`: YARN's keys (no effect on Kubernetes, but for the Kerberos alternatives).
+pub const YARN_PREFIX: &str = "spark.yarn.";
+/// `spark.mesos.*`: Mesos' keys.
+pub const MESOS_PREFIX: &str = "spark.mesos.";
+/// `spark.deploy.*`: the standalone cluster's keys.
+pub const STANDALONE_DEPLOY_PREFIX: &str = "spark.deploy.";
+/// `spark.standalone.*`: the standalone cluster's keys.
+pub const STANDALONE_PREFIX: &str = "spark.standalone.";
 
 /// `spark.driver.supervise` (`--supervise`): standalone and Mesos restart a failed driver.
 pub const DRIVER_SUPERVISE: &str = "spark.driver.supervise";

@@ -1,0 +1,304 @@
+//! `spark-render summary`: what a job asks of the cluster — the resources of the driver pod
+//! and of each executor pod, as the scheduler counts them, and the totals for the driver plus
+//! the executors the driver asks for at start and, under dynamic allocation, at most.
+//!
+//! A pod's request of a resource is the larger of its containers' sum and its largest init
+//! container (how the Kubernetes scheduler counts it); a container that sets a limit but no
+//! request requests its limit (Kubernetes' defaulting). The claims Spark creates for a pod
+//! (`OnDemand` persistent volume claims) count as `claims.storage`. Amounts are in base units:
+//! cores, bytes, or counts for extended resources such as `nvidia.com/gpu`.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, Pod};
+use serde::Serialize;
+
+use crate::config::keys;
+use crate::constants::labels;
+use crate::error::Result;
+use crate::manifest::Resource;
+use crate::{quantity, render_all, RenderRequest};
+
+/// Amounts by resource name (`cpu` in cores, `memory` in bytes, `nvidia.com/gpu`...).
+pub type Usage = BTreeMap<String, f64>;
+
+/// The pseudo-resource for the storage of the claims Spark creates for a pod.
+pub const CLAIMS_STORAGE: &str = "claims.storage";
+
+/// One pod's resources.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PodUsage {
+    /// The pod's name (the first executor's, for executors).
+    pub pod: String,
+    /// What the scheduler reserves for it.
+    pub requests: Usage,
+    /// The most it may use (resources without a limit are absent).
+    pub limits: Usage,
+}
+
+/// How many executors fit on a node of a given size.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NodeFit {
+    /// The node's allocatable resources, as given.
+    pub node: Usage,
+    /// Executors that fit on one such node, by their requests.
+    pub executors: u64,
+    /// The resource that runs out first.
+    pub bound_by: String,
+}
+
+/// What a job asks of the cluster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// The driver pod (none in client mode).
+    pub driver: Option<PodUsage>,
+    /// One executor pod (they differ only in their id).
+    pub executor: Option<PodUsage>,
+    /// Whether dynamic allocation is on.
+    pub dynamic_allocation: bool,
+    /// The executors the driver asks for at start.
+    pub executors_at_start: u32,
+    /// The most executors: `spark.dynamicAllocation.maxExecutors` under dynamic allocation
+    /// (`None` when unbounded), else the executors at start.
+    pub executors_at_most: Option<u32>,
+    /// Requests of the driver and the executors at start.
+    pub requests_at_start: Usage,
+    /// Limits of the driver and the executors at start.
+    pub limits_at_start: Usage,
+    /// Requests of the driver and the most executors (`None` when unbounded).
+    pub requests_at_most: Option<Usage>,
+    /// Limits of the driver and the most executors (`None` when unbounded).
+    pub limits_at_most: Option<Usage>,
+    /// Executors per node, when a node size is given.
+    pub per_node: Option<NodeFit>,
+}
+
+/// Summarises what `request` asks of the cluster; `node` (allocatable resources) adds how
+/// many executors fit on such a node.
+pub fn summarise(request: &RenderRequest, node: Option<&Usage>) -> Result<Summary> {
+    let submission = crate::prepare(request)?;
+    let conf = &submission.conf;
+    let dynamic_allocation = conf.read(&keys::DYN_ALLOCATION_ENABLED)?;
+    let at_start = u32::try_from(crate::executor::initial_executors(conf)?).unwrap_or(0);
+    let at_most = if dynamic_allocation {
+        // Spark's default is Int.MaxValue: no bound.
+        match conf.read(&keys::DYN_ALLOCATION_MAX_EXECUTORS)? {
+            i32::MAX => None,
+            max => Some(u32::try_from(max).unwrap_or(0).max(at_start)),
+        }
+    } else {
+        Some(at_start)
+    };
+
+    // One executor tells the size of all.
+    let mut one = request.clone();
+    one.executor_ids = vec![1];
+    one.explain = false;
+    let rendered = render_all(&one)?;
+    let driver = pod_usage(rendered.driver_objects(), "driver");
+    let executor = pod_usage(rendered.executor_objects(), "executor");
+
+    let total = |executors: u32| -> (Usage, Usage) {
+        let mut requests = Usage::new();
+        let mut limits = Usage::new();
+        for (pod, count) in [(&driver, 1.0), (&executor, f64::from(executors))] {
+            if let Some(pod) = pod {
+                add(&mut requests, &pod.requests, count);
+                add(&mut limits, &pod.limits, count);
+            }
+        }
+        (requests, limits)
+    };
+    let (requests_at_start, limits_at_start) = total(at_start);
+    let (requests_at_most, limits_at_most) = match at_most {
+        Some(n) => {
+            let (r, l) = total(n);
+            (Some(r), Some(l))
+        }
+        None => (None, None),
+    };
+    let per_node = match (node, &executor) {
+        (Some(node), Some(executor)) => fit(node, &executor.requests),
+        _ => None,
+    };
+    Ok(Summary {
+        driver,
+        executor,
+        dynamic_allocation,
+        executors_at_start: at_start,
+        executors_at_most: at_most,
+        requests_at_start,
+        limits_at_start,
+        requests_at_most,
+        limits_at_most,
+        per_node,
+    })
+}
+
+/// `into[r] += amount[r] × count` for every resource.
+fn add(into: &mut Usage, amounts: &Usage, count: f64) {
+    for (resource, amount) in amounts {
+        *into.entry(resource.clone()).or_default() += amount * count;
+    }
+}
+
+/// The resources of the pod with Spark role `role` among `objects`, with the claims created
+/// with it.
+fn pod_usage(objects: &[Resource], role: &str) -> Option<PodUsage> {
+    let pod: &Pod = objects.iter().find_map(|o| match o {
+        Resource::Pod(pod)
+            if pod
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(labels::SPARK_ROLE))
+                .map(String::as_str)
+                == Some(role) =>
+        {
+            Some(pod)
+        }
+        _ => None,
+    })?;
+    let spec = pod.spec.as_ref()?;
+    let mut requests = pod_amounts(
+        &spec.containers,
+        spec.init_containers.as_deref(),
+        Kind::Requests,
+    );
+    let limits = pod_amounts(
+        &spec.containers,
+        spec.init_containers.as_deref(),
+        Kind::Limits,
+    );
+    let claims: f64 = objects
+        .iter()
+        .filter_map(|o| match o {
+            Resource::PersistentVolumeClaim(claim) => claim
+                .spec
+                .as_ref()?
+                .resources
+                .as_ref()?
+                .requests
+                .as_ref()?
+                .get("storage")
+                .and_then(|q| quantity::value(&q.0)),
+            _ => None,
+        })
+        .sum();
+    if claims > 0.0 {
+        requests.insert(CLAIMS_STORAGE.to_owned(), claims);
+    }
+    Some(PodUsage {
+        pod: pod.metadata.name.clone().unwrap_or_default(),
+        requests,
+        limits,
+    })
+}
+
+/// Requests or limits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Requests,
+    Limits,
+}
+
+/// A pod's amounts as the scheduler counts them: per resource, the larger of the containers'
+/// sum and the largest init container.
+fn pod_amounts(containers: &[Container], init: Option<&[Container]>, kind: Kind) -> Usage {
+    let mut sum = Usage::new();
+    for container in containers {
+        add(&mut sum, &container_amounts(container, kind), 1.0);
+    }
+    for container in init.unwrap_or_default() {
+        for (resource, amount) in container_amounts(container, kind) {
+            let entry = sum.entry(resource).or_default();
+            *entry = entry.max(amount);
+        }
+    }
+    sum
+}
+
+/// A container's requests (a limit without a request counts as the request) or limits.
+fn container_amounts(container: &Container, kind: Kind) -> Usage {
+    let Some(resources) = &container.resources else {
+        return Usage::new();
+    };
+    let parse = |map: &Option<
+        BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+    >|
+     -> Usage {
+        map.iter()
+            .flatten()
+            .filter_map(|(r, q)| Some((r.clone(), quantity::value(&q.0)?)))
+            .collect()
+    };
+    let limits = parse(&resources.limits);
+    match kind {
+        Kind::Limits => limits,
+        Kind::Requests => {
+            let mut requests = parse(&resources.requests);
+            for (resource, amount) in limits {
+                requests.entry(resource).or_insert(amount);
+            }
+            requests
+        }
+    }
+}
+
+/// How many executors requesting `each` fit on `node`, counting the resources both name.
+fn fit(node: &Usage, each: &Usage) -> Option<NodeFit> {
+    let (executors, bound_by) = each
+        .iter()
+        .filter(|(_, amount)| **amount > 0.0)
+        .filter_map(|(resource, amount)| {
+            let available = node.get(resource)?;
+            // Whole executors only; a hair of float error is not a missing executor.
+            Some((
+                (available / amount + 1e-9).floor().max(0.0) as u64,
+                resource.clone(),
+            ))
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)))?;
+    Some(NodeFit {
+        node: node.clone(),
+        executors,
+        bound_by,
+    })
+}
+
+/// Reads a node size: `cpu=16,memory=64Gi,nvidia.com/gpu=4` (Kubernetes quantities).
+pub fn parse_node(spec: &str) -> std::result::Result<Usage, String> {
+    let mut node = Usage::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (resource, amount) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part:?} is not RESOURCE=QUANTITY"))?;
+        let value = quantity::value(amount.trim())
+            .ok_or_else(|| format!("{amount:?} ({resource}) is not a Kubernetes quantity"))?;
+        node.insert(resource.trim().to_owned(), value);
+    }
+    if node.is_empty() {
+        return Err("no resource given (e.g. cpu=16,memory=64Gi)".into());
+    }
+    Ok(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_fits_as_many_executors_as_its_scarcest_resource_allows() {
+        let node = parse_node("cpu=16, memory=64Gi, nvidia.com/gpu=2").unwrap();
+        let each: Usage = [
+            ("cpu".to_owned(), 4.0),
+            ("memory".to_owned(), 9.0 * 1024f64.powi(3)),
+            ("nvidia.com/gpu".to_owned(), 1.0),
+        ]
+        .into();
+        let f = fit(&node, &each).unwrap();
+        assert_eq!((f.executors, f.bound_by.as_str()), (2, "nvidia.com/gpu"));
+        assert!(parse_node("cpu").is_err());
+        assert!(parse_node("cpu=lots").is_err());
+    }
+}
