@@ -60,6 +60,10 @@ pub enum Command {
     /// (CPU, memory, GPUs and other resources, claims), totals for the executors at start and,
     /// under dynamic allocation, at most; with --node, how many executors fit on a node.
     Summary(SummaryArgs),
+    /// Checks the pods `all` prints against the Kubernetes Pod Security Standards (1.33):
+    /// each violation with its pod, field and rule, and how to fix it with Spark's conf or a
+    /// pod template. Exit status 1 when a pod violates the level.
+    Check(CheckArgs),
     /// Prints a shell completion script (e.g. `spark-render completions bash > /etc/bash_completion.d/spark-render`).
     Completions {
         /// The shell.
@@ -274,6 +278,26 @@ pub enum DiffFormat {
     Json,
     /// Markdown tables, for a pull-request comment.
     Markdown,
+}
+
+/// Arguments of `spark-render check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub executors: ExecutorOptions,
+
+    /// The Pod Security Standards level the pods must meet: `baseline` or `restricted`.
+    #[arg(long = "pod-security", value_name = "LEVEL", help_heading = "Check")]
+    pub pod_security: String,
+
+    #[command(flatten)]
+    pub output: SummaryOutput,
+
+    #[command(flatten)]
+    pub app: Application,
 }
 
 /// Arguments of `spark-render summary`.
@@ -856,6 +880,7 @@ mod tests {
             Command::All(a) | Command::Executor(a) => &a.app,
             Command::Explain(a) => &a.app,
             Command::Summary(a) => &a.app,
+            Command::Check(a) => &a.app,
             _ => panic!("not a render subcommand"),
         }
     }

@@ -89,6 +89,7 @@ fn main() -> ExitCode {
         Command::Man { target } => output::man_pages(Cli::command(), target.as_deref()),
         Command::Diff(args) => return diff_exit(diff::run(&args)),
         Command::Summary(args) => summary::run(&args),
+        Command::Check(args) => summary::check(&args),
     };
     match result {
         Ok(()) | Err(CliError::ClosedOutput) => ExitCode::from(EXIT_OK as u8),

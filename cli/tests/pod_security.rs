@@ -1,0 +1,334 @@
+//! `spark-render check --pod-security`: Spark's default pods against the Pod Security
+//! Standards, the hardened example, and one case per check (a pod that passes, then the same
+//! pod with one field that fails it), in the manner of pod-security-admission's own fixtures.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use serde_json::Value;
+
+const JAR: &str = "local:///opt/spark/examples/jars/spark-examples.jar";
+
+/// Runs `check --pod-security level` from the repository root; returns the status and the
+/// checks that failed, as (pod role, check).
+fn check(level: &str, version: &str, args: &[&str]) -> (i32, BTreeSet<(String, String)>, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_spark-render"))
+        .current_dir(common::repo())
+        .env_remove("SPARK_HOME")
+        .env_remove("SPARK_CONF_DIR")
+        .args([
+            "check",
+            "--pod-security",
+            level,
+            "-o",
+            "json",
+            "--reproducible",
+        ])
+        .args([
+            "--spark-version",
+            version,
+            "--class",
+            "org.apache.spark.examples.SparkPi",
+        ])
+        .args(args)
+        .arg(JAR)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let failed = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let object = v["object"].as_str().unwrap();
+            let role = if object.contains("-exec-") {
+                "executor"
+            } else {
+                "driver"
+            };
+            (role.to_owned(), v["check"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), failed, json)
+}
+
+fn set(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+const IMAGE: &str = "spark.kubernetes.container.image=apache/spark:3.5.3";
+
+#[test]
+fn sparks_default_pods_meet_baseline_but_not_restricted() {
+    let (code, failed, _) = check("baseline", "3.5.3", &["--conf", IMAGE]);
+    assert_eq!((code, failed.len()), (0, 0), "{failed:?}");
+
+    let (code, failed, json) = check("restricted", "3.5.3", &["--conf", IMAGE]);
+    assert_eq!(code, 1);
+    let each = [
+        "allowPrivilegeEscalation",
+        "runAsNonRoot",
+        "seccompProfile_restricted",
+        "capabilities_restricted",
+    ];
+    let expected: Vec<(&str, &str)> = ["driver", "executor"]
+        .iter()
+        .flat_map(|role| each.iter().map(move |c| (*role, *c)))
+        .collect();
+    assert_eq!(failed, set(&expected));
+    // Each names the field and a fix in Spark's terms.
+    let first = &json[0];
+    assert_eq!(
+        first["field"],
+        "spec.containers[spark-kubernetes-driver].securityContext.allowPrivilegeEscalation"
+    );
+    assert!(first["fix"]
+        .as_str()
+        .unwrap()
+        .contains("spark.kubernetes.securityContext.allowPrivilegeEscalation"));
+
+    // Spark 4.3 sets allowPrivilegeEscalation: false itself (SPARK-57493).
+    let (_, failed, _) = check("restricted", "4.3.0", &["--conf", IMAGE]);
+    assert!(
+        !failed.iter().any(|(_, c)| c == "allowPrivilegeEscalation"),
+        "{failed:?}"
+    );
+    assert_eq!(failed.len(), 6, "{failed:?}");
+}
+
+#[test]
+fn the_hardened_example_meets_restricted_in_every_release() {
+    for version in ["3.3.4", "3.5.3", "4.0.5", "4.3.0"] {
+        let (code, failed, _) = check(
+            "restricted",
+            version,
+            &["--properties-file", "examples/hardened/job.conf"],
+        );
+        assert_eq!((code, failed.len()), (0, 0), "{version}: {failed:?}");
+    }
+}
+
+/// Where a case adds its lines to the hardened executor template: after this line, indented
+/// as its children.
+#[derive(Clone, Copy)]
+enum At {
+    Spec,
+    PodSecurityContext,
+    Container,
+    ContainerSecurityContext,
+    Capabilities,
+}
+
+impl At {
+    fn anchor(self) -> (&'static str, &'static str) {
+        match self {
+            At::Spec => ("spec:\n", "  "),
+            At::PodSecurityContext => ("  securityContext:\n", "    "),
+            At::Container => ("    - name: spark-kubernetes-executor\n", "      "),
+            At::ContainerSecurityContext => ("      securityContext:\n", "        "),
+            At::Capabilities => ("        capabilities:\n", "          "),
+        }
+    }
+}
+
+/// The hardened executor template with `lines` added at `at`.
+fn template(at: At, lines: &str) -> String {
+    let mut text =
+        std::fs::read_to_string(common::repo().join("examples/hardened/executor-template.yaml"))
+            .unwrap();
+    let (anchor, by) = at.anchor();
+    let extra: String = lines.lines().map(|l| format!("{by}{l}\n")).collect();
+    let position = text.find(anchor).unwrap() + anchor.len();
+    text.insert_str(position, &extra);
+    text
+}
+
+#[test]
+fn each_check_fails_on_its_field_alone() {
+    let dir = std::env::temp_dir().join(format!("spark-render-pss-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // (check, level, where, template lines, conf)
+    let cases: &[(&str, &str, At, &str, &[&str])] = &[
+        (
+            "hostNamespaces",
+            "baseline",
+            At::Spec,
+            "hostNetwork: true",
+            &[],
+        ),
+        ("hostNamespaces", "baseline", At::Spec, "hostPID: true", &[]),
+        ("hostNamespaces", "baseline", At::Spec, "hostIPC: true", &[]),
+        (
+            "privileged",
+            "baseline",
+            At::ContainerSecurityContext,
+            "privileged: true",
+            &[],
+        ),
+        (
+            "capabilities_baseline",
+            "baseline",
+            At::Capabilities,
+            "add: [SYS_ADMIN]",
+            &[],
+        ),
+        (
+            "hostPorts",
+            "baseline",
+            At::Container,
+            "ports:\n  - containerPort: 8080\n    hostPort: 8080",
+            &[],
+        ),
+        (
+            "procMount",
+            "baseline",
+            At::ContainerSecurityContext,
+            "procMount: Unmasked",
+            &[],
+        ),
+        (
+            "seLinuxOptions",
+            "baseline",
+            At::ContainerSecurityContext,
+            "seLinuxOptions:\n  type: spc_t",
+            &[],
+        ),
+        (
+            "seLinuxOptions",
+            "baseline",
+            At::PodSecurityContext,
+            "seLinuxOptions:\n  user: system_u",
+            &[],
+        ),
+        (
+            "appArmorProfile",
+            "baseline",
+            At::ContainerSecurityContext,
+            "appArmorProfile:\n  type: Unconfined",
+            &[],
+        ),
+        (
+            "sysctls",
+            "baseline",
+            At::PodSecurityContext,
+            "sysctls:\n  - name: net.core.somaxconn\n    value: \"1024\"",
+            &[],
+        ),
+        (
+            "seccompProfile_baseline",
+            "baseline",
+            At::ContainerSecurityContext,
+            "seccompProfile:\n  type: Unconfined",
+            &[],
+        ),
+        (
+            "hostProcess",
+            "baseline",
+            At::ContainerSecurityContext,
+            "windowsOptions:\n  hostProcess: true",
+            &[],
+        ),
+        (
+            "hostPathVolumes",
+            "baseline",
+            At::Spec,
+            "",
+            &[
+                "spark.kubernetes.executor.volumes.hostPath.scratch.mount.path=/scratch",
+                "spark.kubernetes.executor.volumes.hostPath.scratch.options.path=/mnt/scratch",
+            ],
+        ),
+        (
+            "restrictedVolumes",
+            "restricted",
+            At::Spec,
+            "",
+            &[
+                "spark.kubernetes.executor.volumes.nfs.data.mount.path=/data",
+                "spark.kubernetes.executor.volumes.nfs.data.options.server=nfs.example.com",
+                "spark.kubernetes.executor.volumes.nfs.data.options.path=/export",
+            ],
+        ),
+        (
+            "runAsUser",
+            "restricted",
+            At::ContainerSecurityContext,
+            "runAsUser: 0",
+            &[],
+        ),
+        (
+            "runAsNonRoot",
+            "restricted",
+            At::ContainerSecurityContext,
+            "runAsNonRoot: false",
+            &[],
+        ),
+        (
+            "capabilities_restricted",
+            "restricted",
+            At::Capabilities,
+            "add: [CHOWN]",
+            &[],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (n, (expected, level, at, lines, conf)) in cases.iter().enumerate() {
+        let file = dir.join(format!("case-{n}.yaml"));
+        std::fs::write(&file, template(*at, lines)).unwrap();
+        let template_conf = format!(
+            "spark.kubernetes.executor.podTemplateFile={}",
+            file.display()
+        );
+        let mut args = vec![
+            "--conf",
+            IMAGE,
+            "--conf",
+            &template_conf,
+            "--conf",
+            "spark.executor.instances=1",
+            "--conf",
+            "spark.kubernetes.executor.podTemplateContainerName=spark-kubernetes-executor",
+        ];
+        for c in *conf {
+            args.extend(["--conf", c]);
+        }
+        // The executor alone is checked: the driver keeps Spark's defaults.
+        let (code, failed, _) = check(level, "3.5.3", &args);
+        let on_executor: BTreeSet<&str> = failed
+            .iter()
+            .filter(|(role, _)| role == "executor")
+            .map(|(_, c)| c.as_str())
+            .collect();
+        let want: BTreeSet<&str> = [*expected].into();
+        if code != 1 || on_executor != want {
+            failures.push(format!(
+                "{expected} ({lines}{conf:?}): exit {code}, {on_executor:?}"
+            ));
+        }
+    }
+    // The unchanged template passes restricted.
+    let file = dir.join("hardened.yaml");
+    std::fs::write(&file, template(At::Spec, "")).unwrap();
+    let template_conf = format!(
+        "spark.kubernetes.executor.podTemplateFile={}",
+        file.display()
+    );
+    let (_, failed, _) = check(
+        "restricted",
+        "3.5.3",
+        &["--conf", IMAGE, "--conf", &template_conf],
+    );
+    assert!(
+        !failed.iter().any(|(role, _)| role == "executor"),
+        "{failed:?}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
