@@ -125,6 +125,7 @@ enum At {
     Container,
     ContainerSecurityContext,
     Capabilities,
+    PodSeccompProfile,
 }
 
 impl At {
@@ -135,6 +136,7 @@ impl At {
             At::Container => ("    - name: spark-kubernetes-executor\n", "      "),
             At::ContainerSecurityContext => ("      securityContext:\n", "        "),
             At::Capabilities => ("        capabilities:\n", "          "),
+            At::PodSeccompProfile => ("    seccompProfile:\n", "      "),
         }
     }
 }
@@ -145,6 +147,16 @@ fn template(at: At, lines: &str) -> String {
         std::fs::read_to_string(common::repo().join("examples/hardened/executor-template.yaml"))
             .unwrap();
     let (anchor, by) = at.anchor();
+    // A one-line `key: value` the template has already replaces it there.
+    if let Some((key, _)) = lines.split_once(": ").filter(|_| !lines.contains('\n')) {
+        let block = text.find(anchor).unwrap() + anchor.len();
+        let existing = format!("\n{by}{key}: ");
+        if let Some(at_key) = text[block - 1..].find(&existing).map(|i| i + block) {
+            let end = at_key + text[at_key..].find('\n').unwrap();
+            text.replace_range(at_key..end, &format!("{by}{lines}"));
+            return text;
+        }
+    }
     let extra: String = lines.lines().map(|l| format!("{by}{l}\n")).collect();
     let position = text.find(anchor).unwrap() + anchor.len();
     text.insert_str(position, &extra);
@@ -278,8 +290,137 @@ fn each_check_fails_on_its_field_alone() {
             "add: [CHOWN]",
             &[],
         ),
+        // Not in the default set, as written ("CAP_CHOWN", lower case) or at all.
+        (
+            "capabilities_baseline",
+            "baseline",
+            At::Capabilities,
+            "add: [CAP_CHOWN]",
+            &[],
+        ),
+        (
+            "capabilities_baseline",
+            "baseline",
+            At::Capabilities,
+            "add: [chown]",
+            &[],
+        ),
+        (
+            "capabilities_baseline",
+            "baseline",
+            At::Capabilities,
+            "add: [NET_RAW]",
+            &[],
+        ),
+        (
+            "runAsNonRoot",
+            "restricted",
+            At::PodSecurityContext,
+            "runAsNonRoot: false",
+            &[],
+        ),
+        (
+            "runAsUser",
+            "restricted",
+            At::PodSecurityContext,
+            "runAsUser: 0",
+            &[],
+        ),
+        (
+            "seccompProfile_baseline",
+            "baseline",
+            At::PodSeccompProfile,
+            "type: Unconfined",
+            &[],
+        ),
+        (
+            "sysctls",
+            "baseline",
+            At::PodSecurityContext,
+            "sysctls:\n  - name: net.ipv4.tcp_slow_start_after_idle\n    value: \"0\"",
+            &[],
+        ),
+        (
+            "appArmorProfile",
+            "baseline",
+            At::PodSecurityContext,
+            "appArmorProfile:\n  type: Unconfined",
+            &[],
+        ),
+    ];
+    // Fields each check allows (the passing side of pod-security-admission's fixtures):
+    // none of these may fail restricted.
+    let passing: &[(At, &str)] = &[
+        (At::Capabilities, "add: [NET_BIND_SERVICE]"),
+        (At::ContainerSecurityContext, "seLinuxOptions:\n  type: container_t\n  level: s0:c123,c456"),
+        (At::PodSecurityContext, "seLinuxOptions:\n  type: container_init_t"),
+        (At::ContainerSecurityContext, "appArmorProfile:\n  type: RuntimeDefault"),
+        (At::ContainerSecurityContext, "seccompProfile:\n  type: Localhost\n  localhostProfile: profiles/spark.json"),
+        (At::PodSecurityContext, "sysctls:\n  - name: kernel.shm_rmid_forced\n    value: \"0\"\n  - name: net.ipv4.ip_local_port_range\n    value: \"1024 65535\"\n  - name: net.ipv4.tcp_rmem\n    value: \"4096 87380 16777216\""),
+        (At::ContainerSecurityContext, "procMount: Default\nrunAsUser: 1000\nrunAsNonRoot: true\nprivileged: false"),
+        (At::Container, "ports:\n  - containerPort: 8080\n    hostPort: 0"),
+        (At::Spec, "hostNetwork: false\nvolumes:\n  - name: scratch\n    emptyDir: {}\n  - name: downward\n    downwardAPI:\n      items:\n        - path: labels\n          fieldRef:\n            fieldPath: metadata.labels"),
     ];
     let mut failures = Vec::new();
+    for (n, (at, lines)) in passing.iter().enumerate() {
+        let file = dir.join(format!("pass-{n}.yaml"));
+        std::fs::write(&file, template(*at, lines)).unwrap();
+        let template_conf = format!(
+            "spark.kubernetes.executor.podTemplateFile={}",
+            file.display()
+        );
+        let (_, failed, _) = check(
+            "restricted",
+            "3.5.3",
+            &[
+                "--conf",
+                IMAGE,
+                "--conf",
+                &template_conf,
+                "--conf",
+                "spark.executor.instances=1",
+            ],
+        );
+        let on_executor: Vec<&(String, String)> = failed
+            .iter()
+            .filter(|(role, _)| role == "executor")
+            .collect();
+        if !on_executor.is_empty() {
+            failures.push(format!("passing {lines:?}: {on_executor:?}"));
+        }
+    }
+    // Baseline allows adding its default capabilities, each alone.
+    let baseline_caps = [
+        "AUDIT_WRITE",
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "FOWNER",
+        "FSETID",
+        "KILL",
+        "MKNOD",
+        "NET_BIND_SERVICE",
+        "SETFCAP",
+        "SETGID",
+        "SETPCAP",
+        "SETUID",
+        "SYS_CHROOT",
+    ];
+    for cap in baseline_caps {
+        let file = dir.join(format!("cap-{cap}.yaml"));
+        std::fs::write(&file, template(At::Capabilities, &format!("add: [{cap}]"))).unwrap();
+        let template_conf = format!(
+            "spark.kubernetes.executor.podTemplateFile={}",
+            file.display()
+        );
+        let (code, _, _) = check(
+            "baseline",
+            "3.5.3",
+            &["--conf", IMAGE, "--conf", &template_conf],
+        );
+        if code != 0 {
+            failures.push(format!("baseline refuses capability {cap}"));
+        }
+    }
     for (n, (expected, level, at, lines, conf)) in cases.iter().enumerate() {
         let file = dir.join(format!("case-{n}.yaml"));
         std::fs::write(&file, template(*at, lines)).unwrap();

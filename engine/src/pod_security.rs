@@ -98,6 +98,8 @@ const SAFE_SYSCTLS: &[&str] = &[
     "net.ipv4.tcp_fin_timeout",
     "net.ipv4.tcp_keepalive_intvl",
     "net.ipv4.tcp_keepalive_probes",
+    "net.ipv4.tcp_rmem",
+    "net.ipv4.tcp_wmem",
 ];
 
 /// The SELinux types `baseline` allows.
@@ -275,7 +277,7 @@ impl PodCheck<'_> {
                 .and_then(|c| c.add.as_ref())
                 .into_iter()
                 .flatten()
-                .filter(|cap| !BASELINE_CAPABILITIES.contains(&cap.trim_start_matches("CAP_")))
+                .filter(|cap| !BASELINE_CAPABILITIES.contains(&cap.as_str()))
                 .collect();
             if !added.is_empty() {
                 self.flag(
@@ -433,6 +435,9 @@ impl PodCheck<'_> {
         let pod_seccomp_ok = pod_sc
             .and_then(|sc| sc.seccomp_profile.as_ref())
             .is_some_and(is_confined);
+        if pod_non_root == Some(false) {
+            self.flag("spec.securityContext.runAsNonRoot", "runAsNonRoot", Level::Restricted, "must not be false", format!("set spec.securityContext.runAsNonRoot: true in {template} (Spark's images run as user 185)"));
+        }
         if pod_sc.and_then(|sc| sc.run_as_user) == Some(0) {
             self.flag(
                 "spec.securityContext.runAsUser",
@@ -529,21 +534,11 @@ fn drops_all(caps: Option<&Capabilities>) -> bool {
         .is_some_and(|d| d.iter().any(|c| c == "ALL"))
 }
 
-/// The volume's type when `restricted` forbids it (anything but configMap, csi, downwardAPI,
-/// emptyDir, ephemeral, persistentVolumeClaim, projected and secret).
+/// The volume's type when `restricted` forbids it: anything but configMap, csi, downwardAPI,
+/// emptyDir (also a volume with no source, which Kubernetes makes an emptyDir), ephemeral,
+/// image (allowed since Kubernetes 1.33), persistentVolumeClaim, projected and secret.
 fn forbidden_volume(v: &Volume) -> Option<&'static str> {
-    let allowed = v.config_map.is_some()
-        || v.csi.is_some()
-        || v.downward_api.is_some()
-        || v.empty_dir.is_some()
-        || v.ephemeral.is_some()
-        || v.persistent_volume_claim.is_some()
-        || v.projected.is_some()
-        || v.secret.is_some();
-    if allowed {
-        return None;
-    }
-    let kinds: [(&'static str, bool); 12] = [
+    let kinds: [(&'static str, bool); 21] = [
         ("hostPath", v.host_path.is_some()),
         ("nfs", v.nfs.is_some()),
         ("gcePersistentDisk", v.gce_persistent_disk.is_some()),
@@ -553,16 +548,20 @@ fn forbidden_volume(v: &Volume) -> Option<&'static str> {
         ("glusterfs", v.glusterfs.is_some()),
         ("rbd", v.rbd.is_some()),
         ("flexVolume", v.flex_volume.is_some()),
+        ("cinder", v.cinder.is_some()),
         ("cephfs", v.cephfs.is_some()),
+        ("flocker", v.flocker.is_some()),
+        ("fc", v.fc.is_some()),
         ("azureFile", v.azure_file.is_some()),
-        ("image", v.image.is_some()),
+        ("vsphereVolume", v.vsphere_volume.is_some()),
+        ("quobyte", v.quobyte.is_some()),
+        ("azureDisk", v.azure_disk.is_some()),
+        ("portworxVolume", v.portworx_volume.is_some()),
+        ("scaleIO", v.scale_io.is_some()),
+        ("storageos", v.storageos.is_some()),
+        ("photonPersistentDisk", v.photon_persistent_disk.is_some()),
     ];
-    Some(
-        kinds
-            .iter()
-            .find(|(_, set)| *set)
-            .map_or("unknown", |(k, _)| k),
-    )
+    kinds.iter().find(|(_, set)| *set).map(|(kind, _)| *kind)
 }
 
 fn join(items: &[&String]) -> String {
