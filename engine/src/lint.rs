@@ -449,13 +449,21 @@ fn did_you_mean(version: SparkVersion, key: &str) -> Option<String> {
     }
     // A member of a key family (`spark.kubernetes.driver.label.<name>`) with one part of the
     // family misspelt: the user's member name is kept.
-    for family in keys::FAMILIES {
-        let parts = family.matches('.').count();
-        let Some(split) = key.match_indices('.').nth(parts - 1).map(|(at, _)| at + 1) else {
+    static FAMILY_PARTS: std::sync::OnceLock<Vec<(&str, usize)>> = std::sync::OnceLock::new();
+    let families = FAMILY_PARTS.get_or_init(|| {
+        keys::FAMILIES
+            .iter()
+            .map(|f| (*f, f.matches('.').count()))
+            .collect()
+    });
+    let dots: Vec<usize> = key.match_indices('.').map(|(at, _)| at).collect();
+    for (family, parts) in families {
+        let Some(&dot) = dots.get(parts - 1) else {
             continue;
         };
-        let (head, tail) = key.split_at(split);
-        if tail.is_empty() {
+        let (head, tail) = key.split_at(dot + 1);
+        // One misspelt part changes the length by a few characters at most.
+        if tail.is_empty() || head.len().abs_diff(family.len()) > 3 {
             continue;
         }
         if let Some(distance) = one_part_misspelt(head, family) {
