@@ -342,10 +342,11 @@ pub fn apply_driver(kubectl: &Kubectl, objects: &[Resource]) -> Result<(), CliEr
         "apply the driver's objects",
         OnStop::Stop,
     ) {
-        Ok(Printed(applied)) => {
-            print!("{}", escape_control(&applied));
-            Ok(())
-        }
+        Ok(Printed(applied)) => match crate::output::write_stdout(&escape_control(&applied)) {
+            // The objects are applied; a reader that went away is no failure.
+            Ok(()) | Err(CliError::ClosedOutput) => Ok(()),
+            Err(e) => Err(e),
+        },
         Err(err @ CliError::Interrupted { .. }) => {
             kubectl.delete_pod(&name, &namespace, &err.to_string());
             Err(err)

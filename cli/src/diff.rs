@@ -320,7 +320,7 @@ fn text_report(report: &Report, with_defaults: bool, colour: bool) -> String {
     let mut out = String::new();
     let groups = grouped(report, with_defaults);
     for (n, (object, changes)) in groups.iter().enumerate() {
-        out.push_str(&paint("1", object));
+        out.push_str(&paint("1", &output_escape(object)));
         out.push('\n');
         if let Some(earlier) = same_as_earlier(&groups, n) {
             out.push_str(&format!(
@@ -349,7 +349,7 @@ fn text_report(report: &Report, with_defaults: bool, colour: bool) -> String {
                     _ => "(the whole object, only on the left)".to_owned(),
                 }
             } else {
-                c.field.clone()
+                output_escape(&c.field)
             };
             let line = if c.field.is_empty() {
                 format!("  {} {field}", sign(c.change))
@@ -473,7 +473,7 @@ fn markdown_report(report: &Report, with_defaults: bool) -> String {
     }
     let groups = grouped(report, with_defaults);
     for (n, (object, changes)) in groups.iter().enumerate() {
-        out.push_str(&format!("\n#### {}\n\n", cell(object)));
+        out.push_str(&format!("\n#### {}\n\n", cell(&output_escape(object))));
         if let Some(earlier) = same_as_earlier(&groups, n) {
             out.push_str(&format!("The same changes as {}.\n", cell(earlier)));
             continue;
@@ -495,7 +495,7 @@ fn markdown_report(report: &Report, with_defaults: bool) -> String {
             let field = if c.field.is_empty() {
                 "(whole object)".to_owned()
             } else {
-                c.field.clone()
+                output_escape(&c.field)
             };
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",

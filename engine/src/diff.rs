@@ -117,41 +117,61 @@ pub const SERVER_MANAGED: &[&str] = &[
 
 /// Fields the API server fills in when an object leaves them out (Kubernetes' defaulting),
 /// with `[*]` for any list item. Reported apart when only a side read from a file has them.
-const SERVER_DEFAULTS: &[&str] = &[
-    "spec.dnsPolicy",
-    "spec.schedulerName",
-    "spec.securityContext",
-    "spec.terminationGracePeriodSeconds",
-    "spec.enableServiceLinks",
-    "spec.preemptionPolicy",
-    "spec.priority",
-    "spec.serviceAccount",
-    "spec.serviceAccountName",
-    "spec.nodeName",
-    "spec.tolerations",
-    "spec.tolerations[*]",
-    "spec.restartPolicy",
-    "spec.containers[*].terminationMessagePath",
-    "spec.containers[*].terminationMessagePolicy",
-    "spec.containers[*].imagePullPolicy",
-    "spec.containers[*].resources",
-    "spec.containers[*].ports[*].protocol",
-    "spec.initContainers[*].terminationMessagePath",
-    "spec.initContainers[*].terminationMessagePolicy",
-    "spec.initContainers[*].imagePullPolicy",
-    "spec.initContainers[*].resources",
-    "spec.volumes[*].configMap.defaultMode",
-    "spec.volumes[*].secret.defaultMode",
-    "spec.volumes[*].hostPath.type",
-    "spec.clusterIP",
-    "spec.clusterIPs",
-    "spec.ipFamilies",
-    "spec.ipFamilyPolicy",
-    "spec.internalTrafficPolicy",
-    "spec.sessionAffinity",
-    "spec.type",
-    "spec.ports[*].protocol",
-    "spec.ports[*].targetPort",
+const SERVER_DEFAULTS: &[(&str, Option<&str>)] = &[
+    ("spec.dnsPolicy", Some("\"ClusterFirst\"")),
+    ("spec.schedulerName", Some("\"default-scheduler\"")),
+    ("spec.securityContext", Some("{}")),
+    ("spec.terminationGracePeriodSeconds", Some("30")),
+    ("spec.enableServiceLinks", Some("true")),
+    ("spec.preemptionPolicy", Some("\"PreemptLowerPriority\"")),
+    ("spec.priority", Some("0")),
+    ("spec.serviceAccount", Some("\"default\"")),
+    ("spec.serviceAccountName", Some("\"default\"")),
+    // Set by the scheduler, whatever the node.
+    ("spec.nodeName", None),
+    ("spec.restartPolicy", Some("\"Always\"")),
+    (
+        "spec.containers[*].terminationMessagePath",
+        Some("\"/dev/termination-log\""),
+    ),
+    (
+        "spec.containers[*].terminationMessagePolicy",
+        Some("\"File\""),
+    ),
+    // IfNotPresent or Always, by the image's tag.
+    ("spec.containers[*].imagePullPolicy", None),
+    ("spec.containers[*].resources", Some("{}")),
+    ("spec.containers[*].ports[*].protocol", Some("\"TCP\"")),
+    (
+        "spec.initContainers[*].terminationMessagePath",
+        Some("\"/dev/termination-log\""),
+    ),
+    (
+        "spec.initContainers[*].terminationMessagePolicy",
+        Some("\"File\""),
+    ),
+    ("spec.initContainers[*].imagePullPolicy", None),
+    ("spec.initContainers[*].resources", Some("{}")),
+    ("spec.volumes[*].configMap.defaultMode", Some("420")),
+    ("spec.volumes[*].secret.defaultMode", Some("420")),
+    ("spec.volumes[*].hostPath.type", Some("\"\"")),
+    // Assigned by the API server.
+    ("spec.clusterIP", None),
+    ("spec.clusterIPs", None),
+    ("spec.ipFamilies", None),
+    ("spec.ipFamilyPolicy", None),
+    ("spec.internalTrafficPolicy", Some("\"Cluster\"")),
+    ("spec.sessionAffinity", Some("\"None\"")),
+    ("spec.type", Some("\"ClusterIP\"")),
+    ("spec.ports[*].protocol", Some("\"TCP\"")),
+    // The port itself.
+    ("spec.ports[*].targetPort", None),
+];
+
+/// The tolerations the API server adds to every pod (DefaultTolerationSeconds).
+const DEFAULT_TOLERATION_KEYS: [&str; 2] = [
+    "node.kubernetes.io/not-ready",
+    "node.kubernetes.io/unreachable",
 ];
 
 /// Where the service-account token is mounted in every pod that automounts it.
@@ -185,7 +205,8 @@ pub fn diff(left: &Side, right: &Side) -> Report {
             right_conf: (!right.from_file).then_some(&right.conf),
             object: display.clone(),
             kind: l.or(r).map(|o| o.kind.clone()).unwrap_or_default(),
-            from_file: left.from_file || right.from_file,
+            left_file: left.from_file,
+            right_file: right.from_file,
             left_sources: l.map(|o| left_sources.of(&o.kind, &o.name)),
             right_sources: r.map(|o| right_sources.of(&o.kind, &o.name)),
             report: &mut report,
@@ -455,7 +476,8 @@ struct Walk<'r, 's> {
     right_conf: Option<&'s BTreeMap<String, String>>,
     object: String,
     kind: String,
-    from_file: bool,
+    left_file: bool,
+    right_file: bool,
     left_sources: Option<ObjectSources<'s>>,
     right_sources: Option<ObjectSources<'s>>,
     report: &'r mut Report,
@@ -481,18 +503,43 @@ impl Walk<'_, '_> {
         r: &Map<String, Value>,
     ) {
         let keys: BTreeSet<&String> = l.keys().chain(r.keys()).collect();
+        if self.kind == "Secret" && path.is_empty() {
+            // A Secret's items are compared one by one, never shown, even when one side has
+            // no `data` at all.
+            let empty = Map::new();
+            for field in ["data", "stringData"] {
+                let items = |side: &Map<String, Value>| -> Map<String, Value> {
+                    side.get(field)
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_else(|| empty.clone())
+                };
+                let (li, ri) = (items(l), items(r));
+                path.push(Step::Key(field.to_owned()));
+                for key in li.keys().chain(ri.keys()).collect::<BTreeSet<_>>() {
+                    path.push(Step::Key(key.clone()));
+                    self.compare_secret(path, li.get(key), ri.get(key));
+                    path.pop();
+                }
+                path.pop();
+            }
+            for key in keys
+                .into_iter()
+                .filter(|k| *k != "data" && *k != "stringData")
+            {
+                path.push(Step::Key(key.clone()));
+                self.compare(path, l.get(key), r.get(key));
+                path.pop();
+            }
+            return;
+        }
         let in_data = self.kind == "ConfigMap"
             && path.len() == 1
             && matches!(&path[0], Step::Key(k) if k == "data");
-        let secret_data = self.kind == "Secret"
-            && path.len() == 1
-            && matches!(&path[0], Step::Key(k) if k == "data" || k == "stringData");
         for key in keys {
             path.push(Step::Key(key.clone()));
             let (lv, rv) = (l.get(key), r.get(key));
-            if secret_data {
-                self.compare_secret(path, lv, rv);
-            } else if in_data {
+            if in_data {
                 self.compare_file(path, key, lv, rv);
             } else {
                 self.compare(path, lv, rv);
@@ -542,6 +589,9 @@ impl Walk<'_, '_> {
                                    value: &Option<Value>| {
                         let (conf, value) = (conf?, value.as_ref()?.as_str()?);
                         Some(match conf.get(key) {
+                            Some(_) if crate::redact::is_sensitive(key) => {
+                                format!("conf {key} (value redacted)")
+                            }
                             Some(given) if mask_text(given) == value => {
                                 format!("conf {key}={given}")
                             }
@@ -597,11 +647,12 @@ impl Walk<'_, '_> {
             return self.compare_env(path, l, r);
         }
         if let (Some(lk), Some(rk)) = (identities(field, l), identities(field, r)) {
+            let (l_index, r_index) = (index_of(&lk), index_of(&rk));
             let mut ids: Vec<&String> = lk.iter().collect();
-            ids.extend(rk.iter().filter(|id| !lk.contains(id)));
+            ids.extend(rk.iter().filter(|id| !l_index.contains_key(id)));
             for id in ids {
-                let li = lk.iter().position(|k| k == id);
-                let ri = rk.iter().position(|k| k == id);
+                let li = l_index.get(id).copied();
+                let ri = r_index.get(id).copied();
                 path.push(Step::Item {
                     id: id.clone(),
                     left: li,
@@ -644,26 +695,47 @@ impl Walk<'_, '_> {
             let unique: BTreeSet<&String> = keys.iter().collect();
             (unique.len() == keys.len()).then_some(keys)
         };
-        if let (Some(lk), Some(rk)) = (names(&l_rest), names(&r_rest)) {
-            let mut ids: Vec<&String> = lk.iter().collect();
-            ids.extend(rk.iter().filter(|id| !lk.contains(id)));
-            for id in ids {
-                let li = lk.iter().position(|k| k == id).map(|i| l_rest[i]);
-                let ri = rk.iter().position(|k| k == id).map(|i| r_rest[i]);
-                path.push(Step::Item {
-                    id: id.clone(),
-                    left: li.map(|(i, _)| i),
-                    right: ri.map(|(i, _)| i),
-                });
-                self.compare(path, li.map(|(_, v)| v), ri.map(|(_, v)| v));
-                path.pop();
+        match (names(&l_rest), names(&r_rest)) {
+            (Some(lk), Some(rk)) => {
+                let (li, ri) = (index_of(&lk), index_of(&rk));
+                let mut ids: Vec<&String> = lk.iter().collect();
+                ids.extend(rk.iter().filter(|id| !li.contains_key(id)));
+                for id in ids {
+                    let l_item = li.get(id).map(|&i| l_rest[i]);
+                    let r_item = ri.get(id).map(|&i| r_rest[i]);
+                    path.push(Step::Item {
+                        id: id.clone(),
+                        left: l_item.map(|(i, _)| i),
+                        right: r_item.map(|(i, _)| i),
+                    });
+                    self.compare(path, l_item.map(|(_, v)| v), r_item.map(|(_, v)| v));
+                    path.pop();
+                }
+            }
+            // A name given twice (a template's and the conf's) or none: position by position.
+            _ => {
+                for i in 0..l_rest.len().max(r_rest.len()) {
+                    path.push(Step::Item {
+                        id: i.to_string(),
+                        left: l_rest.get(i).map(|(at, _)| *at),
+                        right: r_rest.get(i).map(|(at, _)| *at),
+                    });
+                    let (lv, rv) = (
+                        l_rest.get(i).map(|(_, v)| *v),
+                        r_rest.get(i).map(|(_, v)| *v),
+                    );
+                    self.compare(path, lv, rv);
+                    path.pop();
+                }
             }
         }
         let option = |v: &Value| v.get("value").map(scalar_text).unwrap_or_default();
         let l_values: Vec<String> = l_opts.iter().map(|(_, v)| option(v)).collect();
         let r_values: Vec<String> = r_opts.iter().map(|(_, v)| option(v)).collect();
+        let l_set: BTreeSet<&String> = l_values.iter().collect();
+        let r_set: BTreeSet<&String> = r_values.iter().collect();
         for (at, (index, item)) in l_opts.iter().enumerate() {
-            if !r_values.contains(&l_values[at]) {
+            if !r_set.contains(&l_values[at]) {
                 path.push(Step::Item {
                     id: "SPARK_JAVA_OPT_*".into(),
                     left: Some(*index),
@@ -674,7 +746,7 @@ impl Walk<'_, '_> {
             }
         }
         for (at, (index, item)) in r_opts.iter().enumerate() {
-            if !l_values.contains(&r_values[at]) {
+            if !l_set.contains(&r_values[at]) {
                 path.push(Step::Item {
                     id: "SPARK_JAVA_OPT_*".into(),
                     left: None,
@@ -686,9 +758,20 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// A change of the whole object.
+    /// A change of the whole object (a Secret's items hidden).
     fn push_whole(&mut self, kind: ChangeKind, l: Option<&Value>, r: Option<&Value>) {
         let release = self.release_note("");
+        let hide = |v: Option<&Value>| {
+            v.map(|v| {
+                let mut v = v.clone();
+                if self.kind == "Secret" {
+                    hide_secret_items(&mut v);
+                }
+                v
+            })
+        };
+        let (l, r) = (hide(l), hide(r));
+        let (l, r) = (l.as_ref(), r.as_ref());
         self.report.changes.push(Change {
             object: self.object.clone(),
             field: String::new(),
@@ -716,6 +799,22 @@ impl Walk<'_, '_> {
             sources.and_then(|s| s.at(&indexed(path, left)?))
         };
         let field = shown(path);
+        let hidden = Value::String("(redacted)".into());
+        let sensitive = is_sensitive_path(path);
+        let (l, r) = if sensitive {
+            (l.map(|_| &hidden), r.map(|_| &hidden))
+        } else {
+            (l, r)
+        };
+        let source = |sources: Option<ObjectSources<'_>>, left: bool, present: bool| {
+            source(sources, left, present).map(|s| {
+                // A conf source names the value: keep the key only.
+                match (sensitive, s.split_once('=')) {
+                    (true, Some((key, _))) => format!("{key} (value redacted)"),
+                    _ => s,
+                }
+            })
+        };
         let change = Change {
             object: self.object.clone(),
             release: self.release_note(&field),
@@ -726,12 +825,42 @@ impl Walk<'_, '_> {
             left_source: source(self.left_sources, true, l.is_some()),
             right_source: source(self.right_sources, false, r.is_some()),
         };
-        if self.from_file && kind != ChangeKind::Changed && is_server_default(path) {
+        // Only what the file's side has, with the value the API server gives it.
+        let on_file_side = match kind {
+            ChangeKind::Added => self.right_file.then_some(r).flatten(),
+            ChangeKind::Removed => self.left_file.then_some(l).flatten(),
+            ChangeKind::Changed => None,
+        };
+        if on_file_side.is_some_and(|v| is_server_default(path, v)) {
             self.report.server_defaults.push(change);
         } else {
             self.report.changes.push(change);
         }
     }
+}
+
+/// A Secret with each item of `data` and `stringData` replaced by its length.
+fn hide_secret_items(secret: &mut Value) {
+    for field in ["data", "stringData"] {
+        if let Some(items) = secret.get_mut(field).and_then(Value::as_object_mut) {
+            for value in items.values_mut() {
+                let len = value.as_str().map_or(0, str::len);
+                *value = Value::String(format!("(secret, {len} characters)"));
+            }
+        }
+    }
+}
+
+/// Whether the field at `path` holds a value to keep out of sight: an env var or a
+/// `spark.properties` key whose name Spark redacts (`*secret*`, `*password*`, `*token*`...).
+fn is_sensitive_path(path: &[Step]) -> bool {
+    path.windows(2).any(|pair| match pair {
+        [Step::Key(list), Step::Item { id, .. }] if list == "env" => crate::redact::is_redacted(id),
+        [Step::Key(file), Step::Key(key)] if file.ends_with(".properties") => {
+            crate::redact::is_sensitive(key)
+        }
+        _ => false,
+    })
 }
 
 /// Whether an env item is one of the Java options Spark numbers (`SPARK_JAVA_OPT_<n>`).
@@ -743,10 +872,27 @@ fn is_java_option(item: &Value) -> bool {
 }
 
 /// Whether a field only one side has is one the API server fills in.
-fn is_server_default(path: &[Step]) -> bool {
+fn is_server_default(path: &[Step], value: &Value) -> bool {
     let generic = generic(path);
-    if SERVER_DEFAULTS.contains(&generic.as_str()) {
-        return true;
+    if let Some((_, expected)) = SERVER_DEFAULTS.iter().find(|(p, _)| *p == generic) {
+        return expected
+            .is_none_or(|e| serde_json::from_str::<Value>(e).is_ok_and(|e| *value == e));
+    }
+    let default_toleration = |t: &Value| {
+        t.get("key")
+            .and_then(Value::as_str)
+            .is_some_and(|k| DEFAULT_TOLERATION_KEYS.contains(&k))
+            && t.get("effect").and_then(Value::as_str) == Some("NoExecute")
+            && t.get("operator").and_then(Value::as_str) == Some("Exists")
+    };
+    match generic.as_str() {
+        "spec.tolerations" => {
+            return value
+                .as_array()
+                .is_some_and(|items| items.iter().all(default_toleration));
+        }
+        "spec.tolerations[*]" => return default_toleration(value),
+        _ => {}
     }
     // The service-account token: its projected volume, and its mount in every container.
     path.iter().any(|step| match step {
@@ -780,6 +926,11 @@ fn identities(field: &str, items: &[Value]) -> Option<Vec<String>> {
     let keys = keys?;
     let unique: BTreeSet<&String> = keys.iter().collect();
     (unique.len() == keys.len()).then_some(keys)
+}
+
+/// Each identity's position.
+fn index_of(ids: &[String]) -> BTreeMap<&String, usize> {
+    ids.iter().enumerate().map(|(i, id)| (id, i)).collect()
 }
 
 fn scalar_text(v: &Value) -> String {
@@ -858,7 +1009,10 @@ pub fn mask_text(text: &str) -> String {
                 i += 36;
                 continue;
             }
-            if hex_run(i) == 16 && boundary(i + 16) {
+            if hex_run(i) == 16
+                && boundary(i + 16)
+                && bytes[i..i + 16].iter().any(u8::is_ascii_lowercase)
+            {
                 out.push_str(MASKED_ID);
                 i += 16;
                 continue;
@@ -1057,5 +1211,67 @@ mod tests {
         assert_eq!(report.changes.len(), 1);
         assert_eq!(report.changes[0].change, ChangeKind::Removed);
         assert_eq!(report.changes[0].object, "Pod/p");
+    }
+
+    #[test]
+    fn a_secret_on_one_side_only_is_not_shown() {
+        let secret =
+            json!({"kind": "Secret", "metadata": {"name": "s"}, "data": {"token": "czNjcjN0"}});
+        let no_data = json!({"kind": "Secret", "metadata": {"name": "s"}});
+        for (l, r) in [
+            (vec![secret.clone()], vec![]),
+            (vec![secret.clone()], vec![no_data]),
+        ] {
+            let report = diff(&side(l), &side(r));
+            let text = serde_json::to_string(&report).unwrap_or_default();
+            assert!(!text.contains("czNjcjN0"), "{text}");
+            assert!(!report.is_empty());
+        }
+    }
+
+    #[test]
+    fn secret_env_and_conf_values_are_redacted_but_their_change_shown() {
+        let pod = |secret: &str| {
+            json!({"kind": "Pod", "metadata": {"name": "p", "labels": {"spark-role": "driver"}},
+                   "spec": {"containers": [{"name": "c", "env": [{"name": "AWS_SECRET_ACCESS_KEY", "value": secret}]}]}})
+        };
+        let cm = |secret: &str| {
+            json!({"kind": "ConfigMap", "metadata": {"name": "c"},
+                   "data": {"spark.properties": format!("spark.hadoop.fs.s3a.secret.key={secret}\n")}})
+        };
+        let report = diff(
+            &side(vec![pod("AAAA1111"), cm("AAAA1111")]),
+            &side(vec![pod("BBBB2222"), cm("BBBB2222")]),
+        );
+        let text = serde_json::to_string(&report).unwrap_or_default();
+        assert_eq!(report.changes.len(), 2, "{text}");
+        assert!(!text.contains("AAAA") && !text.contains("BBBB"), "{text}");
+    }
+
+    #[test]
+    fn env_with_a_name_given_twice_is_still_compared() {
+        let pod = |value: &str| {
+            json!({"kind": "Pod", "metadata": {"name": "p", "labels": {"spark-role": "executor", "spark-exec-id": "1"}},
+                   "spec": {"containers": [{"name": "c", "env": [
+                       {"name": "SPARK_JAVA_OPT_0", "value": "-Xss4m"},
+                       {"name": "FOO", "value": "template"},
+                       {"name": "FOO", "value": value}]}]}})
+        };
+        let report = diff(&side(vec![pod("1")]), &side(vec![pod("2")]));
+        assert_eq!(report.changes.len(), 1, "{report:?}");
+    }
+
+    #[test]
+    fn a_field_the_server_would_default_differently_is_a_change() {
+        let rendered = json!({"kind": "Pod", "metadata": {"name": "p", "labels": {"spark-role": "driver"}},
+            "spec": {"containers": [{"name": "c"}]}});
+        let mut live = rendered.clone();
+        live["spec"]["dnsPolicy"] = json!("None");
+        live["spec"]["tolerations"] = json!([{"key": "dedicated", "operator": "Equal", "value": "spark", "effect": "NoSchedule"}]);
+        let mut right = side(vec![live]);
+        right.from_file = true;
+        let report = diff(&side(vec![rendered]), &right);
+        assert_eq!(report.changes.len(), 2, "{report:?}");
+        assert!(report.server_defaults.is_empty());
     }
 }

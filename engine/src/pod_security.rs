@@ -102,6 +102,9 @@ const SAFE_SYSCTLS: &[&str] = &[
     "net.ipv4.tcp_wmem",
 ];
 
+/// The annotation prefix of the (deprecated) per-container AppArmor profiles.
+const APPARMOR_ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
+
 /// The SELinux types `baseline` allows.
 const SELINUX_TYPES: &[&str] = &[
     "",
@@ -248,6 +251,22 @@ impl PodCheck<'_> {
                 );
             }
         }
+        // Every AppArmor annotation, whatever container it names.
+        for (key, profile) in annotations.into_iter().flatten() {
+            if key.starts_with(APPARMOR_ANNOTATION_PREFIX)
+                && !profile.is_empty()
+                && profile != "runtime/default"
+                && !profile.starts_with("localhost/")
+            {
+                self.flag(
+                    format!("metadata.annotations[{key}]"),
+                    "appArmorProfile",
+                    Level::Baseline,
+                    format!("AppArmor profile {profile}"),
+                    &from_template,
+                );
+            }
+        }
         for (path, container) in containers(spec) {
             let sc = container.security_context.as_ref();
             if sc.and_then(|s| s.privileged) == Some(true) {
@@ -302,26 +321,12 @@ impl PodCheck<'_> {
             if let Some(sc) = sc {
                 self.container_selinux_seccomp_proc(&path, sc, &from_template);
             }
-            let apparmor = annotations.and_then(|a| {
-                a.get(&format!(
-                    "container.apparmor.security.beta.kubernetes.io/{}",
-                    container.name
-                ))
-            });
-            if let Some(profile) = apparmor {
-                if profile != "runtime/default" && !profile.starts_with("localhost/") {
-                    self.flag(format!("metadata.annotations[container.apparmor.security.beta.kubernetes.io/{}]", container.name), "appArmorProfile", Level::Baseline, format!("AppArmor profile {profile}"), &from_template);
-                }
-            }
         }
     }
 
     fn pod_selinux_seccomp_sysctls(&mut self, sc: &PodSecurityContext, fix: &str) {
         if let Some(se) = &sc.se_linux_options {
-            if !SELINUX_TYPES.contains(&se.type_.as_deref().unwrap_or(""))
-                || se.user.is_some()
-                || se.role.is_some()
-            {
+            if selinux_forbidden(se) {
                 self.flag(
                     "spec.securityContext.seLinuxOptions",
                     "seLinuxOptions",
@@ -368,10 +373,7 @@ impl PodCheck<'_> {
 
     fn container_selinux_seccomp_proc(&mut self, path: &str, sc: &SecurityContext, fix: &str) {
         if let Some(se) = &sc.se_linux_options {
-            if !SELINUX_TYPES.contains(&se.type_.as_deref().unwrap_or(""))
-                || se.user.is_some()
-                || se.role.is_some()
-            {
+            if selinux_forbidden(se) {
                 self.flag(
                     format!("{path}.securityContext.seLinuxOptions"),
                     "seLinuxOptions",
@@ -447,9 +449,11 @@ impl PodCheck<'_> {
                 format!("remove runAsUser: 0 from {template}"),
             );
         }
+        // Since 1.25, Windows pods are exempt from the Linux-only checks.
+        let windows = spec.os.as_ref().is_some_and(|os| os.name == "windows");
         for (path, container) in containers(spec) {
             let sc = container.security_context.as_ref();
-            if sc.and_then(|s| s.allow_privilege_escalation) != Some(false) {
+            if !windows && sc.and_then(|s| s.allow_privilege_escalation) != Some(false) {
                 self.flag(
                     format!("{path}.securityContext.allowPrivilegeEscalation"),
                     "allowPrivilegeEscalation",
@@ -478,7 +482,9 @@ impl PodCheck<'_> {
                 );
             }
             let seccomp = sc.and_then(|s| s.seccomp_profile.as_ref());
-            if !(seccomp.is_some_and(is_confined) || (seccomp.is_none() && pod_seccomp_ok)) {
+            let confined =
+                seccomp.is_some_and(is_confined) || (seccomp.is_none() && pod_seccomp_ok);
+            if !windows && !confined {
                 self.flag(
                     format!("{path}.securityContext.seccompProfile.type"),
                     "seccompProfile_restricted",
@@ -488,7 +494,7 @@ impl PodCheck<'_> {
                 );
             }
             let caps = sc.and_then(|s| s.capabilities.as_ref());
-            if !drops_all(caps) {
+            if !windows && !drops_all(caps) {
                 self.flag(
                     format!("{path}.securityContext.capabilities.drop"),
                     "capabilities_restricted",
@@ -516,6 +522,12 @@ impl PodCheck<'_> {
             }
         }
     }
+}
+
+/// Whether SELinux options name a type other than the container types, or a user or role.
+fn selinux_forbidden(se: &k8s_openapi::api::core::v1::SELinuxOptions) -> bool {
+    let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
+    !SELINUX_TYPES.contains(&se.type_.as_deref().unwrap_or("")) || set(&se.user) || set(&se.role)
 }
 
 /// Whether a seccomp profile is `Unconfined`.

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, Pod};
+use k8s_openapi::api::core::v1::{Container, PersistentVolumeClaim};
 use serde::Serialize;
 
 use crate::config::keys;
@@ -145,21 +145,30 @@ fn add(into: &mut Usage, amounts: &Usage, count: f64) {
 /// The resources of the pod with Spark role `role` among `objects`, with the claims created
 /// with it.
 fn pod_usage(objects: &[Resource], role: &str) -> Option<PodUsage> {
-    let pod: &Pod = objects.iter().find_map(|o| match o {
-        Resource::Pod(pod)
-            if pod
-                .metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get(labels::SPARK_ROLE))
-                .map(String::as_str)
-                == Some(role) =>
-        {
-            Some(pod)
+    let has_role = |meta: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>| {
+        meta.and_then(|m| m.labels.as_ref())
+            .and_then(|l| l.get(labels::SPARK_ROLE))
+            .map(String::as_str)
+            == Some(role)
+    };
+    // A pod, or (the statefulset allocator) a StatefulSet's pod template and claim templates.
+    let (name, spec, claim_templates) = objects.iter().find_map(|o| match o {
+        Resource::Pod(pod) if has_role(Some(&pod.metadata)) => {
+            Some((pod.metadata.name.clone(), pod.spec.as_ref()?, None))
+        }
+        Resource::StatefulSet(set) => {
+            let set_spec = set.spec.as_ref()?;
+            if !has_role(set_spec.template.metadata.as_ref()) {
+                return None;
+            }
+            Some((
+                set.metadata.name.clone(),
+                set_spec.template.spec.as_ref()?,
+                set_spec.volume_claim_templates.as_ref(),
+            ))
         }
         _ => None,
     })?;
-    let spec = pod.spec.as_ref()?;
     let mut requests = pod_amounts(
         &spec.containers,
         spec.init_containers.as_deref(),
@@ -170,26 +179,32 @@ fn pod_usage(objects: &[Resource], role: &str) -> Option<PodUsage> {
         spec.init_containers.as_deref(),
         Kind::Limits,
     );
-    let claims: f64 = objects
-        .iter()
-        .filter_map(|o| match o {
-            Resource::PersistentVolumeClaim(claim) => claim
-                .spec
-                .as_ref()?
-                .resources
-                .as_ref()?
-                .requests
-                .as_ref()?
-                .get("storage")
-                .and_then(|q| quantity::value(&q.0)),
-            _ => None,
-        })
-        .sum();
+    let storage = |claim: &PersistentVolumeClaim| {
+        claim
+            .spec
+            .as_ref()?
+            .resources
+            .as_ref()?
+            .requests
+            .as_ref()?
+            .get("storage")
+            .and_then(|q| quantity::value(&q.0))
+    };
+    let claims: f64 = match claim_templates {
+        Some(templates) => templates.iter().filter_map(storage).sum(),
+        None => objects
+            .iter()
+            .filter_map(|o| match o {
+                Resource::PersistentVolumeClaim(claim) => storage(claim),
+                _ => None,
+            })
+            .sum(),
+    };
     if claims > 0.0 {
         requests.insert(CLAIMS_STORAGE.to_owned(), claims);
     }
     Some(PodUsage {
-        pod: pod.metadata.name.clone().unwrap_or_default(),
+        pod: name.unwrap_or_default(),
         requests,
         limits,
     })
@@ -202,20 +217,57 @@ enum Kind {
     Limits,
 }
 
-/// A pod's amounts as the scheduler counts them: per resource, the larger of the containers'
-/// sum and the largest init container.
+/// A pod's amounts as the scheduler counts them (Kubernetes 1.33, with sidecars): per
+/// resource, the larger of the containers' sum plus the sidecars' (init containers with
+/// `restartPolicy: Always`), and the peak while the init containers run in order (each with
+/// the sidecars started before it). A limit counts only when every container sets it: without
+/// one the pod is not bounded.
 fn pod_amounts(containers: &[Container], init: Option<&[Container]>, kind: Kind) -> Usage {
-    let mut sum = Usage::new();
+    let init = init.unwrap_or_default();
+    let mut running = Usage::new();
     for container in containers {
-        add(&mut sum, &container_amounts(container, kind), 1.0);
+        add(&mut running, &container_amounts(container, kind), 1.0);
     }
-    for container in init.unwrap_or_default() {
-        for (resource, amount) in container_amounts(container, kind) {
-            let entry = sum.entry(resource).or_default();
-            *entry = entry.max(amount);
+    let mut sidecars = Usage::new();
+    let mut peak = Usage::new();
+    for container in init {
+        let amounts = container_amounts(container, kind);
+        let sidecar = container.restart_policy.as_deref() == Some("Always");
+        if sidecar {
+            add(&mut sidecars, &amounts, 1.0);
+        }
+        let resources: Vec<String> = amounts.keys().chain(sidecars.keys()).cloned().collect();
+        for resource in resources {
+            let now = sidecars.get(&resource).copied().unwrap_or(0.0)
+                + if sidecar {
+                    0.0
+                } else {
+                    amounts.get(&resource).copied().unwrap_or(0.0)
+                };
+            let entry = peak.entry(resource).or_default();
+            *entry = entry.max(now);
         }
     }
-    sum
+    add(&mut running, &sidecars, 1.0);
+    for (resource, amount) in peak {
+        let entry = running.entry(resource).or_default();
+        *entry = entry.max(amount);
+    }
+    if kind == Kind::Limits {
+        // A resource some container leaves unlimited has no pod limit.
+        let all: Vec<&Container> = containers
+            .iter()
+            .chain(
+                init.iter()
+                    .filter(|c| c.restart_policy.as_deref() == Some("Always")),
+            )
+            .collect();
+        running.retain(|resource, _| {
+            all.iter()
+                .all(|c| container_amounts(c, Kind::Limits).contains_key(resource))
+        });
+    }
+    running
 }
 
 /// A container's requests (a limit without a request counts as the request) or limits.
@@ -300,5 +352,53 @@ mod tests {
         assert_eq!((f.executors, f.bound_by.as_str()), (2, "nvidia.com/gpu"));
         assert!(parse_node("cpu").is_err());
         assert!(parse_node("cpu=lots").is_err());
+    }
+
+    fn container(
+        name: &str,
+        requests: &[(&str, &str)],
+        limits: &[(&str, &str)],
+        sidecar: bool,
+    ) -> Container {
+        use k8s_openapi::api::core::v1::ResourceRequirements;
+        use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+        let map = |pairs: &[(&str, &str)]| {
+            (!pairs.is_empty()).then(|| {
+                pairs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), Quantity((*v).to_owned())))
+                    .collect()
+            })
+        };
+        Container {
+            name: name.into(),
+            restart_policy: sidecar.then(|| "Always".to_owned()),
+            resources: Some(ResourceRequirements {
+                requests: map(requests),
+                limits: map(limits),
+                ..ResourceRequirements::default()
+            }),
+            ..Container::default()
+        }
+    }
+
+    #[test]
+    fn sidecars_add_to_the_pod_and_init_containers_peak_apart() {
+        let main = [container("spark", &[("cpu", "1")], &[("cpu", "2")], false)];
+        let init = [
+            container("setup", &[("cpu", "3")], &[("cpu", "3")], false),
+            container("proxy", &[("cpu", "500m")], &[], true),
+            container("late-setup", &[("cpu", "2")], &[("cpu", "2")], false),
+        ];
+        let requests = pod_amounts(&main, Some(&init), Kind::Requests);
+        // Running: 1 + 0.5 (the sidecar); init peak: max(3, 0.5 + 2) = 3.
+        assert_eq!(requests.get("cpu"), Some(&3.0));
+        let requests = pod_amounts(&main, Some(&init[1..2]), Kind::Requests);
+        assert_eq!(requests.get("cpu"), Some(&1.5));
+        // The sidecar sets no CPU limit: the pod has none.
+        let limits = pod_amounts(&main, Some(&init), Kind::Limits);
+        assert_eq!(limits.get("cpu"), None);
+        let limits = pod_amounts(&main, None, Kind::Limits);
+        assert_eq!(limits.get("cpu"), Some(&2.0));
     }
 }
