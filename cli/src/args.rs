@@ -293,6 +293,15 @@ pub struct CheckArgs {
     #[arg(long = "pod-security", value_name = "LEVEL", help_heading = "Check")]
     pub pod_security: String,
 
+    /// The Kubernetes version whose Pod Security Standards apply (1.25 to 1.37).
+    #[arg(
+        long = "kubernetes-version",
+        value_name = "1.N",
+        default_value = "1.33",
+        help_heading = "Check"
+    )]
+    pub kubernetes_version: String,
+
     #[command(flatten)]
     pub output: SummaryOutput,
 

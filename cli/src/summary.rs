@@ -12,10 +12,12 @@ use crate::request;
 pub fn check(args: &crate::args::CheckArgs) -> Result<(), CliError> {
     use spark_render_engine::pod_security::{self, Level};
     let level: Level = args.pod_security.parse().map_err(CliError::Usage)?;
+    let minor = pod_security::parse_kubernetes_version(&args.kubernetes_version)
+        .map_err(|e| CliError::Usage(format!("--kubernetes-version: {e}")))?;
     let mut request = request::render_request(&args.render, &args.app, &args.output.spark)?;
     request::select_executors(&mut request, &args.executors);
     let rendered = spark_render_engine::render_all(&request)?;
-    let violations = pod_security::check(&rendered.objects(), level);
+    let violations = pod_security::check(&rendered.objects(), level, minor);
     let text = match args.output.format {
         SummaryFormat::Json => output::json(&violations)?,
         SummaryFormat::Text => {
@@ -44,7 +46,7 @@ pub fn check(args: &crate::args::CheckArgs) -> Result<(), CliError> {
                 let failing: std::collections::BTreeSet<&str> =
                     violations.iter().map(|v| v.object.as_str()).collect();
                 out.push_str(&format!(
-                    "{} violation(s) of the {level} Pod Security Standard in {} of {pods} pod(s)\n",
+                    "{} violation(s) of the {level} Pod Security Standard of Kubernetes 1.{minor} in {} of {pods} pod(s)\n",
                     violations.len(),
                     failing.len()
                 ));

@@ -473,3 +473,64 @@ fn each_check_fails_on_its_field_alone() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn the_kubernetes_version_decides_what_is_allowed() {
+    let dir = std::env::temp_dir().join(format!("spark-render-pss-k8s-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |name: &str, at: At, lines: &str, k8s: &str| {
+        let file = dir.join(name);
+        std::fs::write(&file, template(at, lines)).unwrap();
+        let template_conf = format!(
+            "spark.kubernetes.executor.podTemplateFile={}",
+            file.display()
+        );
+        let (code, failed, _) = check(
+            "baseline",
+            "3.5.3",
+            &[
+                "--kubernetes-version",
+                k8s,
+                "--conf",
+                IMAGE,
+                "--conf",
+                &template_conf,
+            ],
+        );
+        (code, failed)
+    };
+    // net.ipv4.tcp_rmem is a safe sysctl from 1.32.
+    let sysctl = "sysctls:\n  - name: net.ipv4.tcp_rmem\n    value: \"4096 87380 16777216\"";
+    assert_eq!(
+        run("rmem.yaml", At::PodSecurityContext, sysctl, "1.33").0,
+        0
+    );
+    let (code, failed) = run("rmem.yaml", At::PodSecurityContext, sysctl, "1.31");
+    assert_eq!(code, 1);
+    assert!(failed.contains(&("executor".to_owned(), "sysctls".to_owned())));
+    // 1.34 forbids probes that name a host.
+    let probe = "livenessProbe:\n  httpGet:\n    host: 10.0.0.1\n    port: 4040";
+    assert_eq!(run("probe.yaml", At::Container, probe, "1.33").0, 0);
+    let (code, failed) = run("probe.yaml", At::Container, probe, "1.34");
+    assert_eq!(code, 1);
+    assert!(failed.contains(&(
+        "executor".to_owned(),
+        "hostProbesAndHostLifecycle".to_owned()
+    )));
+    // A version not modelled is a usage error.
+    let out = Command::new(env!("CARGO_BIN_EXE_spark-render"))
+        .args([
+            "check",
+            "--pod-security",
+            "baseline",
+            "--kubernetes-version",
+            "1.20",
+            "--conf",
+            IMAGE,
+        ])
+        .args(["--class", "C", JAR])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1.25 to 1.37"));
+}

@@ -1,5 +1,7 @@
 //! `spark-render check --pod-security`: the rendered pods against the Kubernetes Pod Security
-//! Standards, as `k8s.io/pod-security-admission` checks them for Kubernetes 1.33, each
+//! Standards, as `k8s.io/pod-security-admission` checks them for a Kubernetes version (1.25 to
+//! 1.37; 1.33 by default: the sysctls allowed grow with the version, 1.34 adds
+//! `hostProbesAndHostLifecycle`), each
 //! violation with the pod, the field, the rule, and how to fix it in Spark's terms (a conf key
 //! or a pod-template field).
 //!
@@ -86,21 +88,47 @@ const BASELINE_CAPABILITIES: &[&str] = &[
     "SYS_CHROOT",
 ];
 
-/// The sysctls `baseline` allows (Kubernetes 1.33).
-const SAFE_SYSCTLS: &[&str] = &[
-    "kernel.shm_rmid_forced",
-    "net.ipv4.ip_local_port_range",
-    "net.ipv4.ip_unprivileged_port_start",
-    "net.ipv4.tcp_syncookies",
-    "net.ipv4.ping_group_range",
-    "net.ipv4.ip_local_reserved_ports",
-    "net.ipv4.tcp_keepalive_time",
-    "net.ipv4.tcp_fin_timeout",
-    "net.ipv4.tcp_keepalive_intvl",
-    "net.ipv4.tcp_keepalive_probes",
-    "net.ipv4.tcp_rmem",
-    "net.ipv4.tcp_wmem",
+/// The sysctls `baseline` allows, with the Kubernetes minor version that allowed each.
+const SAFE_SYSCTLS: &[(&str, u32)] = &[
+    ("kernel.shm_rmid_forced", 0),
+    ("net.ipv4.ip_local_port_range", 0),
+    ("net.ipv4.tcp_syncookies", 0),
+    ("net.ipv4.ping_group_range", 0),
+    ("net.ipv4.ip_unprivileged_port_start", 0),
+    ("net.ipv4.ip_local_reserved_ports", 27),
+    ("net.ipv4.tcp_keepalive_time", 29),
+    ("net.ipv4.tcp_fin_timeout", 29),
+    ("net.ipv4.tcp_keepalive_intvl", 29),
+    ("net.ipv4.tcp_keepalive_probes", 29),
+    ("net.ipv4.tcp_rmem", 32),
+    ("net.ipv4.tcp_wmem", 32),
+    ("net.ipv4.tcp_slow_start_after_idle", 37),
+    ("net.ipv4.tcp_notsent_lowat", 37),
 ];
+
+/// The Kubernetes versions whose Pod Security Standards are modelled (1.MIN to 1.MAX), and
+/// the default.
+pub const KUBERNETES_MINORS: (u32, u32) = (25, 37);
+/// The Kubernetes version checked by default: 1.33, the one spark-render validates against.
+pub const DEFAULT_KUBERNETES_MINOR: u32 = 33;
+
+/// Reads a Kubernetes version `1.N` (1.25 to 1.37; a patch is allowed and ignored).
+pub fn parse_kubernetes_version(text: &str) -> Result<u32, String> {
+    let minor = text
+        .trim_start_matches('v')
+        .strip_prefix("1.")
+        .and_then(|rest| rest.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok())
+        .ok_or_else(|| format!("{text:?} is not a Kubernetes version such as 1.33"))?;
+    let (low, high) = KUBERNETES_MINORS;
+    if (low..=high).contains(&minor) {
+        Ok(minor)
+    } else {
+        Err(format!(
+            "Kubernetes 1.{minor}'s Pod Security Standards are not modelled (1.{low} to 1.{high} are)"
+        ))
+    }
+}
 
 /// The annotation prefix of the (deprecated) per-container AppArmor profiles.
 const APPARMOR_ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
@@ -114,8 +142,9 @@ const SELINUX_TYPES: &[&str] = &[
     "container_engine_t",
 ];
 
-/// Checks every pod among `objects` (and every StatefulSet's pod template) against `level`.
-pub fn check(objects: &[Resource], level: Level) -> Vec<Violation> {
+/// Checks every pod among `objects` (and every StatefulSet's pod template) against `level`
+/// as Kubernetes 1.`minor` defines it.
+pub fn check(objects: &[Resource], level: Level, minor: u32) -> Vec<Violation> {
     let mut out = Vec::new();
     for object in objects {
         let (kind, name, spec, meta) = match object {
@@ -146,6 +175,7 @@ pub fn check(objects: &[Resource], level: Level) -> Vec<Violation> {
             } else {
                 "executor"
             },
+            minor,
             out: &mut out,
         };
         pod.baseline(spec, annotations);
@@ -160,6 +190,7 @@ pub fn check(objects: &[Resource], level: Level) -> Vec<Violation> {
 struct PodCheck<'a> {
     object: String,
     role: &'static str,
+    minor: u32,
     out: &'a mut Vec<Violation>,
 }
 
@@ -321,6 +352,70 @@ impl PodCheck<'_> {
             if let Some(sc) = sc {
                 self.container_selinux_seccomp_proc(&path, sc, &from_template);
             }
+            if self.minor >= 34 {
+                self.host_probes(&path, container, &from_template);
+            }
+        }
+    }
+
+    /// 1.34's hostProbesAndHostLifecycle: probes and lifecycle handlers may not name a host.
+    fn host_probes(&mut self, path: &str, container: &Container, fix: &str) {
+        let probes = [
+            ("livenessProbe", container.liveness_probe.as_ref()),
+            ("readinessProbe", container.readiness_probe.as_ref()),
+            ("startupProbe", container.startup_probe.as_ref()),
+        ];
+        for (name, probe) in probes {
+            let Some(probe) = probe else { continue };
+            let hosts = [
+                (
+                    "httpGet",
+                    probe.http_get.as_ref().and_then(|h| h.host.as_deref()),
+                ),
+                (
+                    "tcpSocket",
+                    probe.tcp_socket.as_ref().and_then(|t| t.host.as_deref()),
+                ),
+            ];
+            for (handler, host) in hosts {
+                if let Some(host) = host.filter(|h| !h.is_empty()) {
+                    self.flag(
+                        format!("{path}.{name}.{handler}.host"),
+                        "hostProbesAndHostLifecycle",
+                        Level::Baseline,
+                        format!("a probe may not name a host ({host})"),
+                        fix,
+                    );
+                }
+            }
+        }
+        let lifecycle = container.lifecycle.as_ref();
+        for (name, handler) in [
+            ("postStart", lifecycle.and_then(|l| l.post_start.as_ref())),
+            ("preStop", lifecycle.and_then(|l| l.pre_stop.as_ref())),
+        ] {
+            let Some(handler) = handler else { continue };
+            let hosts = [
+                (
+                    "httpGet",
+                    handler.http_get.as_ref().and_then(|h| h.host.as_deref()),
+                ),
+                (
+                    "tcpSocket",
+                    handler.tcp_socket.as_ref().and_then(|t| t.host.as_deref()),
+                ),
+            ];
+            for (kind, host) in hosts {
+                if let Some(host) = host.filter(|h| !h.is_empty()) {
+                    self.flag(
+                        format!("{path}.lifecycle.{name}.{kind}.host"),
+                        "hostProbesAndHostLifecycle",
+                        Level::Baseline,
+                        format!("a lifecycle handler may not name a host ({host})"),
+                        fix,
+                    );
+                }
+            }
         }
     }
 
@@ -359,7 +454,11 @@ impl PodCheck<'_> {
             );
         }
         for sysctl in sc.sysctls.iter().flatten() {
-            if !SAFE_SYSCTLS.contains(&sysctl.name.as_str()) {
+            let minor = self.minor;
+            if !SAFE_SYSCTLS
+                .iter()
+                .any(|(name, since)| *name == sysctl.name && *since <= minor)
+            {
                 self.flag(
                     format!("spec.securityContext.sysctls[{}]", sysctl.name),
                     "sysctls",
