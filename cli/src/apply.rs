@@ -22,6 +22,7 @@ use spark_render_engine::{manifest, Resource};
 
 use crate::args::ApplyOptions;
 use crate::errors::CliError;
+use crate::output::escape_control;
 
 /// How long one kubectl call may take by default, in seconds: Spark's client gives up after
 /// `spark.kubernetes.submission.requestTimeout` (10 s).
@@ -252,20 +253,6 @@ fn stop_group(child: &mut Child) -> std::io::Result<ExitStatus> {
 /// A child's process ID for the system calls (process IDs fit in an `i32`).
 fn pid_of(child: &Child) -> Pid {
     Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX))
-}
-
-/// `text` with control characters (other than line ends and tabs) shown as `\u{..}`, so that
-/// what kubectl prints cannot move the cursor or recolour the terminal.
-pub fn escape_control(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                format!("\\u{{{:x}}}", u32::from(c))
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// A signal's name, as `kill -l` gives it.

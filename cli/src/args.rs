@@ -303,7 +303,7 @@ pub struct CheckArgs {
     pub kubernetes_version: String,
 
     #[command(flatten)]
-    pub output: SummaryOutput,
+    pub output: TableOutput,
 
     #[command(flatten)]
     pub app: Application,
@@ -321,27 +321,27 @@ pub struct SummaryArgs {
     pub node: Option<String>,
 
     #[command(flatten)]
-    pub output: SummaryOutput,
+    pub output: TableOutput,
 
     #[command(flatten)]
     pub app: Application,
 }
 
-/// Output of `summary`.
+/// Output of `summary` and `check`.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
-pub struct SummaryOutput {
+pub struct TableOutput {
     /// Output format.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = SummaryFormat::Text)]
-    pub format: SummaryFormat,
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
 
     #[command(flatten)]
     pub spark: SparkOptions,
 }
 
-/// Formats of `summary`.
+/// Formats of `summary` and `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SummaryFormat {
+pub enum TableFormat {
     /// A table for people.
     Text,
     /// JSON: amounts in base units (cores, bytes, counts).

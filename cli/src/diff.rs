@@ -274,13 +274,7 @@ fn show(value: Option<&Value>) -> String {
 
 /// Line ends and control characters shown escaped, so that a value stays on its line.
 fn output_escape(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' => "\\n".to_owned(),
-            c if c.is_control() => format!("\\u{{{:x}}}", u32::from(c)),
-            c => c.to_string(),
-        })
-        .collect()
+    output::escape_control(&text.replace('\n', "\\n").replace('\t', "\\u{9}"))
 }
 
 /// The sign of a change: `+` added, `-` removed, `~` changed.

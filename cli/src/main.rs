@@ -4,6 +4,7 @@
 
 mod apply;
 mod args;
+mod check;
 mod diff;
 mod environment;
 mod errors;
@@ -89,7 +90,7 @@ fn main() -> ExitCode {
         Command::Man { target } => output::man_pages(Cli::command(), target.as_deref()),
         Command::Diff(args) => return diff_exit(diff::run(&args)),
         Command::Summary(args) => summary::run(&args),
-        Command::Check(args) => summary::check(&args),
+        Command::Check(args) => check::run(&args),
     };
     match result {
         Ok(()) | Err(CliError::ClosedOutput) => ExitCode::from(EXIT_OK as u8),

@@ -96,3 +96,17 @@ pub fn man_pages(cmd: clap::Command, target: Option<&str>) -> Result<(), CliErro
         .map_err(|e| CliError::Output(format!("cannot render the manual page: {e}")))?;
     write_stdout(&String::from_utf8_lossy(&text))
 }
+
+/// `text` with control characters (other than line ends and tabs) shown as `\u{..}`, so that
+/// what kubectl prints cannot move the cursor or recolour the terminal.
+pub fn escape_control(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}

@@ -3,66 +3,10 @@
 
 use spark_render_engine::summary::{self, PodUsage, Summary, Usage, CLAIMS_STORAGE};
 
-use crate::args::{SummaryArgs, SummaryFormat};
+use crate::args::{SummaryArgs, TableFormat};
 use crate::errors::CliError;
 use crate::output::{self, write_stdout};
 use crate::request;
-
-/// Runs `check --pod-security`: the violations, and status 1 when there are any.
-pub fn check(args: &crate::args::CheckArgs) -> Result<(), CliError> {
-    use spark_render_engine::pod_security::{self, Level};
-    let level: Level = args.pod_security.parse().map_err(CliError::Usage)?;
-    let minor = pod_security::parse_kubernetes_version(&args.kubernetes_version)
-        .map_err(|e| CliError::Usage(format!("--kubernetes-version: {e}")))?;
-    let mut request = request::render_request(&args.render, &args.app, &args.output.spark)?;
-    request::select_executors(&mut request, &args.executors);
-    let rendered = spark_render_engine::render_all(&request)?;
-    let violations = pod_security::check(&rendered.objects(), level, minor);
-    let text = match args.output.format {
-        SummaryFormat::Json => output::json(&violations)?,
-        SummaryFormat::Text => {
-            let mut out = String::new();
-            let mut current = "";
-            for v in &violations {
-                if v.object != current {
-                    out.push_str(&format!("{}\n", v.object));
-                    current = &v.object;
-                }
-                out.push_str(&format!(
-                    "  {}: {} ({} {})\n      fix: {}\n",
-                    v.field, v.detail, v.level, v.check, v.fix
-                ));
-            }
-            let pods = rendered
-                .objects()
-                .iter()
-                .filter(|o| matches!(o.kind(), "Pod" | "StatefulSet"))
-                .count();
-            if violations.is_empty() {
-                out.push_str(&format!(
-                    "{pods} pod(s) meet the {level} Pod Security Standard\n"
-                ));
-            } else {
-                let failing: std::collections::BTreeSet<&str> =
-                    violations.iter().map(|v| v.object.as_str()).collect();
-                out.push_str(&format!(
-                    "{} violation(s) of the {level} Pod Security Standard of Kubernetes 1.{minor} in {} of {pods} pod(s)\n",
-                    violations.len(),
-                    failing.len()
-                ));
-            }
-            out
-        }
-    };
-    write_stdout(&text)?;
-    if violations.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Output(format!(
-            "the pods do not meet the {level} Pod Security Standard"
-        )))
-    }
-}
 
 /// Runs `summary`.
 pub fn run(args: &SummaryArgs) -> Result<(), CliError> {
@@ -75,8 +19,8 @@ pub fn run(args: &SummaryArgs) -> Result<(), CliError> {
     let request = request::render_request(&args.render, &args.app, &args.output.spark)?;
     let summary = summary::summarise(&request, node.as_ref())?;
     let text = match args.output.format {
-        SummaryFormat::Text => text(&summary),
-        SummaryFormat::Json => output::json(&summary)?,
+        TableFormat::Text => text(&summary),
+        TableFormat::Json => output::json(&summary)?,
     };
     write_stdout(&text)
 }

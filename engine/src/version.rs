@@ -677,4 +677,29 @@ mod tests {
         assert!(ReleaseChange::explaining("Service", "spec.ports[spark-connect-x]", v("4.0.5"), v("4.1.4")).is_none());
         assert!(ReleaseChange::explaining("NetworkPolicy", "", v("4.1.4"), v("4.2.1")).is_some());
     }
+
+    #[test]
+    fn each_release_change_starts_where_its_decision_does() {
+        // The decision of the Release profile that renders each change.
+        let decision = |jira: &str| -> fn(Release) -> bool {
+            match jira {
+                "SPARK-46786" => |r| !r.legacy_pvc_access_mode_by_default(),
+                "SPARK-52193" => Release::connect_port,
+                "SPARK-53096" => Release::executor_termination_grace_period,
+                "SPARK-55653" => Release::creates_network_policy,
+                "SPARK-55431" | "SPARK-56275" => Release::grpc_app_protocol_and_resize_policy,
+                "SPARK-57493" | "SPARK-58113" => Release::restricted_security_defaults,
+                "SPARK-57351" => Release::use_driver_pod_ip_by_default,
+                other => panic!("{other}: name the decision that renders it"),
+            }
+        };
+        for change in RELEASE_CHANGES {
+            let renders = decision(change.jira);
+            for v in MODELLED {
+                let line = (v.major(), v.minor());
+                let since = (change.since.major(), change.since.minor());
+                assert_eq!(renders(v.release()), line >= since, "{} in {v}", change.jira);
+            }
+        }
+    }
 }
