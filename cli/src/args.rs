@@ -101,6 +101,15 @@ pub struct DriverArgs {
     #[command(flatten)]
     pub apply: ApplyOptions,
 
+    /// Print the spark-submit command the operator runs for each SparkApplication (with -f),
+    /// instead of the objects.
+    #[arg(
+        long = "print-submit",
+        requires = "filename",
+        help_heading = "SparkApplication (instead of spark-submit's options)"
+    )]
+    pub print_submit: bool,
+
     #[command(flatten)]
     pub app: Application,
 }
@@ -375,10 +384,75 @@ pub struct LintArgs {
 #[derive(Debug, Clone, Args)]
 pub struct RenderArgs {
     #[command(flatten)]
+    pub resource: ResourceOptions,
+
+    #[command(flatten)]
     pub submit: SubmitOptions,
 
     #[command(flatten)]
     pub inputs: InputOptions,
+}
+
+/// A `SparkApplication` instead of spark-submit's options: what a Spark operator submits for
+/// it, and what it does around the submission.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "SparkApplication (instead of spark-submit's options)")]
+pub struct ResourceOptions {
+    /// A file of SparkApplications (kubeflow's sparkoperator.k8s.io/v1beta2), `-` for standard
+    /// input; several YAML documents are rendered one after the other.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub filename: Option<PathBuf>,
+
+    /// The operator release whose behaviour is mirrored (default: the latest modelled). Its
+    /// image's Spark builds the driver's objects; the application image's Spark (its tag, else
+    /// spec.sparkVersion, else --spark-version) the executors.
+    #[arg(long = "operator-release", value_name = "TAG", requires = "filename")]
+    pub operator_release: Option<String>,
+
+    /// The operator runs without its webhook: no admission defaults or validation, and Spark
+    /// pods are not patched (affinity, tolerations, volumes... of the spec do not apply).
+    #[arg(long = "no-webhook", requires = "filename")]
+    pub no_webhook: bool,
+
+    /// The submission id the controller draws (a UUID; --reproducible fixes it).
+    #[arg(long = "submission-id", value_name = "UUID", requires = "filename")]
+    pub submission_id: Option<String>,
+
+    /// The SparkApplication's metadata.uid when the file has none (the API server assigns it;
+    /// --reproducible fixes it).
+    #[arg(long = "app-uid", value_name = "UID", requires = "filename")]
+    pub app_uid: Option<String>,
+
+    /// The API server as the operator's pod sees it ($KUBERNETES_SERVICE_HOST:PORT): the
+    /// master of the submission.
+    #[arg(
+        long = "kubernetes-service",
+        value_name = "HOST:PORT",
+        default_value = "10.96.0.1:443",
+        requires = "filename"
+    )]
+    pub kubernetes_service: String,
+
+    /// The operator creates no UI Service (its chart's controller.uiService.enable=false).
+    #[arg(long = "no-ui-service", requires = "filename")]
+    pub no_ui_service: bool,
+
+    /// The operator's UI Ingress URL format (controller.uiIngress.urlFormat), e.g.
+    /// `{{$appName}}.example.com` or `example.com/{{$appNamespace}}/{{$appName}}`.
+    #[arg(
+        long = "ui-ingress-url-format",
+        value_name = "FORMAT",
+        requires = "filename"
+    )]
+    pub ui_ingress_url_format: Option<String>,
+
+    /// The ingressClassName of the operator's Ingresses (controller.uiIngress.ingressClassName).
+    #[arg(
+        long = "ingress-class-name",
+        value_name = "NAME",
+        requires = "filename"
+    )]
+    pub ingress_class_name: Option<String>,
 }
 
 /// The primary resource and the application's arguments: the first argument that is not an
@@ -389,7 +463,7 @@ pub struct Application {
     /// then the application's arguments, passed on verbatim even when they look like options.
     #[arg(
         value_names = ["APP_RESOURCE", "APP_ARGS"],
-        required = true,
+        required_unless_present = "filename",
         num_args = 1..,
         trailing_var_arg = true
     )]

@@ -143,7 +143,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A random (version 4) UUID.
-fn random_uuid() -> String {
+pub fn random_uuid() -> String {
     let mut b = random_bytes(16);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;

@@ -9,6 +9,7 @@ mod diff;
 mod environment;
 mod errors;
 mod files;
+mod operator;
 mod output;
 mod release;
 mod request;
@@ -64,7 +65,11 @@ fn main() -> ExitCode {
             } else {
                 Role::Driver
             };
-            render(&args.render, &args.app, None, role, &args.output)
+            if args.print_submit {
+                print_submit(&args.render, &args.app, &args.output)
+            } else {
+                render(&args.render, &args.app, None, role, &args.output)
+            }
         }
         Command::Executor(args) => render(
             &args.render,
@@ -141,31 +146,80 @@ fn render(
     role: Role<'_>,
     output: &ManifestOutput,
 ) -> Result<(), CliError> {
-    let mut request = request::render_request(args, app, &output.spark)?;
-    if let Some(opts) = executors {
-        request::select_executors(&mut request, opts);
-    }
-    let rendered = match role {
-        Role::Driver | Role::Apply(_) => render_driver(&request)?,
-        Role::Executor | Role::All => render_all(&request)?,
-    };
-    print_warnings(&rendered);
-    let objects = match role {
-        Role::Apply(kubectl) => {
-            return apply::apply_driver(&apply::Kubectl::new(kubectl), rendered.driver_objects())
+    let executors_too = matches!(role, Role::Executor | Role::All);
+    let renders = render_requests(args, app, executors, &output.spark, executors_too)?;
+    let mut objects = Vec::new();
+    for rendered in &renders {
+        print_warnings(rendered);
+        match role {
+            Role::Driver | Role::Apply(_) => objects.extend_from_slice(rendered.driver_objects()),
+            Role::Executor => objects.extend_from_slice(rendered.executor_objects()),
+            Role::All => objects.extend(rendered.objects()),
         }
-        Role::Driver => rendered.driver_objects().to_vec(),
-        Role::Executor => rendered.executor_objects().to_vec(),
-        Role::All => rendered.objects(),
-    };
-    if matches!(role, Role::Executor | Role::All) {
-        note_executor_placeholders(&rendered, executors);
+        if executors_too {
+            note_executor_placeholders(rendered, executors);
+        }
+    }
+    if let Role::Apply(kubectl) = role {
+        return apply::apply_driver(&apply::Kubectl::new(kubectl), &objects);
     }
     let text = match output.format {
         OutputFormat::Yaml => manifest::to_yaml(&objects),
         OutputFormat::Json => manifest::to_json_list(&objects),
     }
     .map_err(|e| CliError::Output(e.to_string()))?;
+    write_stdout(&text)
+}
+
+/// The renders of the command line: one for spark-submit's options, or one per
+/// SparkApplication of `-f`.
+fn render_requests(
+    args: &RenderArgs,
+    app: &Application,
+    executors: Option<&ExecutorOptions>,
+    spark: &args::SparkOptions,
+    executors_too: bool,
+) -> Result<Vec<Rendered>, CliError> {
+    if args.resource.filename.is_none() {
+        let mut request = request::render_request(args, app, spark)?;
+        if let Some(opts) = executors {
+            request::select_executors(&mut request, opts);
+        }
+        let rendered = if executors_too {
+            render_all(&request)?
+        } else {
+            render_driver(&request)?
+        };
+        return Ok(vec![rendered]);
+    }
+    operator::refuse_submit_options(app)?;
+    let submissions = operator::submissions(args, spark, request::Files::Required)?;
+    let mut renders = Vec::new();
+    for submission in &submissions {
+        for field in &submission.unknown_fields {
+            eprintln!(
+                "spark-render: warning: {}: SparkApplication {}: {field} is not a field of the resource; the API server drops it",
+                submission.source, submission.name
+            );
+        }
+        let mut request = submission.prepared.request.clone();
+        if let Some(opts) = executors {
+            request::select_executors(&mut request, opts);
+        }
+        renders.push(submission.render(&request, executors_too)?);
+    }
+    Ok(renders)
+}
+
+/// `driver --print-submit`: the spark-submit command line the operator runs.
+fn print_submit(
+    args: &RenderArgs,
+    app: &Application,
+    output: &ManifestOutput,
+) -> Result<(), CliError> {
+    operator::refuse_submit_options(app)?;
+    let submissions = operator::submissions(args, &output.spark, request::Files::Optional)?;
+    let text: String = submissions.iter().map(operator::submit_command).collect();
     write_stdout(&text)
 }
 
@@ -193,12 +247,26 @@ fn note_executor_placeholders(rendered: &Rendered, executors: Option<&ExecutorOp
 
 /// `spark-render explain`: every field with its source, as text, YAML or JSON.
 fn explain(args: &args::ExplainArgs) -> Result<(), CliError> {
-    let mut request = request::render_request(&args.render, &args.app, &args.output.spark)?;
-    request::select_executors(&mut request, &args.executors);
-    request.explain = true;
-    let rendered = render_all(&request)?;
-    print_warnings(&rendered);
-    let explanations = rendered.explanations();
+    let renders = if args.render.resource.filename.is_some() {
+        operator::refuse_submit_options(&args.app)?;
+        let submissions =
+            operator::submissions(&args.render, &args.output.spark, request::Files::Required)?;
+        let mut renders = Vec::new();
+        for submission in &submissions {
+            let mut request = submission.prepared.request.clone();
+            request::select_executors(&mut request, &args.executors);
+            request.explain = true;
+            renders.push(submission.render(&request, true)?);
+        }
+        renders
+    } else {
+        let mut request = request::render_request(&args.render, &args.app, &args.output.spark)?;
+        request::select_executors(&mut request, &args.executors);
+        request.explain = true;
+        vec![render_all(&request)?]
+    };
+    renders.iter().for_each(print_warnings);
+    let explanations: Vec<_> = renders.iter().flat_map(|r| r.explanations()).collect();
     let text = match args.output.format {
         ReportFormat::Text => output::explain_text(&explanations),
         ReportFormat::Yaml => manifest::to_yaml_document(&explanations)

@@ -8,7 +8,7 @@ use spark_render_engine::conf::{self, properties};
 use spark_render_engine::config::keys;
 use spark_render_engine::{
     parse_conf_pair, prepare_submission, DeployMode, MainAppResource, ReleaseSource, RenderRequest,
-    SubmitArgs,
+    SubmitArgs, SubmitterEnv,
 };
 
 use crate::args::{Application, ExecutorOptions, RenderArgs, SparkOptions, SubmitOptions};
@@ -46,6 +46,25 @@ pub struct Prepared {
     pub unread: Vec<(String, String)>,
 }
 
+/// Who runs spark-submit, which decides the environment it sees and where the files it reads
+/// come from.
+#[derive(Debug, Clone, Copy)]
+pub enum Submitter<'a> {
+    /// The user, here: this process's environment, `spark-defaults.conf`, files on disk.
+    Local,
+    /// A Spark operator, in its pod: the image's user and working directory, no
+    /// `spark-defaults.conf`, none of this process's environment, and the files it wrote.
+    Operator {
+        /// The files the operator wrote (pod templates), by path.
+        files: &'a BTreeMap<String, Vec<u8>>,
+    },
+}
+
+/// The user and working directory of the Spark image the operators run spark-submit in
+/// (`USER 185`, `spark`; `WORKDIR /opt/spark/work-dir`).
+const OPERATOR_USER: &str = "spark";
+const OPERATOR_WORKING_DIR: &str = "/opt/spark/work-dir";
+
 /// [`render_request`], reading the named files as `files` says, and noting where each conf
 /// key was given.
 pub fn prepare(
@@ -54,12 +73,27 @@ pub fn prepare(
     spark: &SparkOptions,
     files: Files,
 ) -> Result<Prepared, CliError> {
+    prepare_as(args, app, spark, files, Submitter::Local)
+}
+
+/// [`prepare`] for a submission made by `submitter`.
+pub fn prepare_as(
+    args: &RenderArgs,
+    app: &Application,
+    spark: &SparkOptions,
+    files: Files,
+    submitter: Submitter<'_>,
+) -> Result<Prepared, CliError> {
+    let local = matches!(submitter, Submitter::Local);
     let s = &args.submit;
     refuse_actions(s)?;
     let mut submit = submit_args(s, app)?;
     let file = match s.properties_file.clone() {
         Some(path) => Some((path, "--properties-file")),
-        None => default_properties_file().map(|path| (path, "the conf dir's spark-defaults.conf")),
+        None if local => {
+            default_properties_file().map(|path| (path, "the conf dir's spark-defaults.conf"))
+        }
+        None => None,
     };
     let mut locations = BTreeMap::new();
     if let Some((path, named_by)) = file {
@@ -88,13 +122,26 @@ pub fn prepare(
     }
     let mut request = RenderRequest::new(submit);
     request.inputs = environment::render_inputs(&args.inputs);
+    let provided = match submitter {
+        Submitter::Local => None,
+        Submitter::Operator { files } => {
+            request.inputs.env = SubmitterEnv::default();
+            request.inputs.working_dir = OPERATOR_WORKING_DIR.to_owned();
+            request.inputs.spark_user = args
+                .inputs
+                .spark_user
+                .clone()
+                .unwrap_or_else(|| OPERATOR_USER.to_owned());
+            Some(files)
+        }
+    };
     if s.verbose {
         // Before any file the conf names is read, as spark-submit prints before it builds.
         print_verbose(&request)?;
     }
-    let (named_files, unread) = read_named_files(&request.submit, files)?;
+    let (named_files, unread) = read_named_files(&request.submit, files, provided)?;
     request.inputs.files = named_files;
-    if request.inputs.env.conf_dir_files.is_none() {
+    if local && request.inputs.env.conf_dir_files.is_none() {
         // Spark's last resort: `<spark.home>/conf`.
         if let Some(home) = effective(&request.submit, keys::SPARK_HOME) {
             request.inputs.env.conf_dir_files =
@@ -102,7 +149,9 @@ pub fn prepare(
         }
     }
     request.strict = spark.strict;
-    let home = environment::var("SPARK_HOME").map(PathBuf::from);
+    let home = environment::var("SPARK_HOME")
+        .map(PathBuf::from)
+        .filter(|_| local);
     let choice = crate::release::choose(spark.spark_version.as_deref(), home.as_deref(), |key| {
         effective(&request.submit, key)
     })?;
@@ -278,7 +327,11 @@ type NamedFiles = (BTreeMap<String, Vec<u8>>, Vec<(String, String)>);
 
 /// Reads the local files the conf names (pod templates, krb5.conf, keytab, credentials): the
 /// engine takes their contents as inputs. Keys are the paths as the conf gives them.
-fn read_named_files(submit: &SubmitArgs, mode: Files) -> Result<NamedFiles, CliError> {
+fn read_named_files(
+    submit: &SubmitArgs,
+    mode: Files,
+    provided: Option<&BTreeMap<String, Vec<u8>>>,
+) -> Result<NamedFiles, CliError> {
     let mut files = BTreeMap::new();
     let mut unread = Vec::new();
     for key in keys::FILE_KEYS {
@@ -298,6 +351,29 @@ fn read_named_files(submit: &SubmitArgs, mode: Files) -> Result<NamedFiles, CliE
         let Some((key, path)) = named else {
             continue;
         };
+        if let Some(provided) = provided {
+            match provided.get(&path) {
+                Some(bytes) => {
+                    files.insert(path, bytes.clone());
+                }
+                None => {
+                    let reason = "a file in the operator's pod, which spark-render cannot read";
+                    match mode {
+                        Files::Required => {
+                            return Err(CliError::ReadNamed {
+                                key: key.to_owned(),
+                                path,
+                                reason: reason.into(),
+                            })
+                        }
+                        Files::Optional => {
+                            unread.push((key.to_owned(), format!("cannot read {path}: {reason}")))
+                        }
+                    }
+                }
+            }
+            continue;
+        }
         let local = if let Some(rest) = path.strip_prefix("file://") {
             rest.to_owned()
         } else if let Some(rest) = path.strip_prefix("file:") {

@@ -68,6 +68,7 @@ pub mod config;
 pub mod diff;
 pub mod lint;
 pub mod manifest;
+pub mod operator;
 pub mod pod_security;
 pub mod provenance;
 pub mod summary;

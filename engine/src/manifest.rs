@@ -3,7 +3,7 @@
 pub use crate::pod::owner_reference_to_pod;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, Pod, Secret, Service};
-use k8s_openapi::api::networking::v1::NetworkPolicy;
+use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
@@ -28,6 +28,8 @@ pub enum Resource {
     StatefulSet(StatefulSet),
     /// A NetworkPolicy (4.2+: only the application's pods reach its executors).
     NetworkPolicy(NetworkPolicy),
+    /// An Ingress (a Spark operator's UI Ingress).
+    Ingress(Ingress),
 }
 
 impl Resource {
@@ -41,6 +43,7 @@ impl Resource {
             Resource::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
             Resource::StatefulSet(_) => "StatefulSet",
             Resource::NetworkPolicy(_) => "NetworkPolicy",
+            Resource::Ingress(_) => "Ingress",
         }
     }
 
@@ -54,6 +57,7 @@ impl Resource {
             Resource::PersistentVolumeClaim(o) => &o.metadata,
             Resource::StatefulSet(o) => &o.metadata,
             Resource::NetworkPolicy(o) => &o.metadata,
+            Resource::Ingress(o) => &o.metadata,
         }
     }
 
@@ -67,6 +71,7 @@ impl Resource {
             Resource::PersistentVolumeClaim(o) => &mut o.metadata,
             Resource::StatefulSet(o) => &mut o.metadata,
             Resource::NetworkPolicy(o) => &mut o.metadata,
+            Resource::Ingress(o) => &mut o.metadata,
         }
     }
 

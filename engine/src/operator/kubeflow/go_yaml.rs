@@ -1,0 +1,206 @@
+//! Objects written as the operator writes them (`util.WriteObjectToFile`: `sigs.k8s.io/yaml`,
+//! i.e. Go's JSON encoding re-emitted by go-yaml v2): keys sorted, sequences flush with their
+//! key, the zero values Go's encoder keeps (`creationTimestamp: null`, `resources: {}`).
+
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use serde_json::{Map, Value};
+
+/// A pod template as the operator's file holds it.
+pub fn marshal_pod_template(template: &PodTemplateSpec) -> String {
+    let mut value = serde_json::to_value(template).unwrap_or(Value::Null);
+    if let Value::Object(root) = &mut value {
+        // ObjectMeta.CreationTimestamp is a struct: Go's encoder writes it as null.
+        let metadata = root
+            .entry("metadata")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(metadata) = metadata {
+            metadata.entry("creationTimestamp").or_insert(Value::Null);
+        }
+        if let Some(Value::Object(spec)) = root.get_mut("spec") {
+            // Container.Resources is a struct too: `resources: {}`.
+            for list in ["containers", "initContainers"] {
+                if let Some(Value::Array(containers)) = spec.get_mut(list) {
+                    for container in containers {
+                        if let Value::Object(container) = container {
+                            container
+                                .entry("resources")
+                                .or_insert_with(|| Value::Object(Map::new()));
+                        }
+                    }
+                }
+            }
+            // PodSpec.Containers has no omitempty.
+            spec.entry("containers").or_insert(Value::Null);
+        }
+    }
+    let mut out = String::new();
+    emit(&value, 0, &mut out);
+    out
+}
+
+/// go-yaml v2's block style for one value at `indent`, after a key or a `- `.
+fn emit(value: &Value, indent: usize, out: &mut String) {
+    match value {
+        Value::Object(map) if map.is_empty() => out.push_str(" {}\n"),
+        Value::Array(items) if items.is_empty() => out.push_str(" []\n"),
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let mut first = true;
+            for key in keys {
+                if !(first && out.ends_with("- ")) {
+                    if !out.is_empty() && !out.ends_with('\n') {
+                        out.push('\n');
+                    }
+                    out.push_str(&" ".repeat(indent));
+                }
+                first = false;
+                out.push_str(&scalar(key));
+                out.push(':');
+                let child = &map[key];
+                match child {
+                    Value::Object(m) if !m.is_empty() => {
+                        out.push('\n');
+                        emit(child, indent + 2, out);
+                    }
+                    Value::Array(items) if !items.is_empty() => {
+                        out.push('\n');
+                        // Sequences are not indented under their key.
+                        emit(child, indent, out);
+                    }
+                    _ => emit(child, indent + 2, out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                out.push_str(&" ".repeat(indent));
+                out.push_str("- ");
+                match item {
+                    Value::Object(m) if !m.is_empty() => emit(item, indent + 2, out),
+                    Value::Array(a) if !a.is_empty() => {
+                        out.push('\n');
+                        emit(item, indent + 2, out);
+                    }
+                    _ => {
+                        // A scalar after "- ": drop the space `emit` puts before it.
+                        out.pop();
+                        emit(item, indent + 2, out);
+                    }
+                }
+            }
+        }
+        Value::Null => out.push_str(" null\n"),
+        Value::Bool(b) => out.push_str(&format!(" {b}\n")),
+        Value::Number(n) => out.push_str(&format!(" {n}\n")),
+        Value::String(s) => {
+            out.push(' ');
+            out.push_str(&scalar(s));
+            out.push('\n');
+        }
+    }
+}
+
+/// A string as go-yaml v2 writes it: plain when it reads back as the same string, else
+/// double-quoted.
+fn scalar(s: &str) -> String {
+    if needs_quotes(s) {
+        serde_json::to_string(s).unwrap_or_default()
+    } else {
+        s.to_owned()
+    }
+}
+
+fn needs_quotes(s: &str) -> bool {
+    if s.is_empty() {
+        return true;
+    }
+    // Strings YAML 1.1 would read as another type.
+    let lower = s.to_ascii_lowercase();
+    let special = [
+        "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", ".nan", ".inf", "-.inf",
+        "+.inf",
+    ];
+    if special.contains(&lower.as_str()) {
+        return true;
+    }
+    let numeric = s
+        .trim_start_matches(['+', '-'])
+        .replace('_', "")
+        .parse::<f64>()
+        .is_ok()
+        || s.starts_with("0x")
+        || s.starts_with("0o");
+    if numeric {
+        return true;
+    }
+    let first = s.chars().next().unwrap_or(' ');
+    if "-?:,[]{}#&*!|>'\"%@` ".contains(first)
+        && !(first == '-' && s.len() > 1 && !s[1..].starts_with(' '))
+    {
+        return true;
+    }
+    s.ends_with(' ')
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':')
+        || s.chars().any(|c| c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::{Container, PodSpec};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+
+    #[test]
+    fn a_default_template_reads_as_the_operator_writes_it() {
+        let template = PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                owner_references: Some(vec![OwnerReference {
+                    api_version: "sparkoperator.k8s.io/v1beta2".into(),
+                    kind: "SparkApplication".into(),
+                    name: "spark-pi".into(),
+                    uid: "u-1".into(),
+                    controller: Some(true),
+                    block_owner_deletion: Some(true),
+                }]),
+                ..ObjectMeta::default()
+            }),
+            spec: Some(PodSpec {
+                containers: vec![Container {
+                    name: "spark-kubernetes-driver".into(),
+                    ..Container::default()
+                }],
+                ..PodSpec::default()
+            }),
+        };
+        assert_eq!(
+            marshal_pod_template(&template),
+            "metadata:
+  creationTimestamp: null
+  ownerReferences:
+  - apiVersion: sparkoperator.k8s.io/v1beta2
+    blockOwnerDeletion: true
+    controller: true
+    kind: SparkApplication
+    name: spark-pi
+    uid: u-1
+spec:
+  containers:
+  - name: spark-kubernetes-driver
+    resources: {}
+"
+        );
+    }
+
+    #[test]
+    fn ambiguous_strings_are_quoted() {
+        for s in ["", "true", "1", "1.5", "null", "- x", "a: b", "*x"] {
+            assert!(needs_quotes(s), "{s:?}");
+        }
+        for s in ["spark", "1g", "a-b", "/tmp/x", "-Dx=y"] {
+            assert!(!needs_quotes(s), "{s:?}");
+        }
+    }
+}
