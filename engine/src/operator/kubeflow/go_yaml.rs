@@ -16,7 +16,11 @@ pub fn marshal_pod_template(template: &PodTemplateSpec) -> String {
         if let Value::Object(metadata) = metadata {
             metadata.entry("creationTimestamp").or_insert(Value::Null);
         }
-        if let Some(Value::Object(spec)) = root.get_mut("spec") {
+        // PodTemplateSpec.Spec is a struct too.
+        let spec = root
+            .entry("spec")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(spec) = spec {
             // Container.Resources is a struct too: `resources: {}`.
             for list in ["containers", "initContainers"] {
                 if let Some(Value::Array(containers)) = spec.get_mut(list) {

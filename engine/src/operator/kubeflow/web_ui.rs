@@ -244,34 +244,48 @@ fn ingress(
     }
 }
 
+/// `getWebUITargetPort`: `spark.ui.port` of the conf when it is a number, else 4040.
+pub fn target_port(app: &SparkApplication) -> i32 {
+    app.spec
+        .spark_conf
+        .as_ref()
+        .and_then(|c| c.get("spark.ui.port"))
+        .and_then(|p| p.parse::<i32>().ok())
+        .unwrap_or(DEFAULT_UI_PORT)
+}
+
+/// `getWebUIServicePort`: `sparkUIOptions.servicePort`, else 4040; without `sparkUIOptions`,
+/// the target port.
+pub fn service_port(app: &SparkApplication) -> i32 {
+    match &app.spec.spark_ui_options {
+        None => target_port(app),
+        Some(ui) => ui.service_port.unwrap_or(DEFAULT_UI_PORT),
+    }
+}
+
+/// `getWebUIServicePortName`: `sparkUIOptions.servicePortName`, else `spark-driver-ui-port`.
+pub fn service_port_name(app: &SparkApplication) -> String {
+    app.spec
+        .spark_ui_options
+        .as_ref()
+        .and_then(|u| u.service_port_name.clone())
+        .unwrap_or_else(|| "spark-driver-ui-port".into())
+}
+
 /// The UI objects, in the order the controller creates them.
 pub fn objects(
     app: &SparkApplication,
     options: &UiOptions,
 ) -> Result<Vec<Resource>, OperatorError> {
     let mut objects = Vec::new();
-    let conf_port = app
-        .spec
-        .spark_conf
-        .as_ref()
-        .and_then(|c| c.get("spark.ui.port"))
-        .and_then(|p| p.parse::<i32>().ok())
-        .unwrap_or(DEFAULT_UI_PORT);
     if options.service {
         let ui = app.spec.spark_ui_options.as_ref();
-        let port_name = ui
-            .and_then(|u| u.service_port_name.clone())
-            .unwrap_or_else(|| "spark-driver-ui-port".into());
-        let port = match ui {
-            None => conf_port,
-            Some(u) => u.service_port.unwrap_or(DEFAULT_UI_PORT),
-        };
         let ui_service = service(
             app,
             generate_name(app.name(), "ui-svc"),
-            port_name,
-            port,
-            conf_port,
+            service_port_name(app),
+            service_port(app),
+            target_port(app),
             ui.and_then(|u| u.service_type.clone())
                 .unwrap_or_else(|| "ClusterIP".into()),
             ui.and_then(|u| u.service_annotations.clone())
