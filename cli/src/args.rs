@@ -409,6 +409,14 @@ pub struct ResourceOptions {
     #[arg(long = "operator-release", value_name = "TAG", requires = "filename")]
     pub operator_release: Option<String>,
 
+    /// The Spark of the operator's image, when it is not the release's (a custom image).
+    #[arg(
+        long = "operator-spark-version",
+        value_name = "VERSION",
+        requires = "filename"
+    )]
+    pub operator_spark_version: Option<String>,
+
     /// The operator runs without its webhook: no admission defaults or validation, and Spark
     /// pods are not patched (affinity, tolerations, volumes... of the spec do not apply).
     #[arg(long = "no-webhook", requires = "filename")]
@@ -432,6 +440,11 @@ pub struct ResourceOptions {
         requires = "filename"
     )]
     pub kubernetes_service: String,
+
+    /// Only what Spark creates: the pods before the webhook patches them, without the
+    /// operator's own objects (the SparkApplication is still defaulted and validated).
+    #[arg(long = "spark-only", requires = "filename")]
+    pub spark_only: bool,
 
     /// The operator creates no UI Service (its chart's controller.uiService.enable=false).
     #[arg(long = "no-ui-service", requires = "filename")]

@@ -219,7 +219,10 @@ fn print_submit(
 ) -> Result<(), CliError> {
     operator::refuse_submit_options(app)?;
     let submissions = operator::submissions(args, &output.spark, request::Files::Optional)?;
-    let text: String = submissions.iter().map(operator::submit_command).collect();
+    let text = match output.format {
+        OutputFormat::Yaml => submissions.iter().map(operator::submit_command).collect(),
+        OutputFormat::Json => operator::submit_commands_json(&submissions)?,
+    };
     write_stdout(&text)
 }
 

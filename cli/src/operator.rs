@@ -48,6 +48,8 @@ pub struct Submission {
     pub plan: Plan,
     /// Whether the webhook runs.
     pub webhook: bool,
+    /// Only Spark's objects, as Spark creates them (`--spark-only`).
+    pub spark_only: bool,
     /// The render request for the operator's spark-submit.
     pub prepared: Prepared,
 }
@@ -61,8 +63,10 @@ impl Submission {
         } else {
             spark_render_engine::render_driver(request)?
         };
-        kubeflow::finish(&mut rendered, &self.plan, self.webhook)
-            .map_err(|e| self.refused(&e.to_string()))?;
+        if !self.spark_only {
+            kubeflow::finish(&mut rendered, &self.plan, self.webhook)
+                .map_err(|e| self.refused(&e.to_string()))?;
+        }
         Ok(rendered)
     }
 
@@ -127,6 +131,14 @@ pub fn submissions(
         } else {
             shown.clone()
         };
+        if !operator::is_spark_application(document) {
+            // Files often carry the ConfigMaps and Secrets an application mounts: not ours.
+            eprintln!(
+                "spark-render: note: {source}: {}, skipped",
+                operator::describe(document)
+            );
+            continue;
+        }
         let parsed =
             operator::parse(document).map_err(|e| CliError::Output(format!("{source}: {e}")))?;
         let Resource::Kubeflow(app) = parsed.application else {
@@ -151,6 +163,11 @@ pub fn submissions(
             name,
             parsed.unknown_fields,
         )?);
+    }
+    if out.is_empty() {
+        return Err(CliError::Output(format!(
+            "{shown}: no SparkApplication in the file"
+        )));
     }
     Ok(out)
 }
@@ -230,7 +247,12 @@ fn submission(
         resource_and_args: line.rest,
     };
     let operator_spark = SparkOptions {
-        spark_version: Some(release.spark.to_owned()),
+        spark_version: Some(
+            options
+                .operator_spark_version
+                .clone()
+                .unwrap_or_else(|| release.spark.to_owned()),
+        ),
         strict: spark.strict,
     };
     let mut prepared = request::prepare_as(
@@ -258,7 +280,7 @@ fn submission(
         if version != request.spark_version {
             eprintln!(
                 "spark-render: note: {source}: the operator ({}) runs spark-submit from Spark {}: the driver's objects are rendered as it creates them, the executors as Spark {version} ({from}) does",
-                release.name, release.spark
+                release.name, request.spark_version
             );
         }
     }
@@ -268,6 +290,7 @@ fn submission(
         unknown_fields,
         plan,
         webhook,
+        spark_only: options.spark_only,
         prepared,
     })
 }
@@ -367,6 +390,37 @@ pub fn submit_command(submission: &Submission) -> String {
     let mut text = lines.join("\n");
     text.push('\n');
     text
+}
+
+/// The operator's command lines and the files they name, as JSON (for scripts).
+pub fn submit_commands_json(submissions: &[Submission]) -> Result<String, CliError> {
+    let list: Vec<serde_json::Value> = submissions
+        .iter()
+        .map(|s| {
+            let files: serde_json::Map<String, serde_json::Value> = s
+                .plan
+                .command
+                .files
+                .iter()
+                .map(|(path, bytes)| {
+                    (
+                        path.clone(),
+                        String::from_utf8_lossy(bytes).into_owned().into(),
+                    )
+                })
+                .collect();
+            serde_json::json!({
+                "source": s.source,
+                "name": s.name,
+                "submissionID": s.plan.app.status.submission_id,
+                "args": s.plan.command.args,
+                "files": files,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&list)
+        .map(|t| t + "\n")
+        .map_err(|e| CliError::Output(e.to_string()))
 }
 
 /// A shell word for `arg` (single-quoted when it holds anything the shell reads).

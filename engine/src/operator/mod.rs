@@ -43,6 +43,25 @@ pub fn documents(text: &str) -> Result<Vec<Value>, ReadError> {
     Ok(documents.into_iter().filter(|d| !d.is_null()).collect())
 }
 
+/// Whether a document is a `SparkApplication` (of any operator).
+pub fn is_spark_application(document: &Value) -> bool {
+    document.get("kind").and_then(Value::as_str) == Some("SparkApplication")
+}
+
+/// What a document is, for messages: `a ConfigMap (apiVersion "v1")`.
+pub fn describe(document: &Value) -> String {
+    let field = |name: &str| {
+        document
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    match field("kind") {
+        "" => "a document without kind".to_owned(),
+        kind => format!("a {kind} (apiVersion {:?})", field("apiVersion")),
+    }
+}
+
 /// The operator a document is for, from its `apiVersion` and `kind`; an error says what the
 /// document is instead.
 pub fn operator_of(document: &Value) -> Result<Operator, ReadError> {
