@@ -30,6 +30,25 @@ pub enum Resource {
     NetworkPolicy(NetworkPolicy),
     /// An Ingress (a Spark operator's UI Ingress).
     Ingress(Ingress),
+    /// A Gateway API `HTTPRoute` (the Apache Spark operator's driver routes).
+    HttpRoute(GatewayRoute),
+    /// A Gateway API `GRPCRoute` (the Apache Spark operator's driver routes).
+    GrpcRoute(GatewayRoute),
+}
+
+/// A Gateway API route (`gateway.networking.k8s.io/v1`), which `k8s-openapi` does not type:
+/// its metadata, and its spec as given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GatewayRoute {
+    /// `gateway.networking.k8s.io/v1`.
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    /// `HTTPRoute` or `GRPCRoute`.
+    pub kind: String,
+    /// The route's metadata.
+    pub metadata: ObjectMeta,
+    /// The route's spec.
+    pub spec: serde_json::Value,
 }
 
 impl Resource {
@@ -44,6 +63,8 @@ impl Resource {
             Resource::StatefulSet(_) => "StatefulSet",
             Resource::NetworkPolicy(_) => "NetworkPolicy",
             Resource::Ingress(_) => "Ingress",
+            Resource::HttpRoute(_) => "HTTPRoute",
+            Resource::GrpcRoute(_) => "GRPCRoute",
         }
     }
 
@@ -58,6 +79,7 @@ impl Resource {
             Resource::StatefulSet(o) => &o.metadata,
             Resource::NetworkPolicy(o) => &o.metadata,
             Resource::Ingress(o) => &o.metadata,
+            Resource::HttpRoute(o) | Resource::GrpcRoute(o) => &o.metadata,
         }
     }
 
@@ -72,6 +94,7 @@ impl Resource {
             Resource::StatefulSet(o) => &mut o.metadata,
             Resource::NetworkPolicy(o) => &mut o.metadata,
             Resource::Ingress(o) => &mut o.metadata,
+            Resource::HttpRoute(o) | Resource::GrpcRoute(o) => &mut o.metadata,
         }
     }
 

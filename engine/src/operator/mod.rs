@@ -2,6 +2,7 @@
 //! operator has its module; this one reads the documents and tells them apart by
 //! `apiVersion`.
 
+pub mod apache;
 pub mod kubeflow;
 
 use serde_json::Value;
