@@ -282,6 +282,41 @@ fn explain(args: &args::ExplainArgs) -> Result<(), CliError> {
 /// `spark-render lint`: findings on stdout; status 1 with `--fail-on-findings` (or
 /// `--strict`) when there are any.
 fn lint(args: &args::LintArgs) -> Result<(), CliError> {
+    let findings = if args.render.resource.filename.is_some() {
+        if let Some(resource) = args.resource_and_args.first() {
+            return Err(CliError::Usage(format!(
+                "{resource} is given with -f: the SparkApplication names its application"
+            )));
+        }
+        operator::refuse_submit_options(&Application {
+            resource_and_args: Vec::new(),
+        })?;
+        operator::lint(&args.render, &args.output.spark)?
+    } else {
+        lint_findings(args)?
+    };
+    let text = match args.output.format {
+        ReportFormat::Text => findings
+            .iter()
+            .map(|f| match &f.location {
+                Some(at) => format!("{at}: {}: {}\n", f.key, f.message),
+                None => format!("{}: {}\n", f.key, f.message),
+            })
+            .collect(),
+        ReportFormat::Yaml => {
+            manifest::to_yaml_document(&findings).map_err(|e| CliError::Output(e.to_string()))?
+        }
+        ReportFormat::Json => output::json(&findings)?,
+    };
+    write_stdout(&text)?;
+    if !findings.is_empty() && (args.fail || args.output.spark.strict) {
+        return Err(CliError::Output(format!("{} finding(s)", findings.len())));
+    }
+    Ok(())
+}
+
+/// The findings of `lint` on spark-submit's options.
+fn lint_findings(args: &args::LintArgs) -> Result<Vec<Finding>, CliError> {
     let mut render = args.render.clone();
     // The conf alone: a placeholder JVM application stands in for the submission's.
     let resource_and_args = if args.resource_and_args.is_empty() {
@@ -310,22 +345,5 @@ fn lint(args: &args::LintArgs) -> Result<(), CliError> {
         rest.into_iter()
             .filter(|f| !prepared.unread.iter().any(|(key, _)| *key == f.key)),
     );
-    let text = match args.output.format {
-        ReportFormat::Text => findings
-            .iter()
-            .map(|f| match &f.location {
-                Some(at) => format!("{at}: {}: {}\n", f.key, f.message),
-                None => format!("{}: {}\n", f.key, f.message),
-            })
-            .collect(),
-        ReportFormat::Yaml => {
-            manifest::to_yaml_document(&findings).map_err(|e| CliError::Output(e.to_string()))?
-        }
-        ReportFormat::Json => output::json(&findings)?,
-    };
-    write_stdout(&text)?;
-    if !findings.is_empty() && (args.fail || args.output.spark.strict) {
-        return Err(CliError::Output(format!("{} finding(s)", findings.len())));
-    }
-    Ok(())
+    Ok(findings)
 }

@@ -3,10 +3,12 @@
 //! file is read, the operator's spark-submit command line goes through the same parser as a
 //! user's, and the request is made as in the operator's pod.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
 use clap::{Args, Parser};
+use spark_render_engine::lint::Finding;
 use spark_render_engine::operator::kubeflow::{self, Plan};
 use spark_render_engine::operator::{self, Application as Resource};
 use spark_render_engine::{RenderRequest, Rendered, SparkVersion};
@@ -105,24 +107,26 @@ pub fn refuse_submit_options(app: &Application) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Reads the file `-f` names and makes each SparkApplication's request.
-pub fn submissions(
-    args: &RenderArgs,
-    spark: &SparkOptions,
-    files: Files,
-) -> Result<Vec<Submission>, CliError> {
-    let options = &args.resource;
+/// A SparkApplication read from the file.
+pub struct ReadApplication {
+    /// Where it was read: the file, and the document's number when there are several.
+    pub source: String,
+    /// `namespace/name`.
+    pub name: String,
+    /// The resource.
+    pub app: kubeflow::spec::SparkApplication,
+    /// Fields the operator's API does not know.
+    pub unknown_fields: Vec<String>,
+}
+
+/// The SparkApplications of the file `-f` names (other documents are skipped with a note).
+pub fn applications(options: &ResourceOptions) -> Result<Vec<ReadApplication>, CliError> {
     let Some(path) = &options.filename else {
         return Ok(Vec::new());
     };
     let (shown, text) = read(path)?;
     let documents =
         operator::documents(&text).map_err(|e| CliError::Output(format!("{shown}: {e}")))?;
-    if documents.is_empty() {
-        return Err(CliError::Output(format!(
-            "{shown}: no SparkApplication in the file"
-        )));
-    }
     let several = documents.len() > 1;
     let mut out = Vec::new();
     for (index, document) in documents.iter().enumerate() {
@@ -144,25 +148,12 @@ pub fn submissions(
         let Resource::Kubeflow(app) = parsed.application else {
             return Err(CliError::Output(format!("{source}: not modelled")));
         };
-        let name = format!("{}/{}", app.namespace(), app.name());
-        if spark.strict && !parsed.unknown_fields.is_empty() {
-            return Err(CliError::Output(format!(
-                "{source}: SparkApplication {name}: {} {} not a field of {} SparkApplication (--strict)",
-                parsed.unknown_fields.join(", "),
-                if parsed.unknown_fields.len() == 1 { "is" } else { "are" },
-                kubeflow::spec::API_VERSION
-            )));
-        }
-        out.push(submission(
-            args,
-            options,
-            spark,
-            files,
-            *app,
+        out.push(ReadApplication {
+            name: format!("{}/{}", app.namespace(), app.name()),
             source,
-            name,
-            parsed.unknown_fields,
-        )?);
+            app: *app,
+            unknown_fields: parsed.unknown_fields,
+        });
     }
     if out.is_empty() {
         return Err(CliError::Output(format!(
@@ -172,17 +163,117 @@ pub fn submissions(
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn submission(
+/// Reads the file `-f` names and makes each SparkApplication's request.
+pub fn submissions(
     args: &RenderArgs,
-    options: &ResourceOptions,
     spark: &SparkOptions,
     files: Files,
-    app: kubeflow::spec::SparkApplication,
-    source: String,
-    name: String,
-    unknown_fields: Vec<String>,
+) -> Result<Vec<Submission>, CliError> {
+    let mut out = Vec::new();
+    for read in applications(&args.resource)? {
+        if spark.strict && !read.unknown_fields.is_empty() {
+            return Err(CliError::Output(format!(
+                "{}: SparkApplication {}: {} {} not a field of {} SparkApplication (--strict)",
+                read.source,
+                read.name,
+                read.unknown_fields.join(", "),
+                if read.unknown_fields.len() == 1 {
+                    "is"
+                } else {
+                    "are"
+                },
+                kubeflow::spec::API_VERSION
+            )));
+        }
+        out.push(submission(args, spark, files, read)?);
+    }
+    Ok(out)
+}
+
+/// The findings of `lint -f`: the operator's, then Spark's on the conf the operator submits.
+pub fn lint(args: &RenderArgs, spark: &SparkOptions) -> Result<Vec<Finding>, CliError> {
+    let mut findings = Vec::new();
+    for read in applications(&args.resource)? {
+        let at = format!("{}: SparkApplication {}", read.source, read.name);
+        let mut own =
+            kubeflow::lint::lint(&read.app, &read.unknown_fields, !args.resource.no_webhook);
+        let conf_keys: Vec<String> = read
+            .app
+            .spec
+            .spark_conf
+            .iter()
+            .flatten()
+            .map(|(k, _)| k.clone())
+            .collect();
+        // Spark's own checks run on the rest of the conf, even when the operator refuses the
+        // resource for a key it already has a finding on.
+        let mut read = read;
+        let namespace = read.app.namespace().to_owned();
+        if let Some(conf) = read.app.spec.spark_conf.as_mut() {
+            conf.retain(|key, value| {
+                let denied = kubeflow::validate::DENIED_SPARK_CONF_KEYS
+                    .iter()
+                    .any(|(k, _)| k == key);
+                let other_namespace = key == "spark.kubernetes.namespace" && *value != namespace;
+                !denied && !other_namespace
+            });
+        }
+        let refused_already = own.iter().any(|f| f.message.contains("refuses"));
+        match submission(args, spark, Files::Optional, read) {
+            Ok(submission) => {
+                let prepared = &submission.prepared;
+                let locations: BTreeMap<String, String> = prepared
+                    .locations
+                    .keys()
+                    .map(|key| {
+                        let place = if conf_keys.contains(key) {
+                            format!("{at}: spec.sparkConf")
+                        } else {
+                            format!("{at}: the operator's spark-submit command line")
+                        };
+                        (key.clone(), place)
+                    })
+                    .collect();
+                for (key, why) in &prepared.unread {
+                    own.push(Finding::unreadable(key, why, locations.get(key)));
+                }
+                let spark_findings =
+                    spark_render_engine::lint::lint_request(&prepared.request, &locations);
+                own.extend(
+                    spark_findings
+                        .into_iter()
+                        .filter(|f| !prepared.unread.iter().any(|(key, _)| *key == f.key)),
+                );
+            }
+            Err(e) if !refused_already => {
+                own.push(Finding::on(
+                    "SparkApplication",
+                    crate::errors::with_causes(&e),
+                ));
+            }
+            Err(_) => {}
+        }
+        for finding in &mut own {
+            finding.location.get_or_insert_with(|| at.clone());
+        }
+        findings.extend(own);
+    }
+    Ok(findings)
+}
+
+fn submission(
+    args: &RenderArgs,
+    spark: &SparkOptions,
+    files: Files,
+    read: ReadApplication,
 ) -> Result<Submission, CliError> {
+    let options = &args.resource;
+    let ReadApplication {
+        source,
+        name,
+        app,
+        unknown_fields,
+    } = read;
     let refused =
         |reason: String| CliError::Output(format!("{source}: SparkApplication {name}: {reason}"));
     let release = match &options.operator_release {

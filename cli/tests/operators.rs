@@ -264,3 +264,59 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn lint_reports_what_the_operator_would_drop_or_refuse() {
+    let app = r#"
+apiVersion: sparkoperator.k8s.io/v1beta2
+kind: SparkApplication
+metadata: {name: etl, namespace: jobs}
+spec:
+  type: Scala
+  mode: cluster
+  image: apache/spark:4.0.1
+  mainClass: org.example.Etl
+  mainApplicationFile: local:///opt/app/etl.jar
+  sparkVersion: 4.0.1
+  sparkConf:
+    spark.kubernetes.namespace: other
+    spark.driver.memory: 8g
+    spark.executor.memroy: 4g
+  volumes:
+  - name: spark-local-dir-1
+    configMap: {name: x}
+  driver:
+    memory: 2g
+    tolerations: [{key: a, operator: Exists}]
+    volumeMounts: [{name: data, mountPath: /data}]
+    nodeSelectr: {a: b}
+"#;
+    let dir = tempdir();
+    let file = dir.join("lint.yaml");
+    std::fs::write(&file, app).unwrap();
+    let file = file.display().to_string();
+    let out = run(&["lint", "-f", &file, "--fail-on-findings"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let at = format!("{file}: SparkApplication jobs/etl: ");
+    for expected in [
+        "spec.driver.nodeSelectr: not a field of a sparkoperator.k8s.io/v1beta2 SparkApplication",
+        "spec.driver.volumeMounts[0]: mounts volume data, which spec.volumes does not declare: the webhook drops the mount",
+        "spec.volumes[0]: volume spark-local-dir-1 is a spark-local-dir-* volume of a type the operator cannot hand to Spark",
+        "spec.sparkConf[spark.kubernetes.namespace]: other is not the SparkApplication's namespace jobs: the operator refuses it",
+        "spec.sparkConf[spark.driver.memory]: overridden: the operator passes spark.driver.memory=2g after sparkConf",
+    ] {
+        assert!(text.contains(&format!("{at}{expected}")), "{expected}\nin\n{text}");
+    }
+    assert!(
+        text.contains("spec.sparkConf: spark.executor.memroy: not a key Spark 4.0 reads; did you mean spark.executor.memory?"),
+        "{text}"
+    );
+    // Without the webhook, the fields only it applies are reported instead of applied.
+    let out = run(&["lint", "-f", &file, "--no-webhook"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&format!(
+        "{at}spec.driver.tolerations: only the operator's webhook applies it, and the webhook is off"
+    )));
+    assert!(!text.contains("the webhook drops the mount"), "{text}");
+}

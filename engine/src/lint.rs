@@ -48,6 +48,11 @@ impl Finding {
         }
     }
 
+    /// A finding on `key` (a conf key, or a field path such as `spec.driver.tolerations`).
+    pub fn on(key: &str, message: impl Into<String>) -> Self {
+        Finding::new(key, message)
+    }
+
     fn new(key: &str, message: impl Into<String>) -> Self {
         Finding {
             key: key.to_owned(),

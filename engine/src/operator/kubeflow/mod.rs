@@ -14,6 +14,7 @@
 
 pub mod defaults;
 mod go_yaml;
+pub mod lint;
 mod md5;
 pub mod monitoring;
 mod prometheus_defaults;
