@@ -8,6 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use clap::{Args, Parser};
+use spark_render_engine::config::keys;
 use spark_render_engine::lint::Finding;
 use spark_render_engine::operator::kubeflow::{self, Plan};
 use spark_render_engine::operator::{self, Application as Resource};
@@ -214,7 +215,7 @@ pub fn lint(args: &RenderArgs, spark: &SparkOptions) -> Result<Vec<Finding>, Cli
                 let denied = kubeflow::validate::DENIED_SPARK_CONF_KEYS
                     .iter()
                     .any(|(k, _)| k == key);
-                let other_namespace = key == "spark.kubernetes.namespace" && *value != namespace;
+                let other_namespace = key == keys::NAMESPACE.key && *value != namespace;
                 !denied && !other_namespace
             });
         }

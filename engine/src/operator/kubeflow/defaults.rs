@@ -2,6 +2,7 @@
 //! `SetSparkApplicationDefaults`), applied by the operator's webhook.
 
 use super::spec::{DynamicAllocation, SparkApplication};
+use crate::config::keys;
 use std::collections::BTreeMap;
 
 /// `SetSparkApplicationDefaults`.
@@ -26,21 +27,21 @@ pub fn set_defaults(app: &mut SparkApplication) {
     }
     let conf = spec.spark_conf.clone().unwrap_or_default();
     let has = |key: &str| conf.contains_key(key);
-    if !has("spark.driver.cores") && spec.driver.cores.is_none() {
+    if !has(keys::DRIVER_CORES.key) && spec.driver.cores.is_none() {
         spec.driver.cores = Some(1);
     }
-    if !has("spark.driver.memory") && spec.driver.memory.is_none() {
+    if !has(keys::DRIVER_MEMORY.key) && spec.driver.memory.is_none() {
         spec.driver.memory = Some("1g".into());
     }
-    if !has("spark.executor.cores") && spec.executor.cores.is_none() {
+    if !has(keys::EXECUTOR_CORES.key) && spec.executor.cores.is_none() {
         spec.executor.cores = Some(1);
     }
-    if !has("spark.executor.memory") && spec.executor.memory.is_none() {
+    if !has(keys::EXECUTOR_MEMORY.key) && spec.executor.memory.is_none() {
         spec.executor.memory = Some("1g".into());
     }
     let dynamic = dynamic_allocation_enabled(&conf, spec.dynamic_allocation.as_ref());
     let instances_in_conf = conf
-        .get("spark.executor.instances")
+        .get(keys::EXECUTOR_INSTANCES.key)
         .is_some_and(|v| !v.is_empty());
     if spec.executor.instances.is_none() && !instances_in_conf && !dynamic {
         spec.executor.instances = Some(1);
@@ -62,7 +63,7 @@ fn dynamic_allocation_enabled(
     match allocation {
         Some(a) => a.enabled,
         None => conf
-            .get("spark.dynamicallocation.enabled")
+            .get(keys::KUBEFLOW_DYN_ALLOCATION_LOWER_CASE)
             .is_some_and(|v| go_parse_bool(v) == Some(true)),
     }
 }

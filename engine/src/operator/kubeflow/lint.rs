@@ -3,6 +3,7 @@
 //! cannot hand to Spark, `sparkConf` keys it refuses or overrides, a namespace that is not the
 //! resource's.
 
+use crate::config::keys;
 use std::collections::BTreeMap;
 
 use super::spec::{RoleSpec, SparkApplication};
@@ -168,7 +169,7 @@ fn spark_conf(app: &SparkApplication, webhook: bool) -> Vec<Finding> {
             };
             findings.push(Finding::on(&field, what));
         }
-        if key == "spark.kubernetes.namespace" && value != app.namespace() {
+        if key == keys::NAMESPACE.key && value != app.namespace() {
             findings.push(Finding::on(
                 &field,
                 format!(
@@ -197,7 +198,7 @@ fn spark_conf(app: &SparkApplication, webhook: bool) -> Vec<Finding> {
         .collect();
     let last: BTreeMap<&str, &str> = pairs.iter().copied().collect();
     for (key, value) in conf {
-        if key == "spark.kubernetes.driver.pod.name" {
+        if key == keys::DRIVER_POD_NAME {
             continue;
         }
         if let Some(final_value) = last.get(key.as_str()) {

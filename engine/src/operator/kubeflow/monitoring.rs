@@ -2,6 +2,7 @@
 //! `<app>-prom-conf` ConfigMap the controller creates before it submits, and the conf, Java
 //! agent and annotations it adds to the application.
 
+use crate::config::keys;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::ConfigMap;
@@ -82,12 +83,12 @@ pub fn config_prometheus_monitoring(app: &mut SparkApplication) -> Option<Config
     };
     let namespace = format!("{}.{}", app.namespace(), app.name());
     let conf = app.spec.spark_conf.get_or_insert_with(BTreeMap::new);
-    conf.insert("spark.metrics.namespace".into(), namespace);
+    conf.insert(keys::METRICS_NAMESPACE.into(), namespace);
     let metrics_conf = match &monitoring.metrics_properties_file {
         Some(file) if !file.is_empty() => file.clone(),
         _ => format!("{MOUNT_PATH}/metrics.properties"),
     };
-    conf.insert("spark.metrics.conf".into(), metrics_conf);
+    conf.insert(keys::METRICS_CONF.into(), metrics_conf);
     let roles = [
         (monitoring.expose_driver_metrics, &mut app.spec.driver),
         (monitoring.expose_executor_metrics, &mut app.spec.executor),

@@ -3,6 +3,7 @@
 //! template files it writes for it. One function per option function of the operator, in its
 //! order.
 
+use crate::config::keys;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec, Volume};
@@ -110,6 +111,35 @@ pub fn option(
     Ok(SubmitCommand { args, files })
 }
 
+/// The conf keys of one role.
+struct RoleKeys {
+    label: &'static str,
+    secrets: &'static str,
+    volumes: &'static str,
+    template_file: &'static str,
+    template_container: &'static str,
+}
+
+fn role_keys(role: &str) -> RoleKeys {
+    if role == "driver" {
+        RoleKeys {
+            label: keys::DRIVER_LABEL_PREFIX,
+            secrets: keys::DRIVER_SECRETS_PREFIX,
+            volumes: keys::DRIVER_VOLUMES_PREFIX,
+            template_file: keys::DRIVER_POD_TEMPLATE_FILE,
+            template_container: keys::DRIVER_POD_TEMPLATE_CONTAINER_NAME,
+        }
+    } else {
+        RoleKeys {
+            label: keys::EXECUTOR_LABEL_PREFIX,
+            secrets: keys::EXECUTOR_SECRETS_PREFIX,
+            volumes: keys::EXECUTOR_VOLUMES_PREFIX,
+            template_file: keys::EXECUTOR_POD_TEMPLATE_FILE,
+            template_container: keys::EXECUTOR_POD_TEMPLATE_CONTAINER_NAME,
+        }
+    }
+}
+
 /// The driver pod's name: `spec.driver.podName`, else the sparkConf value, else
 /// `<name>-driver` (`util.GetDriverPodName`).
 pub fn driver_pod_name(app: &SparkApplication) -> String {
@@ -141,7 +171,7 @@ pub fn owner_reference(app: &SparkApplication) -> OwnerReference {
 }
 
 // Conf keys of `pkg/common/spark.go`.
-const DRIVER_POD_NAME: &str = "spark.kubernetes.driver.pod.name";
+const DRIVER_POD_NAME: &str = keys::DRIVER_POD_NAME;
 
 fn conf<'a>(app: &'a SparkApplication, key: &str) -> Option<&'a str> {
     app.spec.spark_conf.as_ref()?.get(key).map(String::as_str)
@@ -193,21 +223,21 @@ fn dependencies_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Re
 }
 
 fn namespace_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
-    Ok(pair("spark.kubernetes.namespace", app.namespace()).to_vec())
+    Ok(pair(keys::NAMESPACE.key, app.namespace()).to_vec())
 }
 
 fn image_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
     let spec = &app.spec;
     let mut args = Vec::new();
     if let Some(image) = spec.image.as_deref().filter(|i| !i.is_empty()) {
-        args.extend(pair("spark.kubernetes.container.image", image));
+        args.extend(pair(keys::CONTAINER_IMAGE, image));
     }
     if let Some(policy) = spec.image_pull_policy.as_deref().filter(|p| !p.is_empty()) {
-        args.extend(pair("spark.kubernetes.container.image.pullPolicy", policy));
+        args.extend(pair(keys::IMAGE_PULL_POLICY.key, policy));
     }
     if !spec.image_pull_secrets.is_empty() {
         args.extend(pair(
-            "spark.kubernetes.container.image.pullSecrets",
+            keys::IMAGE_PULL_SECRETS,
             spec.image_pull_secrets.join(","),
         ));
     }
@@ -217,7 +247,7 @@ fn image_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
 fn python_version_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
     Ok(
         match app.spec.python_version.as_deref().filter(|v| !v.is_empty()) {
-            Some(version) => pair("spark.kubernetes.pyspark.pythonVersion", version).to_vec(),
+            Some(version) => pair(keys::PYSPARK_PYTHON_VERSION, version).to_vec(),
             None => vec![],
         },
     )
@@ -231,14 +261,14 @@ fn memory_overhead_factor_option(app: &SparkApplication, _: &Context, _: &mut Fi
             .as_deref()
             .filter(|v| !v.is_empty())
         {
-            Some(factor) => pair("spark.kubernetes.memoryOverheadFactor", factor).to_vec(),
+            Some(factor) => pair(keys::MEMORY_OVERHEAD_FACTOR.key, factor).to_vec(),
             None => vec![],
         },
     )
 }
 
 fn wait_app_completion_option(_: &SparkApplication, _: &Context, _: &mut Files) -> Res {
-    Ok(pair("spark.kubernetes.submission.waitAppCompletion", "false").to_vec())
+    Ok(pair(keys::SUBMISSION_WAIT_APP_COMPLETION, "false").to_vec())
 }
 
 fn spark_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
@@ -255,7 +285,7 @@ fn spark_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res 
 fn hadoop_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
     let mut args = Vec::new();
     for (key, value) in app.spec.hadoop_conf.iter().flatten() {
-        args.extend(pair(format!("spark.hadoop.{key}"), value));
+        args.extend(pair(format!("{}{key}", keys::HADOOP_PREFIX), value));
     }
     Ok(args)
 }
@@ -263,7 +293,7 @@ fn hadoop_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res
 fn node_selector_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
     let mut args = Vec::new();
     for (key, value) in app.spec.node_selector.iter().flatten() {
-        args.extend(pair(format!("spark.kubernetes.node.selector.{key}"), value));
+        args.extend(pair(format!("{}{key}", keys::NODE_SELECTOR_PREFIX), value));
     }
     Ok(args)
 }
@@ -275,7 +305,7 @@ fn driver_pod_name_option(app: &SparkApplication, _: &Context, _: &mut Files) ->
 /// The labels both roles get, then image, resources, identity, labels and annotations of
 /// `driverConfOption` / `executorConfOption`.
 fn role_labels(app: &SparkApplication, role: &str, template_set: bool) -> Vec<String> {
-    let label = |name: &str| format!("spark.kubernetes.{role}.label.sparkoperator.k8s.io/{name}");
+    let label = |name: &str| format!("{}sparkoperator.k8s.io/{name}", role_keys(role).label);
     let mut args = Vec::new();
     args.extend(pair(label("app-name"), app.name()));
     args.extend(pair(label("launched-by-spark-operator"), "true"));
@@ -307,22 +337,19 @@ fn driver_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res
     let d = &app.spec.driver;
     let mut args = role_labels(app, "driver", d.template.is_some());
     if let Some(image) = role_image(app, d) {
-        args.extend(pair("spark.kubernetes.driver.container.image", image));
+        args.extend(pair(keys::DRIVER_CONTAINER_IMAGE, image));
     }
     if let Some(cores) = d.cores {
-        args.extend(pair("spark.driver.cores", cores.to_string()));
+        args.extend(pair(keys::DRIVER_CORES.key, cores.to_string()));
     }
     let optional = [
-        ("spark.kubernetes.driver.request.cores", &d.core_request),
-        ("spark.kubernetes.driver.limit.cores", &d.core_limit),
-        ("spark.driver.memory", &d.memory),
-        ("spark.driver.memoryOverhead", &d.memory_overhead),
-        (
-            "spark.kubernetes.authenticate.driver.serviceAccountName",
-            &d.service_account,
-        ),
-        ("spark.driver.extraJavaOptions", &d.java_options),
-        ("spark.kubernetes.driver.master", &d.kubernetes_master),
+        (keys::DRIVER_REQUEST_CORES, &d.core_request),
+        (keys::DRIVER_LIMIT_CORES, &d.core_limit),
+        (keys::DRIVER_MEMORY.key, &d.memory),
+        (keys::DRIVER_MEMORY_OVERHEAD.key, &d.memory_overhead),
+        (keys::DRIVER_SERVICE_ACCOUNT, &d.service_account),
+        (keys::DRIVER_EXTRA_JAVA_OPTIONS, &d.java_options),
+        (keys::DRIVER_MASTER, &d.kubernetes_master),
     ];
     for (key, value) in optional {
         if let Some(value) = value {
@@ -330,14 +357,14 @@ fn driver_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res
         }
     }
     for (key, value) in app_labels(app) {
-        args.extend(pair(format!("spark.kubernetes.driver.label.{key}"), value));
+        args.extend(pair(format!("{}{key}", keys::DRIVER_LABEL_PREFIX), value));
     }
     let maps = [
-        ("spark.kubernetes.driver.label.", &d.labels),
-        ("spark.kubernetes.driver.annotation.", &d.annotations),
-        ("spark.kubernetes.driver.service.label.", &d.service_labels),
+        (keys::DRIVER_LABEL_PREFIX, &d.labels),
+        (keys::DRIVER_ANNOTATION_PREFIX, &d.annotations),
+        (keys::DRIVER_SERVICE_LABEL_PREFIX, &d.service_labels),
         (
-            "spark.kubernetes.driver.service.annotation.",
+            keys::DRIVER_SERVICE_ANNOTATION_PREFIX,
             &d.service_annotations,
         ),
     ];
@@ -348,7 +375,7 @@ fn driver_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res
     }
     for (env, reference) in d.env_secret_key_refs.iter().flatten() {
         args.extend(pair(
-            format!("spark.kubernetes.driver.secretKeyRef.{env}"),
+            format!("{}{env}", keys::DRIVER_SECRET_KEY_REF_PREFIX),
             format!("{}:{}", reference.name, reference.key),
         ));
     }
@@ -359,23 +386,20 @@ fn executor_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> R
     let e = &app.spec.executor;
     let mut args = role_labels(app, "executor", e.template.is_some());
     if let Some(instances) = e.instances {
-        args.extend(pair("spark.executor.instances", instances.to_string()));
+        args.extend(pair(keys::EXECUTOR_INSTANCES.key, instances.to_string()));
     }
     if let Some(image) = role_image(app, e) {
-        args.extend(pair("spark.kubernetes.executor.container.image", image));
+        args.extend(pair(keys::EXECUTOR_CONTAINER_IMAGE, image));
     }
     if let Some(cores) = e.cores {
-        args.extend(pair("spark.executor.cores", cores.to_string()));
+        args.extend(pair(keys::EXECUTOR_CORES.key, cores.to_string()));
     }
     let optional = [
-        ("spark.kubernetes.executor.request.cores", &e.core_request),
-        ("spark.kubernetes.executor.limit.cores", &e.core_limit),
-        ("spark.executor.memory", &e.memory),
-        ("spark.executor.memoryOverhead", &e.memory_overhead),
-        (
-            "spark.kubernetes.authenticate.executor.serviceAccountName",
-            &e.service_account,
-        ),
+        (keys::EXECUTOR_REQUEST_CORES, &e.core_request),
+        (keys::EXECUTOR_LIMIT_CORES, &e.core_limit),
+        (keys::EXECUTOR_MEMORY.key, &e.memory),
+        (keys::EXECUTOR_MEMORY_OVERHEAD.key, &e.memory_overhead),
+        (keys::EXECUTOR_SERVICE_ACCOUNT, &e.service_account),
     ];
     for (key, value) in optional {
         if let Some(value) = value {
@@ -384,19 +408,16 @@ fn executor_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> R
     }
     if let Some(delete) = e.delete_on_termination {
         args.extend(pair(
-            "spark.kubernetes.executor.deleteOnTermination",
+            keys::EXECUTOR_DELETE_ON_TERMINATION,
             delete.to_string(),
         ));
     }
     for (key, value) in app_labels(app) {
-        args.extend(pair(
-            format!("spark.kubernetes.executor.label.{key}"),
-            value,
-        ));
+        args.extend(pair(format!("{}{key}", keys::EXECUTOR_LABEL_PREFIX), value));
     }
     let maps = [
-        ("spark.kubernetes.executor.label.", &e.labels),
-        ("spark.kubernetes.executor.annotation.", &e.annotations),
+        (keys::EXECUTOR_LABEL_PREFIX, &e.labels),
+        (keys::EXECUTOR_ANNOTATION_PREFIX, &e.annotations),
     ];
     for (prefix, map) in maps {
         for (key, value) in map.iter().flatten() {
@@ -405,12 +426,12 @@ fn executor_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> R
     }
     for (env, reference) in e.env_secret_key_refs.iter().flatten() {
         args.extend(pair(
-            format!("spark.kubernetes.executor.secretKeyRef.{env}"),
+            format!("{}{env}", keys::EXECUTOR_SECRET_KEY_REF_PREFIX),
             format!("{}:{}", reference.name, reference.key),
         ));
     }
     if let Some(options) = &e.java_options {
-        args.extend(pair("spark.executor.extraJavaOptions", options));
+        args.extend(pair(keys::EXECUTOR_JAVA_OPTIONS, options));
     }
     Ok(args)
 }
@@ -418,7 +439,7 @@ fn executor_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> R
 fn driver_env_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
     let mut args = Vec::new();
     for (key, value) in app.spec.driver.env_vars.iter().flatten() {
-        args.extend(pair(format!("spark.kubernetes.driverEnv.{key}"), value));
+        args.extend(pair(format!("{}{key}", keys::DRIVER_ENV_PREFIX), value));
     }
     Ok(args)
 }
@@ -426,7 +447,7 @@ fn driver_env_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res 
 fn executor_env_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
     let mut args = Vec::new();
     for (key, value) in app.spec.executor.env_vars.iter().flatten() {
-        args.extend(pair(format!("spark.executorEnv.{key}"), value));
+        args.extend(pair(format!("{}{key}", keys::EXECUTOR_ENV_PREFIX), value));
     }
     Ok(args)
 }
@@ -437,7 +458,7 @@ fn secret_args(secrets: &[SecretInfo], role: &str, env_prefix: &str) -> Vec<Stri
     let mut args = Vec::new();
     for secret in secrets {
         args.extend(pair(
-            format!("spark.kubernetes.{role}.secrets.{}", secret.name),
+            format!("{}{}", role_keys(role).secrets, secret.name),
             &secret.path,
         ));
         let env = match secret.secret_type.as_str() {
@@ -494,7 +515,7 @@ fn driver_secret_option(app: &SparkApplication, _: &Context, _: &mut Files) -> R
     Ok(secret_args(
         &app.spec.driver.secrets,
         "driver",
-        "spark.kubernetes.driverEnv.",
+        keys::DRIVER_ENV_PREFIX,
     ))
 }
 
@@ -502,7 +523,7 @@ fn executor_secret_option(app: &SparkApplication, _: &Context, _: &mut Files) ->
     Ok(secret_args(
         &app.spec.executor.secrets,
         "executor",
-        "spark.executorEnv.",
+        keys::EXECUTOR_ENV_PREFIX,
     ))
 }
 
@@ -536,10 +557,11 @@ fn volume_mount_args(
             ))
         })?;
         let mount_key =
-            |field: &str| format!("spark.kubernetes.{role}.volumes.{kind}.{name}.mount.{field}");
+            |field: &str| format!("{}{kind}.{name}.mount.{field}", role_keys(role).volumes);
         let option = |field: &str| {
             format!(
-                "spark.kubernetes.{role}.volumes.{kind}.{}.options.{field}",
+                "{}{kind}.{}.options.{field}",
+                role_keys(role).volumes,
                 volume.name
             )
         };
@@ -607,18 +629,18 @@ fn dynamic_allocation_option(app: &SparkApplication, _: &Context, _: &mut Files)
     let Some(dynamic) = app.spec.dynamic_allocation.as_ref().filter(|d| d.enabled) else {
         return Ok(vec![]);
     };
-    let mut args = pair("spark.dynamicAllocation.enabled", "true").to_vec();
+    let mut args = pair(keys::DYN_ALLOCATION_ENABLED.key, "true").to_vec();
     let counts = [
         (
-            "spark.dynamicAllocation.initialExecutors",
+            keys::DYN_ALLOCATION_INITIAL_EXECUTORS.key,
             dynamic.initial_executors,
         ),
         (
-            "spark.dynamicAllocation.minExecutors",
+            keys::DYN_ALLOCATION_MIN_EXECUTORS.key,
             dynamic.min_executors,
         ),
         (
-            "spark.dynamicAllocation.maxExecutors",
+            keys::DYN_ALLOCATION_MAX_EXECUTORS.key,
             dynamic.max_executors,
         ),
     ];
@@ -629,12 +651,12 @@ fn dynamic_allocation_option(app: &SparkApplication, _: &Context, _: &mut Files)
     }
     let tracking = dynamic.shuffle_tracking_enabled.unwrap_or(true);
     args.extend(pair(
-        "spark.dynamicAllocation.shuffleTracking.enabled",
+        keys::DYN_ALLOCATION_SHUFFLE_TRACKING,
         tracking.to_string(),
     ));
     if let Some(timeout) = dynamic.shuffle_tracking_timeout {
         args.extend(pair(
-            "spark.dynamicAllocation.shuffleTracking.timeout",
+            keys::DYN_ALLOCATION_SHUFFLE_TRACKING_TIMEOUT,
             timeout.to_string(),
         ));
     }
@@ -703,11 +725,8 @@ fn pod_template_args(
         path.clone(),
         go_yaml::marshal_pod_template(&template).into_bytes(),
     );
-    let mut args = pair(format!("spark.kubernetes.{role}.podTemplateFile"), &path).to_vec();
-    args.extend(pair(
-        format!("spark.kubernetes.{role}.podTemplateContainerName"),
-        container,
-    ));
+    let mut args = pair(role_keys(role).template_file, &path).to_vec();
+    args.extend(pair(role_keys(role).template_container, container));
     Ok(args)
 }
 

@@ -1,6 +1,7 @@
 //! The operator's validation of a `SparkApplication` at admission
 //! (`internal/webhook/sparkapplication_validator.go`, `sparkconf_validator.go`).
 
+use crate::config::keys;
 use std::collections::BTreeSet;
 
 use super::semver;
@@ -10,52 +11,49 @@ use super::{OperatorError, OperatorRelease};
 /// `sparkConf` keys the operator refuses (v2.5.2), with its reason.
 pub const DENIED_SPARK_CONF_KEYS: &[(&str, &str)] = &[
     (
-        "spark.kubernetes.authenticate.driver.serviceAccountName",
+        keys::DRIVER_SERVICE_ACCOUNT,
         "configure the service account via the CRD spec instead",
     ),
     (
-        "spark.kubernetes.authenticate.executor.serviceAccountName",
+        keys::EXECUTOR_SERVICE_ACCOUNT,
         "configure the service account via the CRD spec instead",
     ),
     (
-        "spark.kubernetes.authenticate.oauthTokenFile",
+        keys::CLIENT_OAUTH_TOKEN_FILE,
         "authentication credentials are managed by the operator",
     ),
     (
-        "spark.kubernetes.authenticate.oauthToken",
+        keys::CLIENT_OAUTH_TOKEN,
         "authentication credentials are managed by the operator",
     ),
     (
-        "spark.kubernetes.authenticate.driver.oauthTokenFile",
+        keys::OAUTH_TOKEN_FILE,
         "authentication credentials are managed by the operator",
     ),
     (
-        "spark.kubernetes.authenticate.driver.oauthToken",
+        keys::OAUTH_TOKEN,
         "authentication credentials are managed by the operator",
     ),
     (
-        "spark.kubernetes.authenticate.executor.oauthTokenFile",
+        keys::EXECUTOR_OAUTH_TOKEN_FILE,
         "authentication credentials are managed by the operator",
     ),
     (
-        "spark.kubernetes.authenticate.executor.oauthToken",
+        keys::EXECUTOR_OAUTH_TOKEN,
         "authentication credentials are managed by the operator",
     ),
-    ("spark.master", "this value is managed by the operator"),
+    (keys::MASTER, "this value is managed by the operator"),
+    (keys::DRIVER_MASTER, "this value is managed by the operator"),
     (
-        "spark.kubernetes.driver.master",
-        "this value is managed by the operator",
-    ),
-    (
-        "spark.kubernetes.container.image",
+        keys::CONTAINER_IMAGE,
         "use the image field on the CRD instead",
     ),
     (
-        "spark.kubernetes.driver.container.image",
+        keys::DRIVER_CONTAINER_IMAGE,
         "use the image field on the CRD instead",
     ),
     (
-        "spark.kubernetes.executor.container.image",
+        keys::EXECUTOR_CONTAINER_IMAGE,
         "use the image field on the CRD instead",
     ),
 ];
@@ -116,7 +114,7 @@ pub fn validate_spark_conf(app: &SparkApplication) -> Result<(), OperatorError> 
                 "sparkConf key {key:?} is not allowed: {reason}"
             )));
         }
-        if key == "spark.kubernetes.namespace" && value != app.namespace() {
+        if key == keys::NAMESPACE.key && value != app.namespace() {
             return Err(OperatorError(format!(
                 "sparkConf key {key:?} is not allowed: must equal the application namespace {:?}, got {value:?}",
                 app.namespace()

@@ -3,6 +3,7 @@
 //! format, and a Service and Ingress per `driverIngressOptions` entry; plus the UI conf it sets
 //! before submitting.
 
+use crate::config::keys;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
@@ -115,8 +116,8 @@ pub fn configure(app: &mut SparkApplication, options: &UiOptions) {
         return;
     }
     let conf = app.spec.spark_conf.get_or_insert_with(BTreeMap::new);
-    conf.entry("spark.ui.proxyBase".into()).or_insert(url.path);
-    conf.entry("spark.ui.proxyRedirectUri".into())
+    conf.entry(keys::UI_PROXY_BASE.into()).or_insert(url.path);
+    conf.entry(keys::UI_PROXY_REDIRECT_URI.into())
         .or_insert_with(|| "/".into());
 }
 
@@ -249,7 +250,7 @@ pub fn target_port(app: &SparkApplication) -> i32 {
     app.spec
         .spark_conf
         .as_ref()
-        .and_then(|c| c.get("spark.ui.port"))
+        .and_then(|c| c.get(keys::UI_PORT.key))
         .and_then(|p| p.parse::<i32>().ok())
         .unwrap_or(DEFAULT_UI_PORT)
 }
