@@ -170,10 +170,10 @@ pub struct DiffArgs {
     pub output: DiffOutput,
 
     /// Comparing renders: the main resource and its arguments, as for `all`. Comparing files:
-    /// the two manifest files (YAML or JSON; `-` for standard input).
+    /// the two manifest files (YAML or JSON; `-` for standard input). None with -f.
     #[arg(
         value_names = ["APP_RESOURCE|LEFT_FILE", "APP_ARGS|RIGHT_FILE"],
-        required = true,
+        required_unless_present = "filename",
         num_args = 1..,
         trailing_var_arg = true
     )]
@@ -399,9 +399,9 @@ pub struct RenderArgs {
 #[command(next_help_heading = "SparkApplication (instead of spark-submit's options)")]
 pub struct ResourceOptions {
     /// A file of SparkApplications (kubeflow's sparkoperator.k8s.io/v1beta2), `-` for standard
-    /// input; several YAML documents are rendered one after the other.
+    /// input; repeatable, each document rendered in turn. `diff` compares two: -f OLD -f NEW.
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
-    pub filename: Option<PathBuf>,
+    pub filename: Vec<PathBuf>,
 
     /// The operator release whose behaviour is mirrored (default: the latest modelled). Its
     /// image's Spark builds the driver's objects; the application image's Spark (its tag, else

@@ -25,7 +25,9 @@ const SHOWN_VALUE_CHARS: usize = 200;
 
 /// Runs `diff`: prints the report and returns whether the sides differ.
 pub fn run(args: &DiffArgs) -> Result<bool, CliError> {
-    let (left, right) = if args.sides.compare_renders() {
+    let (left, right) = if !args.render.resource.filename.is_empty() {
+        resource_sides(args)?
+    } else if args.sides.compare_renders() {
         render_sides(args)?
     } else {
         file_sides(args)?
@@ -134,9 +136,91 @@ fn side_request(
     Ok(request)
 }
 
+/// Two SparkApplication files (`-f OLD -f NEW`), each rendered as its operator would create it,
+/// with the same drawn values; their applications are paired in file order.
+fn resource_sides(args: &DiffArgs) -> Result<(Side, Side), CliError> {
+    let [left_file, right_file] = &args.render.resource.filename[..] else {
+        return Err(CliError::Usage(format!(
+            "diff compares two SparkApplication files (-f OLD.yaml -f NEW.yaml), not {}",
+            args.render.resource.filename.len()
+        )));
+    };
+    if let Some(operand) = args.operands.first() {
+        return Err(CliError::Usage(format!(
+            "{operand} is given with -f: diff -f compares two SparkApplication files"
+        )));
+    }
+    crate::operator::refuse_submit_options(&Application {
+        resource_and_args: Vec::new(),
+    })?;
+    let mut render = args.render.clone();
+    // Both sides draw the same values, so that only the change shows.
+    let fixed = |given: &Option<String>| {
+        given
+            .clone()
+            .or_else(|| Some(crate::environment::random_uuid()))
+    };
+    if !render.inputs.reproducible {
+        render.resource.submission_id = fixed(&render.resource.submission_id);
+        render.resource.app_uid = fixed(&render.resource.app_uid);
+    }
+    let submissions = |file: &std::path::PathBuf, which: Which| {
+        let mut side = render.clone();
+        side.resource.filename = vec![file.clone()];
+        crate::operator::submissions(&side, &args.output.spark, request::Files::Required)
+            .map_err(|e| on_side(which, &e))
+    };
+    let left = submissions(left_file, Which::Left)?;
+    let right = submissions(right_file, Which::Right)?;
+    if left.len() != right.len() {
+        return Err(CliError::Usage(format!(
+            "{} holds {} SparkApplication(s) and {} holds {}: diff pairs them in order",
+            left_file.display(),
+            left.len(),
+            right_file.display(),
+            right.len()
+        )));
+    }
+    let mut sides = (Side::default(), Side::default());
+    for (l, r) in left.iter().zip(&right) {
+        let mut left_request = l.prepared.request.clone();
+        request::select_executors(&mut left_request, &args.executors);
+        left_request.explain = true;
+        let mut right_request = r.prepared.request.clone();
+        request::select_executors(&mut right_request, &args.executors);
+        right_request.explain = true;
+        let files = std::mem::take(&mut right_request.inputs.files);
+        right_request.inputs = left_request.inputs.clone();
+        right_request.inputs.files = files;
+        for (submission, request, side, which) in [
+            (l, &left_request, &mut sides.0, Which::Left),
+            (r, &right_request, &mut sides.1, Which::Right),
+        ] {
+            let rendered = submission
+                .render(request, true)
+                .map_err(|e| on_side(which, &e))?;
+            let part = side_of(&rendered, request, which)?;
+            side.objects.extend(part.objects);
+            side.explanations.extend(part.explanations);
+            side.conf.extend(part.conf);
+            side.version = part.version;
+        }
+    }
+    Ok(sides)
+}
+
 /// Renders one side (the driver's objects and the executors'), with explanations.
 fn render_side(request: &RenderRequest, which: Which) -> Result<Side, CliError> {
     let rendered = render_all(request).map_err(|e| on_side(which, &e))?;
+    side_of(&rendered, request, which)
+}
+
+/// A side from a render of `request`.
+fn side_of(
+    rendered: &spark_render_engine::Rendered,
+    request: &RenderRequest,
+    which: Which,
+) -> Result<Side, CliError> {
     for warning in &rendered.warnings {
         eprintln!("spark-render: warning: {} side: {warning}", which.name());
     }

@@ -180,7 +180,7 @@ fn render_requests(
     spark: &args::SparkOptions,
     executors_too: bool,
 ) -> Result<Vec<Rendered>, CliError> {
-    if args.resource.filename.is_none() {
+    if args.resource.filename.is_empty() {
         let mut request = request::render_request(args, app, spark)?;
         if let Some(opts) = executors {
             request::select_executors(&mut request, opts);
@@ -250,7 +250,7 @@ fn note_executor_placeholders(rendered: &Rendered, executors: Option<&ExecutorOp
 
 /// `spark-render explain`: every field with its source, as text, YAML or JSON.
 fn explain(args: &args::ExplainArgs) -> Result<(), CliError> {
-    let renders = if args.render.resource.filename.is_some() {
+    let renders = if !args.render.resource.filename.is_empty() {
         operator::refuse_submit_options(&args.app)?;
         let submissions =
             operator::submissions(&args.render, &args.output.spark, request::Files::Required)?;
@@ -282,7 +282,7 @@ fn explain(args: &args::ExplainArgs) -> Result<(), CliError> {
 /// `spark-render lint`: findings on stdout; status 1 with `--fail-on-findings` (or
 /// `--strict`) when there are any.
 fn lint(args: &args::LintArgs) -> Result<(), CliError> {
-    let findings = if args.render.resource.filename.is_some() {
+    let findings = if !args.render.resource.filename.is_empty() {
         if let Some(resource) = args.resource_and_args.first() {
             return Err(CliError::Usage(format!(
                 "{resource} is given with -f: the SparkApplication names its application"

@@ -120,11 +120,17 @@ pub struct ReadApplication {
     pub unknown_fields: Vec<String>,
 }
 
-/// The SparkApplications of the file `-f` names (other documents are skipped with a note).
+/// The SparkApplications of the files `-f` names, in order.
 pub fn applications(options: &ResourceOptions) -> Result<Vec<ReadApplication>, CliError> {
-    let Some(path) = &options.filename else {
-        return Ok(Vec::new());
-    };
+    let mut all = Vec::new();
+    for path in &options.filename {
+        all.extend(file_applications(path)?);
+    }
+    Ok(all)
+}
+
+/// The SparkApplications of one file (other documents are skipped with a note).
+pub fn file_applications(path: &Path) -> Result<Vec<ReadApplication>, CliError> {
     let (shown, text) = read(path)?;
     let documents =
         operator::documents(&text).map_err(|e| CliError::Output(format!("{shown}: {e}")))?;

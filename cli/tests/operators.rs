@@ -320,3 +320,48 @@ spec:
     )));
     assert!(!text.contains("the webhook drops the mount"), "{text}");
 }
+
+#[test]
+fn diff_compares_two_versions_of_a_spark_application() {
+    let old = std::fs::read_to_string(example("spark-pi")).unwrap();
+    assert!(old.contains("    instances: 1\n"));
+    let new = old.replace("    instances: 1\n", "    instances: 2\n");
+    let dir = tempdir();
+    let new_file = dir.join("spark-pi-2.yaml");
+    std::fs::write(&new_file, new).unwrap();
+    let out = run(&[
+        "diff",
+        "-f",
+        &example("spark-pi"),
+        "-f",
+        &new_file.display().to_string(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("~ data[spark.properties][spark.executor.instances]: 1 → 2"),
+        "{text}"
+    );
+    assert!(text.contains("Pod/spark-pi-<id>-exec-2\n  + (the whole object, only on the right)"));
+    // The same file on both sides: nothing differs, drawn values included.
+    let out = run(&[
+        "diff",
+        "-f",
+        &example("spark-pi"),
+        "-f",
+        &example("spark-pi"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(&["diff", "-f", &example("spark-pi")]);
+    assert_eq!(out.status.code(), Some(2));
+}
