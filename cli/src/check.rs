@@ -7,17 +7,21 @@ use spark_render_engine::pod_security::{self, Level};
 use crate::args::{CheckArgs, TableFormat};
 use crate::errors::CliError;
 use crate::output::{self, write_stdout};
-use crate::request;
 
 /// Runs `check --pod-security`: the violations, and status 1 when there are any.
 pub fn run(args: &CheckArgs) -> Result<(), CliError> {
     let level: Level = args.pod_security.parse().map_err(CliError::Usage)?;
     let minor = pod_security::parse_kubernetes_version(&args.kubernetes_version)
         .map_err(|e| CliError::Usage(format!("--kubernetes-version: {e}")))?;
-    let mut request = request::render_request(&args.render, &args.app, &args.output.spark)?;
-    request::select_executors(&mut request, &args.executors);
-    let rendered = spark_render_engine::render_all(&request)?;
-    let violations = pod_security::check(&rendered.objects(), level, minor);
+    let renders = crate::render_requests(
+        &args.render,
+        &args.app,
+        Some(&args.executors),
+        &args.output.spark,
+        true,
+    )?;
+    let objects: Vec<_> = renders.iter().flat_map(|r| r.objects()).collect();
+    let violations = pod_security::check(&objects, level, minor);
     let text = match args.output.format {
         TableFormat::Json => output::json(&violations)?,
         TableFormat::Text => {
@@ -33,8 +37,7 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
                     v.field, v.detail, v.level, v.check, v.fix
                 ));
             }
-            let pods = rendered
-                .objects()
+            let pods = objects
                 .iter()
                 .filter(|o| matches!(o.kind(), "Pod" | "StatefulSet"))
                 .count();

@@ -173,7 +173,7 @@ fn render(
 
 /// The renders of the command line: one for spark-submit's options, or one per
 /// SparkApplication of `-f`.
-fn render_requests(
+pub(crate) fn render_requests(
     args: &RenderArgs,
     app: &Application,
     executors: Option<&ExecutorOptions>,

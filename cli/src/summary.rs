@@ -16,6 +16,11 @@ pub fn run(args: &SummaryArgs) -> Result<(), CliError> {
         .map(summary::parse_node)
         .transpose()
         .map_err(|reason| CliError::Usage(format!("--node: {reason}")))?;
+    if !args.render.resource.filename.is_empty() {
+        return Err(CliError::Usage(
+            "summary does not take -f yet: it sums up a spark-submit's pods; use `all -f` to see the operator's pods".into(),
+        ));
+    }
     let request = request::render_request(&args.render, &args.app, &args.output.spark)?;
     let summary = summary::summarise(&request, node.as_ref())?;
     let text = match args.output.format {
