@@ -202,8 +202,12 @@ pub fn lint(args: &RenderArgs, spark: &SparkOptions) -> Result<Vec<Finding>, Cli
     let mut findings = Vec::new();
     for read in applications(&args.resource)? {
         let at = format!("{}: SparkApplication {}", read.source, read.name);
-        let mut own =
-            kubeflow::lint::lint(&read.app, &read.unknown_fields, !args.resource.no_webhook);
+        let mut own = kubeflow::lint::lint(
+            &read.app,
+            &read.unknown_fields,
+            !args.resource.no_webhook,
+            operator_release(&args.resource)?,
+        );
         let conf_keys: Vec<String> = read
             .app
             .spec
@@ -283,16 +287,7 @@ fn submission(
     } = read;
     let refused =
         |reason: String| CliError::Output(format!("{source}: SparkApplication {name}: {reason}"));
-    let release = match &options.operator_release {
-        None => kubeflow::OperatorRelease::latest(),
-        Some(tag) => kubeflow::OperatorRelease::find(tag).ok_or_else(|| {
-            let known: Vec<&str> = kubeflow::RELEASES.iter().map(|r| r.name).collect();
-            CliError::Usage(format!(
-                "--operator-release {tag}: not a modelled kubeflow/spark-operator release ({})",
-                known.join(", ")
-            ))
-        })?,
-    };
+    let release = operator_release(options)?;
     let reproducible = args.inputs.reproducible;
     let drawn = |given: &Option<String>, fixed: &str| {
         given.clone().unwrap_or_else(|| {
@@ -391,6 +386,20 @@ fn submission(
         spark_only: options.spark_only,
         prepared,
     })
+}
+
+/// The operator release `--operator-release` names, else the latest modelled.
+fn operator_release(options: &ResourceOptions) -> Result<kubeflow::OperatorRelease, CliError> {
+    match &options.operator_release {
+        None => Ok(kubeflow::OperatorRelease::latest()),
+        Some(tag) => kubeflow::OperatorRelease::find(tag).ok_or_else(|| {
+            let known: Vec<&str> = kubeflow::RELEASES.iter().map(|r| r.name).collect();
+            CliError::Usage(format!(
+                "--operator-release {tag}: not a modelled kubeflow/spark-operator release ({})",
+                known.join(", ")
+            ))
+        }),
+    }
 }
 
 /// The Spark that builds the executors: `--spark-version`, else the application image's tag,

@@ -365,3 +365,36 @@ fn diff_compares_two_versions_of_a_spark_application() {
     let out = run(&["diff", "-f", &example("spark-pi")]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn operator_releases_differ_as_their_code_does() {
+    let print = |release: &str| {
+        let out = run(&[
+            "driver",
+            "-f",
+            &example("spark-pi"),
+            "--reproducible",
+            "--print-submit",
+            "--operator-release",
+            release,
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Before v2.4.0 only a given template was written; since, one per role, owned by the app.
+    assert!(!print("v2.3.0").contains("podTemplateFile"));
+    assert_eq!(print("v2.4.0").matches("podTemplateFile=").count(), 2);
+    // The driver's objects come from the Spark of the operator's image.
+    let objects = docs(&run(&[
+        "driver",
+        "-f",
+        &example("spark-pi"),
+        "--reproducible",
+        "--operator-release",
+        "2.5.0",
+    ]));
+    assert_eq!(pod(&objects, "driver")["metadata"]["labels"]["spark-version"], "4.0.1");
+    let out = run(&["driver", "-f", &example("spark-pi"), "--operator-release", "v1.0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("v2.3.0, v2.4.0, v2.5.0, v2.5.1, v2.5.2"));
+}

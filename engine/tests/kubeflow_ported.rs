@@ -115,6 +115,7 @@ fn submission_option_functions() {
     let mut failures = Vec::new();
     let context = submission::Context {
         master: "k8s://https://10.96.0.1:443".into(),
+        release: spark_render_engine::operator::kubeflow::OperatorRelease::latest(),
     };
     for path in &files {
         let case = load(path);

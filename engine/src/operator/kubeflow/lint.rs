@@ -10,11 +10,17 @@ use super::spec::{RoleSpec, SparkApplication};
 use super::submission::{self, Context, LOCAL_DIR_VOLUME_PREFIX};
 use super::validate::DENIED_SPARK_CONF_KEYS;
 use super::webhook::java_memory_to_quantity;
+use super::OperatorRelease;
 use crate::lint::Finding;
 
 /// The findings for `app` (as written, before admission), given the fields its API does not
 /// know and whether the webhook runs.
-pub fn lint(app: &SparkApplication, unknown_fields: &[String], webhook: bool) -> Vec<Finding> {
+pub fn lint(
+    app: &SparkApplication,
+    unknown_fields: &[String],
+    webhook: bool,
+    release: OperatorRelease,
+) -> Vec<Finding> {
     let mut findings: Vec<Finding> = unknown_fields
         .iter()
         .map(|field| {
@@ -28,7 +34,7 @@ pub fn lint(app: &SparkApplication, unknown_fields: &[String], webhook: bool) ->
         findings.extend(webhook_only_fields(app));
     }
     findings.extend(volumes(app, webhook));
-    findings.extend(spark_conf(app, webhook));
+    findings.extend(spark_conf(app, webhook, release));
     findings.extend(dropped_by_webhook(app, webhook));
     findings
 }
@@ -154,14 +160,18 @@ fn volumes(app: &SparkApplication, webhook: bool) -> Vec<Finding> {
 
 /// `sparkConf`: keys the operator refuses (its webhook, v2.5.2) or overrides with a field
 /// of the spec, and a namespace other than the resource's.
-fn spark_conf(app: &SparkApplication, webhook: bool) -> Vec<Finding> {
+fn spark_conf(app: &SparkApplication, webhook: bool, release: OperatorRelease) -> Vec<Finding> {
     let mut findings = Vec::new();
     let Some(conf) = &app.spec.spark_conf else {
         return findings;
     };
     for (key, value) in conf {
         let field = format!("spec.sparkConf[{key}]");
-        if let Some((_, reason)) = DENIED_SPARK_CONF_KEYS.iter().find(|(k, _)| k == key) {
+        let denied = DENIED_SPARK_CONF_KEYS
+            .iter()
+            .find(|(k, _)| k == key)
+            .filter(|_| release.denies_spark_conf_keys);
+        if let Some((_, reason)) = denied {
             let what = if webhook {
                 format!("the operator refuses the SparkApplication: {reason}")
             } else {
@@ -170,10 +180,15 @@ fn spark_conf(app: &SparkApplication, webhook: bool) -> Vec<Finding> {
             findings.push(Finding::on(&field, what));
         }
         if key == keys::NAMESPACE.key && value != app.namespace() {
+            let consequence = if release.denies_spark_conf_keys && webhook {
+                "the operator refuses it"
+            } else {
+                "the operator passes its own spark.kubernetes.namespace before sparkConf, so the driver is created there, away from the resource that owns it"
+            };
             findings.push(Finding::on(
                 &field,
                 format!(
-                    "{value} is not the SparkApplication's namespace {}: the operator refuses it (the driver would be created in another namespace than the resource that owns it)",
+                    "{value} is not the SparkApplication's namespace {}: {consequence}",
                     app.namespace()
                 ),
             ));
@@ -182,10 +197,11 @@ fn spark_conf(app: &SparkApplication, webhook: bool) -> Vec<Finding> {
     // A later option of the operator's command line setting the same key wins over sparkConf.
     let context = Context {
         master: String::new(),
+        release,
     };
     let mut admitted = app.clone();
     if webhook {
-        super::defaults::set_defaults(&mut admitted);
+        super::defaults::set_release_defaults(&mut admitted, release);
     }
     let Ok(command) = submission::build_spark_submit_args(&admitted, &context) else {
         return findings;

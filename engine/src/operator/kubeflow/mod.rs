@@ -34,7 +34,8 @@ use submission::{Context, SubmitCommand};
 #[error("{0}")]
 pub struct OperatorError(pub String);
 
-/// A kubeflow/spark-operator release spark-render models.
+/// A kubeflow/spark-operator release spark-render models, and what its code does differently
+/// (each decision names the release that changed it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperatorRelease {
     /// Its tag, e.g. `v2.5.2`.
@@ -42,13 +43,70 @@ pub struct OperatorRelease {
     /// The Spark of its image (`ARG SPARK_IMAGE` in its `Dockerfile`), which runs
     /// spark-submit and so builds the driver's objects.
     pub spark: &'static str,
+    /// v2.4.0 (#2670): a pod template file is written for each role even without a template,
+    /// owned by the SparkApplication; before, only the templates given were written, as given.
+    pub writes_templates_always: bool,
+    /// v2.4.0: `kueue.x-k8s.io/` labels of the application do not reach its pods.
+    pub skips_kueue_labels: bool,
+    /// v2.4.0: the admission default of one executor applies when `spark.executor.instances`
+    /// is empty too, not only when absent.
+    pub defaults_instances_when_empty: bool,
+    /// v2.5.1: an emptyDir `spark-local-dir-*` volume's medium is passed to Spark.
+    pub passes_empty_dir_medium: bool,
+    /// v2.5.2 (#3043): the webhook refuses `sparkConf` keys the operator manages, and a
+    /// namespace other than the application's.
+    pub denies_spark_conf_keys: bool,
 }
 
-/// The modelled releases, oldest first.
-pub const RELEASES: &[OperatorRelease] = &[OperatorRelease {
-    name: "v2.5.2",
-    spark: "4.0.4",
-}];
+/// The modelled releases, oldest first. Their Spark, from each tag's `Dockerfile`: 4.0.0
+/// (v2.3.0, v2.4.0), 4.0.1 (v2.5.0, v2.5.1), 4.0.4 (v2.5.2).
+pub const RELEASES: &[OperatorRelease] = &[
+    OperatorRelease {
+        name: "v2.3.0",
+        spark: "4.0.0",
+        writes_templates_always: false,
+        skips_kueue_labels: false,
+        defaults_instances_when_empty: false,
+        passes_empty_dir_medium: false,
+        denies_spark_conf_keys: false,
+    },
+    OperatorRelease {
+        name: "v2.4.0",
+        spark: "4.0.0",
+        writes_templates_always: true,
+        skips_kueue_labels: true,
+        defaults_instances_when_empty: true,
+        passes_empty_dir_medium: false,
+        denies_spark_conf_keys: false,
+    },
+    OperatorRelease {
+        name: "v2.5.0",
+        spark: "4.0.1",
+        writes_templates_always: true,
+        skips_kueue_labels: true,
+        defaults_instances_when_empty: true,
+        passes_empty_dir_medium: false,
+        denies_spark_conf_keys: false,
+    },
+    OperatorRelease {
+        name: "v2.5.1",
+        spark: "4.0.1",
+        writes_templates_always: true,
+        skips_kueue_labels: true,
+        defaults_instances_when_empty: true,
+        passes_empty_dir_medium: true,
+        denies_spark_conf_keys: false,
+    },
+    OperatorRelease {
+        name: "v2.5.2",
+        spark: "4.0.4",
+        writes_templates_always: true,
+        skips_kueue_labels: true,
+        defaults_instances_when_empty: true,
+        passes_empty_dir_medium: true,
+        denies_spark_conf_keys: true,
+    },
+];
 
 impl OperatorRelease {
     /// The latest modelled release.
@@ -106,7 +164,7 @@ pub struct Plan {
 pub fn plan(mut app: SparkApplication, options: &Options) -> Result<Plan, OperatorError> {
     let mut warnings = Vec::new();
     if options.webhook {
-        defaults::set_defaults(&mut app);
+        defaults::set_release_defaults(&mut app, options.release);
         validate::validate(&app, options.release)?;
     }
     app.status.submission_id.clone_from(&options.submission_id);
@@ -125,6 +183,7 @@ pub fn plan(mut app: SparkApplication, options: &Options) -> Result<Plan, Operat
     }
     let context = Context {
         master: options.master.clone(),
+        release: options.release,
     };
     let command = submission::build_spark_submit_args(&app, &context)?;
     let after = web_ui::objects(&app, &options.ui)?;

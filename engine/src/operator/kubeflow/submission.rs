@@ -43,6 +43,8 @@ type OptionFn = fn(
 pub struct Context {
     /// `k8s://https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT` of the operator's pod.
     pub master: String,
+    /// The operator release.
+    pub release: super::OperatorRelease,
 }
 
 /// The option functions, in `buildSparkSubmitArgs`'s order, with their Go names.
@@ -325,15 +327,19 @@ fn role_image<'a>(app: &'a SparkApplication, spec: &'a RoleSpec) -> Option<&'a s
 }
 
 /// The application's labels that reach its pods (Kueue's are left out).
-fn app_labels(app: &SparkApplication) -> impl Iterator<Item = (&String, &String)> {
+fn app_labels<'a>(
+    app: &'a SparkApplication,
+    context: &Context,
+) -> impl Iterator<Item = (&'a String, &'a String)> {
+    let skip_kueue = context.release.skips_kueue_labels;
     app.metadata
         .labels
         .iter()
         .flatten()
-        .filter(|(k, _)| !k.starts_with(KUEUE_LABEL_PREFIX))
+        .filter(move |(k, _)| !(skip_kueue && k.starts_with(KUEUE_LABEL_PREFIX)))
 }
 
-fn driver_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
+fn driver_conf_option(app: &SparkApplication, context: &Context, _: &mut Files) -> Res {
     let d = &app.spec.driver;
     let mut args = role_labels(app, "driver", d.template.is_some());
     if let Some(image) = role_image(app, d) {
@@ -356,7 +362,7 @@ fn driver_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res
             args.extend(pair(key, value));
         }
     }
-    for (key, value) in app_labels(app) {
+    for (key, value) in app_labels(app, context) {
         args.extend(pair(format!("{}{key}", keys::DRIVER_LABEL_PREFIX), value));
     }
     let maps = [
@@ -382,7 +388,7 @@ fn driver_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res
     Ok(args)
 }
 
-fn executor_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
+fn executor_conf_option(app: &SparkApplication, context: &Context, _: &mut Files) -> Res {
     let e = &app.spec.executor;
     let mut args = role_labels(app, "executor", e.template.is_some());
     if let Some(instances) = e.instances {
@@ -412,7 +418,7 @@ fn executor_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> R
             delete.to_string(),
         ));
     }
-    for (key, value) in app_labels(app) {
+    for (key, value) in app_labels(app, context) {
         args.extend(pair(format!("{}{key}", keys::EXECUTOR_LABEL_PREFIX), value));
     }
     let maps = [
@@ -531,6 +537,7 @@ fn executor_secret_option(app: &SparkApplication, _: &Context, _: &mut Files) ->
 /// volumes mounted by the role, as Spark volume conf.
 fn volume_mount_args(
     app: &SparkApplication,
+    context: &Context,
     spec: &RoleSpec,
     role: &str,
 ) -> Result<Vec<String>, OperatorError> {
@@ -578,7 +585,8 @@ fn volume_mount_args(
             if let Some(limit) = &dir.size_limit {
                 args.extend(pair(option("sizeLimit"), &limit.0));
             }
-            if let Some(medium) = dir.medium.as_deref().filter(|m| !m.is_empty()) {
+            let medium = dir.medium.as_deref().filter(|m| !m.is_empty());
+            if let Some(medium) = medium.filter(|_| context.release.passes_empty_dir_medium) {
                 args.extend(pair(option("medium"), medium));
             }
         } else if let Some(host) = &volume.host_path {
@@ -617,12 +625,12 @@ pub fn volume_type(volume: &Volume) -> Option<&'static str> {
     }
 }
 
-fn driver_volume_mounts_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
-    volume_mount_args(app, &app.spec.driver, "driver")
+fn driver_volume_mounts_option(app: &SparkApplication, context: &Context, _: &mut Files) -> Res {
+    volume_mount_args(app, context, &app.spec.driver, "driver")
 }
 
-fn executor_volume_mounts_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
-    volume_mount_args(app, &app.spec.executor, "executor")
+fn executor_volume_mounts_option(app: &SparkApplication, context: &Context, _: &mut Files) -> Res {
+    volume_mount_args(app, context, &app.spec.executor, "executor")
 }
 
 fn dynamic_allocation_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
@@ -693,11 +701,26 @@ pub fn template_path(app: &SparkApplication, role: &str) -> String {
 /// Spark is pointed at.
 fn pod_template_args(
     app: &SparkApplication,
+    context: &Context,
     spec: &RoleSpec,
     role: &str,
     container: &str,
     files: &mut Files,
 ) -> Res {
+    if !context.release.writes_templates_always {
+        // Before v2.4.0: only a given template, written as given.
+        let Some(template) = &spec.template else {
+            return Ok(vec![]);
+        };
+        let path = template_path(app, role);
+        files.insert(
+            path.clone(),
+            go_yaml::marshal_pod_template(template).into_bytes(),
+        );
+        let mut args = pair(role_keys(role).template_file, &path).to_vec();
+        args.extend(pair(role_keys(role).template_container, container));
+        return Ok(args);
+    }
     let mut template = spec.template.clone().unwrap_or_else(|| PodTemplateSpec {
         metadata: None,
         spec: Some(PodSpec {
@@ -730,13 +753,25 @@ fn pod_template_args(
     Ok(args)
 }
 
-fn driver_pod_template_option(app: &SparkApplication, _: &Context, files: &mut Files) -> Res {
-    pod_template_args(app, &app.spec.driver, "driver", DRIVER_CONTAINER, files)
-}
-
-fn executor_pod_template_option(app: &SparkApplication, _: &Context, files: &mut Files) -> Res {
+fn driver_pod_template_option(app: &SparkApplication, context: &Context, files: &mut Files) -> Res {
     pod_template_args(
         app,
+        context,
+        &app.spec.driver,
+        "driver",
+        DRIVER_CONTAINER,
+        files,
+    )
+}
+
+fn executor_pod_template_option(
+    app: &SparkApplication,
+    context: &Context,
+    files: &mut Files,
+) -> Res {
+    pod_template_args(
+        app,
+        context,
         &app.spec.executor,
         "executor",
         EXECUTOR_CONTAINER,

@@ -60,7 +60,7 @@ pub const DENIED_SPARK_CONF_KEYS: &[(&str, &str)] = &[
 
 /// `ValidateCreate`: the name, the Spark version of templates, node selectors, driver ingress
 /// options and `sparkConf`.
-pub fn validate(app: &SparkApplication, _release: OperatorRelease) -> Result<(), OperatorError> {
+pub fn validate(app: &SparkApplication, release: OperatorRelease) -> Result<(), OperatorError> {
     validate_name(app.name())?;
     let spec = &app.spec;
     if (spec.driver.template.is_some() || spec.executor.template.is_some())
@@ -102,7 +102,10 @@ pub fn validate(app: &SparkApplication, _release: OperatorRelease) -> Result<(),
             )));
         }
     }
-    validate_spark_conf(app)
+    if release.denies_spark_conf_keys {
+        validate_spark_conf(app)?;
+    }
+    Ok(())
 }
 
 /// `validateSparkConf`: keys the operator manages itself, and a namespace other than the
