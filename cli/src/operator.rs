@@ -10,9 +10,10 @@ use std::path::Path;
 use clap::{Args, Parser};
 use spark_render_engine::config::keys;
 use spark_render_engine::lint::Finding;
-use spark_render_engine::operator::kubeflow::{self, Plan};
+use spark_render_engine::operator::apache;
+use spark_render_engine::operator::kubeflow;
 use spark_render_engine::operator::{self, Application as Resource};
-use spark_render_engine::{RenderRequest, Rendered, SparkVersion};
+use spark_render_engine::{MainAppResource, RenderRequest, Rendered, SparkVersion};
 
 use crate::args::{Application, RenderArgs, ResourceOptions, SparkOptions, SubmitOptions};
 use crate::environment;
@@ -47,30 +48,55 @@ pub struct Submission {
     pub name: String,
     /// Fields the operator's API does not know (dropped by the API server).
     pub unknown_fields: Vec<String>,
-    /// The operator's steps up to spark-submit.
-    pub plan: Plan,
-    /// Whether the webhook runs.
-    pub webhook: bool,
+    /// What the operator does for it.
+    pub operated: Operated,
     /// Only Spark's objects, as Spark creates them (`--spark-only`).
     pub spark_only: bool,
     /// The render request for the operator's spark-submit.
     pub prepared: Prepared,
 }
 
+/// What an operator does for a SparkApplication, up to Spark.
+pub enum Operated {
+    /// kubeflow/spark-operator: its steps up to spark-submit, and whether its webhook runs.
+    Kubeflow {
+        /// The steps.
+        plan: Box<kubeflow::Plan>,
+        /// The webhook runs.
+        webhook: bool,
+    },
+    /// apache/spark-kubernetes-operator: the conf it builds for its own Spark.
+    Apache(Box<apache::Plan>),
+}
+
 impl Submission {
     /// Renders the driver's objects (and the executors' with `executors`), then what the
     /// operator does after spark-submit.
     pub fn render(&self, request: &RenderRequest, executors: bool) -> Result<Rendered, CliError> {
-        let mut rendered = if executors {
-            spark_render_engine::render_all(request)?
-        } else {
-            spark_render_engine::render_driver(request)?
-        };
-        if !self.spark_only {
-            kubeflow::finish(&mut rendered, &self.plan, self.webhook)
-                .map_err(|e| self.refused(&e.to_string()))?;
+        match &self.operated {
+            Operated::Kubeflow { plan, webhook } => {
+                let mut rendered = if executors {
+                    spark_render_engine::render_all(request)?
+                } else {
+                    spark_render_engine::render_driver(request)?
+                };
+                if !self.spark_only {
+                    kubeflow::finish(&mut rendered, plan, *webhook)
+                        .map_err(|e| self.refused(&e.to_string()))?;
+                }
+                Ok(rendered)
+            }
+            Operated::Apache(plan) => {
+                let mut plan = (**plan).clone();
+                plan.request = request.clone();
+                let mut rendered = apache::render(&plan, executors)?;
+                if !self.spark_only {
+                    apache::finish(&mut rendered, &plan)
+                        .map_err(|e| self.refused(&e.to_string()))?;
+                }
+                Ok(rendered)
+            }
         }
-        Ok(rendered)
     }
 
     fn refused(&self, reason: &str) -> CliError {
@@ -115,7 +141,7 @@ pub struct ReadApplication {
     /// `namespace/name`.
     pub name: String,
     /// The resource.
-    pub app: kubeflow::spec::SparkApplication,
+    pub app: Resource,
     /// Fields the operator's API does not know.
     pub unknown_fields: Vec<String>,
 }
@@ -152,13 +178,18 @@ pub fn file_applications(path: &Path) -> Result<Vec<ReadApplication>, CliError> 
         }
         let parsed =
             operator::parse(document).map_err(|e| CliError::Output(format!("{source}: {e}")))?;
-        let Resource::Kubeflow(app) = parsed.application else {
-            return Err(CliError::Output(format!("{source}: not modelled")));
+        let name = match &parsed.application {
+            Resource::Kubeflow(app) => format!("{}/{}", app.namespace(), app.name()),
+            Resource::Apache(app) => {
+                let namespace = Some(app.namespace()).filter(|n| !n.is_empty());
+                format!("{}/{}", namespace.unwrap_or("default"), app.name())
+            }
+            _ => return Err(CliError::Output(format!("{source}: not modelled"))),
         };
         out.push(ReadApplication {
-            name: format!("{}/{}", app.namespace(), app.name()),
+            name,
             source,
-            app: *app,
+            app: parsed.application,
             unknown_fields: parsed.unknown_fields,
         });
     }
@@ -180,7 +211,7 @@ pub fn submissions(
     for read in applications(&args.resource)? {
         if spark.strict && !read.unknown_fields.is_empty() {
             return Err(CliError::Output(format!(
-                "{}: SparkApplication {}: {} {} not a field of {} SparkApplication (--strict)",
+                "{}: SparkApplication {}: {} {} not a field of the resource (--strict)",
                 read.source,
                 read.name,
                 read.unknown_fields.join(", "),
@@ -189,7 +220,6 @@ pub fn submissions(
                 } else {
                     "are"
                 },
-                kubeflow::spec::API_VERSION
             )));
         }
         out.push(submission(args, spark, files, read)?);
@@ -202,14 +232,17 @@ pub fn lint(args: &RenderArgs, spark: &SparkOptions) -> Result<Vec<Finding>, Cli
     let mut findings = Vec::new();
     for read in applications(&args.resource)? {
         let at = format!("{}: SparkApplication {}", read.source, read.name);
+        let Resource::Kubeflow(app) = &read.app else {
+            findings.extend(apache_lint(args, spark, read, &at));
+            continue;
+        };
         let mut own = kubeflow::lint::lint(
-            &read.app,
+            app,
             &read.unknown_fields,
             !args.resource.no_webhook,
-            operator_release(&args.resource)?,
+            kubeflow_release(&args.resource)?,
         );
-        let conf_keys: Vec<String> = read
-            .app
+        let conf_keys: Vec<String> = app
             .spec
             .spark_conf
             .iter()
@@ -219,8 +252,11 @@ pub fn lint(args: &RenderArgs, spark: &SparkOptions) -> Result<Vec<Finding>, Cli
         // Spark's own checks run on the rest of the conf, even when the operator refuses the
         // resource for a key it already has a finding on.
         let mut read = read;
-        let namespace = read.app.namespace().to_owned();
-        if let Some(conf) = read.app.spec.spark_conf.as_mut() {
+        let Resource::Kubeflow(app) = &mut read.app else {
+            continue;
+        };
+        let namespace = app.namespace().to_owned();
+        if let Some(conf) = app.spec.spark_conf.as_mut() {
             conf.retain(|key, value| {
                 let denied = kubeflow::validate::DENIED_SPARK_CONF_KEYS
                     .iter()
@@ -278,16 +314,47 @@ fn submission(
     files: Files,
     read: ReadApplication,
 ) -> Result<Submission, CliError> {
-    let options = &args.resource;
     let ReadApplication {
         source,
         name,
         app,
         unknown_fields,
     } = read;
+    let read = ReadFrom {
+        source,
+        name,
+        unknown_fields,
+    };
+    match app {
+        Resource::Kubeflow(app) => kubeflow_submission(args, spark, files, read, *app),
+        Resource::Apache(app) => apache_submission(args, spark, read, *app),
+        _ => Err(CliError::Output(format!("{}: not modelled", read.source))),
+    }
+}
+
+/// Where a SparkApplication was read, and what of it its API does not know.
+struct ReadFrom {
+    source: String,
+    name: String,
+    unknown_fields: Vec<String>,
+}
+
+fn kubeflow_submission(
+    args: &RenderArgs,
+    spark: &SparkOptions,
+    files: Files,
+    read: ReadFrom,
+    app: kubeflow::spec::SparkApplication,
+) -> Result<Submission, CliError> {
+    let options = &args.resource;
+    let ReadFrom {
+        source,
+        name,
+        unknown_fields,
+    } = read;
     let refused =
         |reason: String| CliError::Output(format!("{source}: SparkApplication {name}: {reason}"));
-    let release = operator_release(options)?;
+    let release = kubeflow_release(options)?;
     let reproducible = args.inputs.reproducible;
     let drawn = |given: &Option<String>, fixed: &str| {
         given.clone().unwrap_or_else(|| {
@@ -381,15 +448,162 @@ fn submission(
         source,
         name,
         unknown_fields,
-        plan,
-        webhook,
+        operated: Operated::Kubeflow {
+            plan: Box::new(plan),
+            webhook,
+        },
         spark_only: options.spark_only,
         prepared,
     })
 }
 
-/// The operator release `--operator-release` names, else the latest modelled.
-fn operator_release(options: &ResourceOptions) -> Result<kubeflow::OperatorRelease, CliError> {
+/// The submission of an Apache operator's SparkApplication: the conf the operator builds, and
+/// the request its bundled Spark renders, with the drawn values of the command line.
+fn apache_submission(
+    args: &RenderArgs,
+    spark: &SparkOptions,
+    read: ReadFrom,
+    app: apache::spec::SparkApplication,
+) -> Result<Submission, CliError> {
+    let options = &args.resource;
+    let ReadFrom {
+        source,
+        name,
+        unknown_fields,
+    } = read;
+    let release = match &options.operator_release {
+        None => apache::OperatorRelease::latest(),
+        Some(tag) => apache::OperatorRelease::find(tag).ok_or_else(|| {
+            let known: Vec<&str> = apache::RELEASES.iter().map(|r| r.name).collect();
+            CliError::Usage(format!(
+                "--operator-release {tag}: not a modelled apache/spark-kubernetes-operator release ({})",
+                known.join(", ")
+            ))
+        })?,
+    };
+    let mut plan_options = apache::Options::new(release);
+    plan_options.app_uid = match &options.app_uid {
+        Some(uid) => uid.clone(),
+        None if args.inputs.reproducible => REPRODUCIBLE_APP_UID.to_owned(),
+        None => environment::random_uuid(),
+    };
+    if !args.inputs.reproducible {
+        // Files.createTempFile's random part of the template file names.
+        plan_options.temp_file_id = environment::random_uuid()
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .map(char::from)
+            .collect();
+    }
+    let mut plan = apache::plan(app, &plan_options).map_err(|e| {
+        CliError::Output(format!(
+            "{source}: SparkApplication {name}: the operator refuses it: {e}"
+        ))
+    })?;
+    // What the cluster and the clock draw, from the command line; the app id, the names and
+    // the files are the operator's.
+    let drawn = environment::render_inputs(&args.inputs);
+    let inputs = &mut plan.request.inputs;
+    inputs.unique_id = drawn.unique_id;
+    inputs.submit_time_ms = drawn.submit_time_ms;
+    inputs.local_dir_uuid = drawn.local_dir_uuid;
+    inputs.upload_uuid = drawn.upload_uuid;
+    inputs.auth_secret = drawn.auth_secret;
+    inputs.driver_uid = drawn.driver_uid;
+    if let Some(user) = &args.inputs.spark_user {
+        inputs.spark_user.clone_from(user);
+    }
+    if let Some(version) = &options.operator_spark_version {
+        plan.request.spark_version = version
+            .parse()
+            .map_err(|e| CliError::Usage(format!("--operator-spark-version {version}: {e}")))?;
+    }
+    if let Some(version) = &spark.spark_version {
+        let version: SparkVersion = version
+            .parse()
+            .map_err(|e| CliError::Usage(format!("--spark-version {version}: {e}")))?;
+        plan.request.executor_spark_version =
+            Some(version).filter(|v| *v != plan.request.spark_version);
+    }
+    plan.request.strict = spark.strict;
+    let prepared = Prepared {
+        request: plan.request.clone(),
+        locations: BTreeMap::new(),
+        unread: Vec::new(),
+    };
+    Ok(Submission {
+        source,
+        name,
+        unknown_fields,
+        operated: Operated::Apache(Box::new(plan)),
+        spark_only: options.spark_only,
+        prepared,
+    })
+}
+
+/// `lint -f` of an Apache operator's SparkApplication: fields its API does not know, what it
+/// refuses, then Spark's findings on the conf it builds.
+fn apache_lint(
+    args: &RenderArgs,
+    spark: &SparkOptions,
+    read: ReadApplication,
+    at: &str,
+) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = read
+        .unknown_fields
+        .iter()
+        .map(|field| {
+            Finding::on(
+                field,
+                "not a field of this SparkApplication version: the API server drops it (kubectl --validate=strict refuses it)",
+            )
+        })
+        .collect();
+    match submission(args, spark, Files::Optional, read) {
+        Ok(Submission {
+            operated: Operated::Apache(plan),
+            ..
+        }) => {
+            let resource = match &plan.submission.app.resource {
+                MainAppResource::Java(jar) => jar.clone().unwrap_or_default(),
+                MainAppResource::Python(file) | MainAppResource::R(file) => file.clone(),
+                _ => String::new(),
+            };
+            let mut submit = spark_render_engine::SubmitArgs::new(resource);
+            submit.conf = plan
+                .submission
+                .conf
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            let locations: BTreeMap<String, String> = submit
+                .conf
+                .iter()
+                .map(|(k, _)| (k.clone(), format!("{at}: the conf the operator builds")))
+                .collect();
+            findings.extend(
+                spark_render_engine::lint::lint(&submit, plan.request.spark_version)
+                    .into_iter()
+                    .map(|mut f| {
+                        f.location = locations.get(&f.key).cloned();
+                        f
+                    }),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => findings.push(Finding::on(
+            "SparkApplication",
+            crate::errors::with_causes(&e),
+        )),
+    }
+    for finding in &mut findings {
+        finding.location.get_or_insert_with(|| at.to_owned());
+    }
+    findings
+}
+
+/// The kubeflow operator release `--operator-release` names, else the latest modelled.
+fn kubeflow_release(options: &ResourceOptions) -> Result<kubeflow::OperatorRelease, CliError> {
     match &options.operator_release {
         None => Ok(kubeflow::OperatorRelease::latest()),
         Some(tag) => kubeflow::OperatorRelease::find(tag).ok_or_else(|| {
@@ -465,12 +679,28 @@ fn read(path: &Path) -> Result<(String, String), CliError> {
     Ok((shown, text))
 }
 
-/// The spark-submit command the operator runs, one option (with its value) per line.
+/// The spark-submit command the operator runs, one option (with its value) per line; for the
+/// Apache operator, which runs none, the conf it hands to its Spark.
 pub fn submit_command(submission: &Submission) -> String {
-    let args = &submission.plan.command.args;
+    let plan = match &submission.operated {
+        Operated::Kubeflow { plan, .. } => plan,
+        Operated::Apache(plan) => {
+            let mut text = format!(
+                "# {}: SparkApplication {}: the Apache Spark operator runs no spark-submit; it builds the driver in its own JVM (Spark {}) from this conf (app id {}):\n",
+                submission.source, submission.name, plan.request.spark_version, plan.app_id
+            );
+            let mut conf: Vec<(&str, &str)> = plan.submission.conf.iter().collect();
+            conf.sort_unstable();
+            for (key, value) in conf {
+                text.push_str(&format!("{key}={value}\n"));
+            }
+            return text;
+        }
+    };
+    let args = &plan.command.args;
     let mut lines = vec![format!(
         "# {}: SparkApplication {} (submission {})",
-        submission.source, submission.name, submission.plan.app.status.submission_id
+        submission.source, submission.name, plan.app.status.submission_id
     )];
     let mut line = vec!["$SPARK_HOME/bin/spark-submit".to_owned()];
     let mut i = 0;
@@ -499,30 +729,40 @@ pub fn submit_command(submission: &Submission) -> String {
     text
 }
 
-/// The operator's command lines and the files they name, as JSON (for scripts).
+/// The operator's command lines and the files they name, as JSON (for scripts); for the
+/// Apache operator, the conf it builds and its template files.
 pub fn submit_commands_json(submissions: &[Submission]) -> Result<String, CliError> {
+    let text = |files: &std::collections::BTreeMap<String, Vec<u8>>| -> serde_json::Map<String, serde_json::Value> {
+        files
+            .iter()
+            .map(|(path, bytes)| (path.clone(), String::from_utf8_lossy(bytes).into_owned().into()))
+            .collect()
+    };
     let list: Vec<serde_json::Value> = submissions
         .iter()
-        .map(|s| {
-            let files: serde_json::Map<String, serde_json::Value> = s
-                .plan
-                .command
-                .files
-                .iter()
-                .map(|(path, bytes)| {
-                    (
-                        path.clone(),
-                        String::from_utf8_lossy(bytes).into_owned().into(),
-                    )
-                })
-                .collect();
-            serde_json::json!({
+        .map(|s| match &s.operated {
+            Operated::Kubeflow { plan, .. } => serde_json::json!({
                 "source": s.source,
                 "name": s.name,
-                "submissionID": s.plan.app.status.submission_id,
-                "args": s.plan.command.args,
-                "files": files,
-            })
+                "submissionID": plan.app.status.submission_id,
+                "args": plan.command.args,
+                "files": text(&plan.command.files),
+            }),
+            Operated::Apache(plan) => {
+                let conf: serde_json::Map<String, serde_json::Value> = plan
+                    .submission
+                    .conf
+                    .iter()
+                    .map(|(k, v)| (k.to_owned(), v.into()))
+                    .collect();
+                serde_json::json!({
+                    "source": s.source,
+                    "name": s.name,
+                    "appId": plan.app_id,
+                    "conf": conf,
+                    "files": text(&plan.request.inputs.files),
+                })
+            }
         })
         .collect();
     serde_json::to_string_pretty(&list)

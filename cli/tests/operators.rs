@@ -378,7 +378,11 @@ fn operator_releases_differ_as_their_code_does() {
             "--operator-release",
             release,
         ]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     };
     // Before v2.4.0 only a given template was written; since, one per role, owned by the app.
@@ -393,8 +397,103 @@ fn operator_releases_differ_as_their_code_does() {
         "--operator-release",
         "2.5.0",
     ]));
-    assert_eq!(pod(&objects, "driver")["metadata"]["labels"]["spark-version"], "4.0.1");
-    let out = run(&["driver", "-f", &example("spark-pi"), "--operator-release", "v1.0"]);
+    assert_eq!(
+        pod(&objects, "driver")["metadata"]["labels"]["spark-version"],
+        "4.0.1"
+    );
+    let out = run(&[
+        "driver",
+        "-f",
+        &example("spark-pi"),
+        "--operator-release",
+        "v1.0",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("v2.3.0, v2.4.0, v2.5.0, v2.5.1, v2.5.2"));
+}
+
+fn apache_examples() -> Vec<PathBuf> {
+    let dir = common::repo().join("testdata/operators/apache/examples");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("app.yaml").exists())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn every_apache_operator_example_renders() {
+    let examples = apache_examples();
+    assert!(examples.len() >= 31, "{}", examples.len());
+    for dir in examples {
+        let app = dir.join("app.yaml").display().to_string();
+        // Executors of the Deployment allocator (Spark 4.2's DeploymentPodsAllocator) are not
+        // modelled: they are refused as such, and the driver's objects render.
+        let deployment = std::fs::read_to_string(&app)
+            .unwrap()
+            .contains("spark.kubernetes.allocation.pods.allocator: \"deployment\"");
+        let role = if deployment { "driver" } else { "all" };
+        let objects = docs(&run(&[role, "-f", &app, "--reproducible"]));
+        let driver = pod(&objects, "driver");
+        assert_eq!(
+            driver["metadata"]["ownerReferences"][0]["kind"], "SparkApplication",
+            "{app}"
+        );
+        // The operator labels the pods with runtimeVersions.sparkVersion, whatever Spark it
+        // bundles.
+        assert!(
+            driver["metadata"]["labels"]["spark-version"].is_string(),
+            "{app}"
+        );
+        if deployment {
+            let out = run(&["all", "-f", &app, "--reproducible"]);
+            assert_eq!(out.status.code(), Some(1), "{app}");
+            assert!(String::from_utf8_lossy(&out.stderr).contains("does not model"));
+        }
+    }
+}
+
+#[test]
+fn the_apache_operator_builds_the_conf_itself() {
+    let app = example_of("apache", "pi");
+    let out = run(&["driver", "-f", &app, "--reproducible", "--print-submit"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("the Apache Spark operator runs no spark-submit"),
+        "{text}"
+    );
+    for line in [
+        "spark.app.id=pi-0",
+        "spark.authenticate=true",
+        "spark.io.encryption.enabled=true",
+        "spark.kubernetes.executor.useDriverPodIP=true",
+        "spark.kubernetes.namespace=default",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line}\n{text}");
+    }
+    let objects = docs(&run(&["driver", "-f", &app, "--reproducible"]));
+    let driver = pod(&objects, "driver");
+    assert_eq!(driver["metadata"]["name"], "pi-0-driver");
+    assert_eq!(
+        driver["metadata"]["labels"]["spark.operator/spark-app-name"],
+        "pi"
+    );
+    assert_eq!(
+        driver["spec"]["containers"][0]["securityContext"]["allowPrivilegeEscalation"],
+        false
+    );
+}
+
+fn example_of(operator: &str, name: &str) -> String {
+    common::repo()
+        .join("testdata/operators")
+        .join(operator)
+        .join("examples")
+        .join(name)
+        .join("app.yaml")
+        .display()
+        .to_string()
 }

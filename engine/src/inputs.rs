@@ -45,6 +45,15 @@ pub struct RenderInputs {
     pub working_dir: String,
     /// The submitter's environment variables that Spark reads.
     pub env: SubmitterEnv,
+    /// The stem of the driver's object names when the submitter's `KubernetesDriverConf`
+    /// chooses it (`resourceNamePrefix`); `None`: Spark's `<app name>-<unique id>`. The Apache
+    /// Spark Kubernetes Operator, which builds the driver in its own JVM without spark-submit,
+    /// uses the app id (`SparkAppDriverConf.resourceNamePrefix`).
+    pub resource_name_prefix: Option<String>,
+    /// The driver's `spark-version` label when the submitter's `KubernetesDriverConf` sets it;
+    /// `None`: the release mirrored. The Apache Spark Kubernetes Operator puts the
+    /// application's `runtimeVersions.sparkVersion` there (`SparkAppDriverConf.labels`).
+    pub driver_spark_version_label: Option<String>,
 }
 
 /// The environment variables of the submitting process that change what Spark creates.
@@ -81,6 +90,8 @@ impl Default for RenderInputs {
             files: std::collections::BTreeMap::new(),
             working_dir: "/".into(),
             env: SubmitterEnv::default(),
+            resource_name_prefix: None,
+            driver_spark_version_label: None,
         }
     }
 }

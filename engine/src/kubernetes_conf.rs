@@ -91,8 +91,10 @@ impl<'a> DriverConf<'a> {
         inputs: &'a RenderInputs,
         version: SparkVersion,
     ) -> Self {
-        let resource_name_prefix =
-            names::resource_name_prefix(conf.read_str(&keys::APP_NAME), &inputs.unique_id);
+        let resource_name_prefix = match &inputs.resource_name_prefix {
+            Some(prefix) => prefix.clone(),
+            None => names::resource_name_prefix(conf.read_str(&keys::APP_NAME), &inputs.unique_id),
+        };
         let get_all_order = crate::hash_order::get_all_order(
             version.release().scala(),
             &conf.iter().collect::<Vec<_>>(),
@@ -120,8 +122,12 @@ impl<'a> DriverConf<'a> {
     /// The driver's labels: the user's `spark.kubernetes.driver.label.*` and Spark's preset
     /// ones. A user label with a reserved key is refused, as Spark does.
     pub fn labels(&self) -> Result<Vec<(String, String)>> {
+        let version = match &self.inputs.driver_spark_version_label {
+            Some(label) => label.clone(),
+            None => self.version.to_string(),
+        };
         let preset = [
-            (labels::SPARK_VERSION, self.version.to_string()),
+            (labels::SPARK_VERSION, version),
             (labels::SPARK_APP_ID, self.app_id().to_owned()),
             (
                 labels::SPARK_APP_NAME,

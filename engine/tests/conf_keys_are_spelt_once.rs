@@ -27,8 +27,12 @@ fn key_literals(source: &str) -> Vec<String> {
             continue;
         }
         for literal in line.split('"').skip(1).step_by(2) {
-            // The file name of the driver's properties is not a key.
-            if literal.starts_with("spark.") && literal != "spark.properties" {
+            // The file name of the driver's properties is not a key, nor are the Apache Spark
+            // operator's API group (`spark.apache.org/v1`) and label keys (`spark.operator/`).
+            let not_a_key = literal == "spark.properties"
+                || literal.starts_with("spark.apache.org/")
+                || literal.starts_with("spark.operator/");
+            if literal.starts_with("spark.") && !not_a_key {
                 found.push(format!("{}: \"{literal}\"", n + 1));
             }
         }

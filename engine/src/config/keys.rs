@@ -525,6 +525,49 @@ pub fn auth_keys() -> impl Iterator<Item = String> {
         .flat_map(|p| AUTH_SUFFIXES.iter().map(move |s| format!("{p}{s}")))
 }
 
+// Keys the Spark operators set or read that spark-render's own steps do not
+// (kubeflow/spark-operator's pkg/common/spark.go and its webhook's sparkconf_validator.go).
+
+/// `spark.kubernetes.authenticate.oauthToken` (client mode's token).
+pub const CLIENT_OAUTH_TOKEN: &str = "spark.kubernetes.authenticate.oauthToken";
+/// `spark.kubernetes.authenticate.oauthTokenFile`.
+pub const CLIENT_OAUTH_TOKEN_FILE: &str = "spark.kubernetes.authenticate.oauthTokenFile";
+/// `spark.kubernetes.authenticate.executor.oauthToken` (no Spark release reads it; kubeflow's
+/// webhook refuses it).
+pub const EXECUTOR_OAUTH_TOKEN: &str = "spark.kubernetes.authenticate.executor.oauthToken";
+/// `spark.kubernetes.authenticate.executor.oauthTokenFile` (as above).
+pub const EXECUTOR_OAUTH_TOKEN_FILE: &str = "spark.kubernetes.authenticate.executor.oauthTokenFile";
+/// `spark.kubernetes.driver.master`: the API server the driver talks to.
+pub const DRIVER_MASTER: &str = "spark.kubernetes.driver.master";
+/// `spark.kubernetes.executor.deleteOnTermination`.
+pub const EXECUTOR_DELETE_ON_TERMINATION: &str = "spark.kubernetes.executor.deleteOnTermination";
+/// `spark.kubernetes.submission.waitAppCompletion`.
+pub const SUBMISSION_WAIT_APP_COMPLETION: &str = "spark.kubernetes.submission.waitAppCompletion";
+/// `spark.dynamicAllocation.shuffleTracking.enabled`.
+pub const DYN_ALLOCATION_SHUFFLE_TRACKING: &str = "spark.dynamicAllocation.shuffleTracking.enabled";
+/// `spark.dynamicAllocation.shuffleTracking.timeout`.
+pub const DYN_ALLOCATION_SHUFFLE_TRACKING_TIMEOUT: &str =
+    "spark.dynamicAllocation.shuffleTracking.timeout";
+/// `spark.dynamicallocation.enabled`: the key kubeflow's admission defaults look up, in
+/// lower case; Spark reads no such key.
+pub const KUBEFLOW_DYN_ALLOCATION_LOWER_CASE: &str = "spark.dynamicallocation.enabled";
+/// `spark.metrics.namespace`.
+pub const METRICS_NAMESPACE: &str = "spark.metrics.namespace";
+/// `spark.metrics.conf`: the metrics properties file.
+pub const METRICS_CONF: &str = "spark.metrics.conf";
+/// `spark.ui.proxyBase`.
+pub const UI_PROXY_BASE: &str = "spark.ui.proxyBase";
+/// `spark.ui.proxyRedirectUri`.
+pub const UI_PROXY_REDIRECT_URI: &str = "spark.ui.proxyRedirectUri";
+
+/// `spark.io.encryption.enabled` (the Apache operator defaults it to `true`).
+pub const IO_ENCRYPTION_ENABLED: &str = "spark.io.encryption.enabled";
+/// `spark.kubernetes.driver.annotateExitException` (the Apache operator defaults it to `true`).
+pub const DRIVER_ANNOTATE_EXIT_EXCEPTION: &str = "spark.kubernetes.driver.annotateExitException";
+/// `spark.master.url.prefix`: the Apache operator's own key (`MASTER_URL_PREFIX_PROPS_NAME`),
+/// the scheme it puts before the in-cluster API server address (default `k8s://`).
+pub const MASTER_URL_PREFIX: &str = "spark.master.url.prefix";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -630,38 +673,3 @@ mod tests {
         assert!(!is_known(v, "spark.kubernetes.authenticate.driver.caCert"));
     }
 }
-
-// Keys the Spark operators set or read that spark-render's own steps do not
-// (kubeflow/spark-operator's pkg/common/spark.go and its webhook's sparkconf_validator.go).
-
-/// `spark.kubernetes.authenticate.oauthToken` (client mode's token).
-pub const CLIENT_OAUTH_TOKEN: &str = "spark.kubernetes.authenticate.oauthToken";
-/// `spark.kubernetes.authenticate.oauthTokenFile`.
-pub const CLIENT_OAUTH_TOKEN_FILE: &str = "spark.kubernetes.authenticate.oauthTokenFile";
-/// `spark.kubernetes.authenticate.executor.oauthToken` (no Spark release reads it; kubeflow's
-/// webhook refuses it).
-pub const EXECUTOR_OAUTH_TOKEN: &str = "spark.kubernetes.authenticate.executor.oauthToken";
-/// `spark.kubernetes.authenticate.executor.oauthTokenFile` (as above).
-pub const EXECUTOR_OAUTH_TOKEN_FILE: &str = "spark.kubernetes.authenticate.executor.oauthTokenFile";
-/// `spark.kubernetes.driver.master`: the API server the driver talks to.
-pub const DRIVER_MASTER: &str = "spark.kubernetes.driver.master";
-/// `spark.kubernetes.executor.deleteOnTermination`.
-pub const EXECUTOR_DELETE_ON_TERMINATION: &str = "spark.kubernetes.executor.deleteOnTermination";
-/// `spark.kubernetes.submission.waitAppCompletion`.
-pub const SUBMISSION_WAIT_APP_COMPLETION: &str = "spark.kubernetes.submission.waitAppCompletion";
-/// `spark.dynamicAllocation.shuffleTracking.enabled`.
-pub const DYN_ALLOCATION_SHUFFLE_TRACKING: &str = "spark.dynamicAllocation.shuffleTracking.enabled";
-/// `spark.dynamicAllocation.shuffleTracking.timeout`.
-pub const DYN_ALLOCATION_SHUFFLE_TRACKING_TIMEOUT: &str =
-    "spark.dynamicAllocation.shuffleTracking.timeout";
-/// `spark.dynamicallocation.enabled`: the key kubeflow's admission defaults look up, in
-/// lower case; Spark reads no such key.
-pub const KUBEFLOW_DYN_ALLOCATION_LOWER_CASE: &str = "spark.dynamicallocation.enabled";
-/// `spark.metrics.namespace`.
-pub const METRICS_NAMESPACE: &str = "spark.metrics.namespace";
-/// `spark.metrics.conf`: the metrics properties file.
-pub const METRICS_CONF: &str = "spark.metrics.conf";
-/// `spark.ui.proxyBase`.
-pub const UI_PROXY_BASE: &str = "spark.ui.proxyBase";
-/// `spark.ui.proxyRedirectUri`.
-pub const UI_PROXY_REDIRECT_URI: &str = "spark.ui.proxyRedirectUri";

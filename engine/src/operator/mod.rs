@@ -12,6 +12,8 @@ use serde_json::Value;
 pub enum Operator {
     /// kubeflow/spark-operator (`sparkoperator.k8s.io/v1beta2`).
     Kubeflow,
+    /// apache/spark-kubernetes-operator (`spark.apache.org/v1`, `v1beta1`).
+    Apache,
 }
 
 /// One `SparkApplication` of an input file, parsed.
@@ -20,6 +22,8 @@ pub enum Operator {
 pub enum Application {
     /// kubeflow's.
     Kubeflow(Box<kubeflow::spec::SparkApplication>),
+    /// Apache's.
+    Apache(Box<apache::spec::SparkApplication>),
 }
 
 /// A parsed `SparkApplication` and what in it the operator's API does not know.
@@ -85,9 +89,11 @@ pub fn operator_of(document: &Value) -> Result<Operator, ReadError> {
     }
     match api_version {
         kubeflow::spec::API_VERSION => Ok(Operator::Kubeflow),
+        v if apache::API_VERSIONS.contains(&v) => Ok(Operator::Apache),
         other => Err(ReadError(format!(
-            "a SparkApplication of apiVersion {other:?}, which spark-render does not model (it reads {})",
-            kubeflow::spec::API_VERSION
+            "a SparkApplication of apiVersion {other:?}, which spark-render does not model (it reads {}, {})",
+            kubeflow::spec::API_VERSION,
+            apache::API_VERSIONS.join(", ")
         ))),
     }
 }
@@ -110,6 +116,14 @@ pub fn parse(document: &Value) -> Result<Parsed, ReadError> {
             }
             Ok(Parsed {
                 application: Application::Kubeflow(Box::new(app)),
+                unknown_fields,
+            })
+        }
+        Operator::Apache => {
+            let (app, mut unknown_fields) = typed::<apache::spec::SparkApplication>(document)?;
+            unknown_fields.extend(app.fields_unknown_to_version());
+            Ok(Parsed {
+                application: Application::Apache(Box::new(app)),
                 unknown_fields,
             })
         }
