@@ -39,7 +39,7 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
             }
             let pods = objects
                 .iter()
-                .filter(|o| matches!(o.kind(), "Pod" | "StatefulSet"))
+                .filter(|o| matches!(o.kind(), "Pod" | "StatefulSet" | "Deployment"))
                 .count();
             if violations.is_empty() {
                 out.push_str(&format!(

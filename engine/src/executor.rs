@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, PodTemplateSpec, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -76,15 +76,16 @@ pub fn build(
         )?;
     }
     let allocator = conf.read_str(&keys::PODS_ALLOCATOR).to_owned();
-    if allocator != "direct" && allocator != "statefulset" {
+    let deployment = allocator == "deployment" && version.release().has_deployment_allocator();
+    if allocator != "direct" && allocator != "statefulset" && !deployment {
         return Err(Error::Unsupported {
             key: keys::PODS_ALLOCATOR.key.into(),
             feature: format!("the custom executor allocator {allocator:?} (a JVM class)"),
         });
     }
-    let stateful = allocator == "statefulset";
-    // The statefulset allocator builds one pod, for the placeholder id EXECID, as the
-    // StatefulSet's template.
+    let stateful = allocator == "statefulset" || deployment;
+    // The statefulset and deployment allocators build one pod, for the placeholder id EXECID,
+    // as the template of their StatefulSet or Deployment.
     // Without ids: the executors the driver requests at start, 1..N for Spark's initial target.
     let ids: Vec<String> = if stateful {
         vec!["EXECID".to_owned()]
@@ -162,6 +163,16 @@ pub fn build(
                 warnings.push(w);
             }
         }
+        if deployment {
+            objects.push(Resource::Deployment(executor_deployment(
+                pod,
+                &resources,
+                conf,
+                &app_id,
+                driver_pod.as_ref(),
+            )?));
+            continue;
+        }
         if stateful {
             objects.push(Resource::StatefulSet(stateful_set(
                 pod,
@@ -226,6 +237,7 @@ pub fn build(
                 let step = match o {
                     Resource::PersistentVolumeClaim(_) => "MountVolumesFeatureStep",
                     Resource::StatefulSet(_) => "StatefulSetPodsAllocator",
+                    Resource::Deployment(_) => "DeploymentPodsAllocator",
                     _ => "KubernetesClusterSchedulerBackend",
                 };
                 (o, step)
@@ -335,6 +347,71 @@ fn stateful_set(
         status: None,
     })
 }
+
+/// `DeploymentPodsAllocator` (4.2): one Deployment `spark-d-<app id>-0` whose template is the
+/// executor pod built for `EXECID`, marked with a zero pod-deletion cost (so that the executors
+/// Spark removes go first), sized to the initial number of executors. Claims are refused.
+fn executor_deployment(
+    mut executor_pod: k8s_openapi::api::core::v1::Pod,
+    resources: &[Resource],
+    conf: &SparkConf,
+    app_id: &str,
+    driver_pod: Option<&DriverPodRef>,
+) -> Result<Deployment> {
+    let spec = executor_pod.spec.take().unwrap_or_default();
+    let claims = resources
+        .iter()
+        .any(|r| matches!(r, Resource::PersistentVolumeClaim(_)))
+        || spec
+            .volumes
+            .iter()
+            .flatten()
+            .any(|v| v.persistent_volume_claim.is_some());
+    if claims {
+        return Err(Error::NotAllowed {
+            key: keys::PODS_ALLOCATOR.key.into(),
+            reason: "PersistentVolumeClaims are not supported with the deployment allocator. Please remove PVC requirements or choose a different pods allocator.".into(),
+        });
+    }
+    executor_pod
+        .metadata
+        .annotations
+        .get_or_insert_with(BTreeMap::new)
+        .entry(POD_DELETION_COST.to_owned())
+        .or_insert_with(|| "0".to_owned());
+    let owner_references = driver_pod.and_then(|p| {
+        p.uid
+            .as_ref()
+            .map(|uid| vec![pod::owner_reference_to_pod(&p.name, uid)])
+    });
+    Ok(Deployment {
+        metadata: ObjectMeta {
+            name: Some(format!("spark-d-{app_id}-0")),
+            owner_references,
+            ..ObjectMeta::default()
+        },
+        spec: Some(DeploymentSpec {
+            replicas: Some(initial_executors(conf)?),
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    (labels::SPARK_APP_ID.to_owned(), app_id.to_owned()),
+                    (labels::SPARK_ROLE.to_owned(), "executor".to_owned()),
+                    (labels::SPARK_RESOURCE_PROFILE_ID.to_owned(), "0".to_owned()),
+                ])),
+                ..LabelSelector::default()
+            },
+            template: PodTemplateSpec {
+                metadata: Some(executor_pod.metadata),
+                spec: Some(spec),
+            },
+            ..DeploymentSpec::default()
+        }),
+        status: None,
+    })
+}
+
+/// The annotation the Deployment controller reads to choose which pods to remove first.
+const POD_DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
 
 /// The most executors one render makes: each is a pod of some 60 KB, and a render stays within
 /// a few tens of megabytes whatever the conf asks for.

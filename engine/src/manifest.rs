@@ -1,7 +1,7 @@
 //! The Kubernetes objects a submission creates, and their YAML and JSON forms.
 
 pub use crate::pod::owner_reference_to_pod;
-use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, Pod, Secret, Service};
 use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -26,6 +26,9 @@ pub enum Resource {
     PersistentVolumeClaim(PersistentVolumeClaim),
     /// A StatefulSet (executors with `spark.kubernetes.allocation.pods.allocator=statefulset`).
     StatefulSet(StatefulSet),
+    /// A Deployment (executors with `spark.kubernetes.allocation.pods.allocator=deployment`,
+    /// Spark 4.2+).
+    Deployment(Deployment),
     /// A NetworkPolicy (4.2+: only the application's pods reach its executors).
     NetworkPolicy(NetworkPolicy),
     /// An Ingress (a Spark operator's UI Ingress).
@@ -61,6 +64,7 @@ impl Resource {
             Resource::Secret(_) => "Secret",
             Resource::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
             Resource::StatefulSet(_) => "StatefulSet",
+            Resource::Deployment(_) => "Deployment",
             Resource::NetworkPolicy(_) => "NetworkPolicy",
             Resource::Ingress(_) => "Ingress",
             Resource::HttpRoute(_) => "HTTPRoute",
@@ -77,6 +81,7 @@ impl Resource {
             Resource::Secret(o) => &o.metadata,
             Resource::PersistentVolumeClaim(o) => &o.metadata,
             Resource::StatefulSet(o) => &o.metadata,
+            Resource::Deployment(o) => &o.metadata,
             Resource::NetworkPolicy(o) => &o.metadata,
             Resource::Ingress(o) => &o.metadata,
             Resource::HttpRoute(o) | Resource::GrpcRoute(o) => &o.metadata,
@@ -92,6 +97,7 @@ impl Resource {
             Resource::Secret(o) => &mut o.metadata,
             Resource::PersistentVolumeClaim(o) => &mut o.metadata,
             Resource::StatefulSet(o) => &mut o.metadata,
+            Resource::Deployment(o) => &mut o.metadata,
             Resource::NetworkPolicy(o) => &mut o.metadata,
             Resource::Ingress(o) => &mut o.metadata,
             Resource::HttpRoute(o) | Resource::GrpcRoute(o) => &mut o.metadata,

@@ -142,7 +142,8 @@ const SELINUX_TYPES: &[&str] = &[
     "container_engine_t",
 ];
 
-/// Checks every pod among `objects` (and every StatefulSet's pod template) against `level`
+/// Checks every pod among `objects` (and the pod template of every StatefulSet and Deployment)
+/// against `level`
 /// as Kubernetes 1.`minor` defines it.
 pub fn check(objects: &[Resource], level: Level, minor: u32) -> Vec<Violation> {
     let mut out = Vec::new();
@@ -156,6 +157,12 @@ pub fn check(objects: &[Resource], level: Level, minor: u32) -> Vec<Violation> {
             ),
             Resource::StatefulSet(set) => (
                 "StatefulSet",
+                set.metadata.name.clone().unwrap_or_default(),
+                set.spec.as_ref().and_then(|s| s.template.spec.as_ref()),
+                set.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),
+            ),
+            Resource::Deployment(set) => (
+                "Deployment",
                 set.metadata.name.clone().unwrap_or_default(),
                 set.spec.as_ref().and_then(|s| s.template.spec.as_ref()),
                 set.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),

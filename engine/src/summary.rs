@@ -151,7 +151,8 @@ fn pod_usage(objects: &[Resource], role: &str) -> Option<PodUsage> {
             .map(String::as_str)
             == Some(role)
     };
-    // A pod, or (the statefulset allocator) a StatefulSet's pod template and claim templates.
+    // A pod, or (the statefulset and deployment allocators) the pod template of a StatefulSet
+    // (and its claim templates) or of a Deployment.
     let (name, spec, claim_templates) = objects.iter().find_map(|o| match o {
         Resource::Pod(pod) if has_role(Some(&pod.metadata)) => {
             Some((pod.metadata.name.clone(), pod.spec.as_ref()?, None))
@@ -165,6 +166,17 @@ fn pod_usage(objects: &[Resource], role: &str) -> Option<PodUsage> {
                 set.metadata.name.clone(),
                 set_spec.template.spec.as_ref()?,
                 set_spec.volume_claim_templates.as_ref(),
+            ))
+        }
+        Resource::Deployment(set) => {
+            let set_spec = set.spec.as_ref()?;
+            if !has_role(set_spec.template.metadata.as_ref()) {
+                return None;
+            }
+            Some((
+                set.metadata.name.clone(),
+                set_spec.template.spec.as_ref()?,
+                None,
             ))
         }
         _ => None,

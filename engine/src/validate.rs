@@ -404,6 +404,11 @@ pub fn check(objects: &[&Resource]) -> Result<()> {
                     check_pod_spec(id, spec)?;
                 }
             }
+            Resource::Deployment(d) => {
+                if let Some(spec) = d.spec.as_ref().and_then(|s| s.template.spec.as_ref()) {
+                    check_pod_spec(id, spec)?;
+                }
+            }
             Resource::Service(s) => {
                 if let Some(spec) = &s.spec {
                     check_service_spec(id, spec)?;

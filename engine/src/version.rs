@@ -424,6 +424,12 @@ impl Release {
         self.at_least(4, 1)
     }
 
+    /// `spark.kubernetes.allocation.pods.allocator=deployment` names a built-in allocator,
+    /// `DeploymentPodsAllocator` (4.2); before, a class that does not exist.
+    pub fn has_deployment_allocator(self) -> bool {
+        self.at_least(4, 2)
+    }
+
     /// The driver creates a NetworkPolicy for its executors (4.2).
     pub fn creates_network_policy(self) -> bool {
         self.at_least(4, 2)
