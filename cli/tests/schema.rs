@@ -139,6 +139,49 @@ fn rendered_objects_are_schema_valid() {
         }
     }
 
+    // The SparkApplications of both operators' examples, as the operators create them (the UI
+    // Ingress too, for kubeflow's).
+    let operators = common::repo().join("testdata/operators");
+    for operator in ["kubeflow", "apache"] {
+        let examples = operators.join(operator).join("examples");
+        let mut apps: Vec<_> = std::fs::read_dir(&examples)
+            .unwrap()
+            .map(|e| e.unwrap().path().join("app.yaml"))
+            .filter(|app| app.exists())
+            .collect();
+        apps.sort();
+        for app in apps {
+            let name = app
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let mut args = vec!["all", "-f", app.to_str().unwrap(), "--reproducible"];
+            if operator == "kubeflow" {
+                args.extend(["--ui-ingress-url-format", "{{$appName}}.example.com/ui"]);
+            }
+            let out = Command::new(env!("CARGO_BIN_EXE_spark-render"))
+                .args(&args)
+                .output()
+                .unwrap();
+            if !out.status.success() {
+                // kubeflow's spark-pi-prometheus is published with a placeholder that is not YAML.
+                assert_eq!(
+                    name,
+                    "spark-pi-prometheus",
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                continue;
+            }
+            let file = dir.join(format!("{operator}-{name}.yaml"));
+            std::fs::write(&file, out.stdout).unwrap();
+            files.push(file);
+        }
+    }
+
     let mut runner = TestRunner::deterministic();
     let strategy = submission();
     let mut rendered = 0;
