@@ -75,11 +75,12 @@ impl Submission {
     pub fn render(&self, request: &RenderRequest, executors: bool) -> Result<Rendered, CliError> {
         match &self.operated {
             Operated::Kubeflow { plan, webhook } => {
-                let mut rendered = if executors {
-                    spark_render_engine::render_all(request)?
+                let rendered = if executors {
+                    spark_render_engine::render_all(request)
                 } else {
-                    spark_render_engine::render_driver(request)?
+                    spark_render_engine::render_driver(request)
                 };
+                let mut rendered = rendered.map_err(|e| self.refused(&e.to_string()))?;
                 if !self.spark_only {
                     kubeflow::finish(&mut rendered, plan, *webhook)
                         .map_err(|e| self.refused(&e.to_string()))?;
@@ -89,7 +90,8 @@ impl Submission {
             Operated::Apache(plan) => {
                 let mut plan = (**plan).clone();
                 plan.request = request.clone();
-                let mut rendered = apache::render(&plan, executors)?;
+                let mut rendered =
+                    apache::render(&plan, executors).map_err(|e| self.refused(&e.to_string()))?;
                 if !self.spark_only {
                     apache::finish(&mut rendered, &plan)
                         .map_err(|e| self.refused(&e.to_string()))?;
@@ -144,6 +146,19 @@ pub struct ReadApplication {
     pub app: Resource,
     /// Fields the operator's API does not know.
     pub unknown_fields: Vec<String>,
+    /// Fields its CRD requires that it lacks.
+    pub missing_fields: Vec<String>,
+}
+
+impl ReadApplication {
+    /// The required fields the API server finds missing: those the webhook does not default.
+    pub fn missing(&self, webhook: bool) -> Vec<&str> {
+        self.missing_fields
+            .iter()
+            .map(String::as_str)
+            .filter(|f| !(webhook && *f == "spec.type"))
+            .collect()
+    }
 }
 
 /// The SparkApplications of the files `-f` names, in order.
@@ -191,6 +206,7 @@ pub fn file_applications(path: &Path) -> Result<Vec<ReadApplication>, CliError> 
             source,
             app: parsed.application,
             unknown_fields: parsed.unknown_fields,
+            missing_fields: parsed.missing_fields,
         });
     }
     if out.is_empty() {
@@ -222,6 +238,16 @@ pub fn submissions(
                 },
             )));
         }
+        let missing = read.missing(!args.resource.no_webhook);
+        if !missing.is_empty() {
+            return Err(CliError::Output(format!(
+                "{}: SparkApplication {}: {} {} required by the SparkApplication CRD: the API server refuses the resource",
+                read.source,
+                read.name,
+                missing.join(", "),
+                if missing.len() == 1 { "is" } else { "are" },
+            )));
+        }
         out.push(submission(args, spark, files, read)?);
     }
     Ok(out)
@@ -236,12 +262,32 @@ pub fn lint(args: &RenderArgs, spark: &SparkOptions) -> Result<Vec<Finding>, Cli
             findings.extend(apache_lint(args, spark, read, &at));
             continue;
         };
+        let missing: Vec<Finding> = read
+            .missing(!args.resource.no_webhook)
+            .into_iter()
+            .map(|field| {
+                Finding::on(
+                    field,
+                    "required by the SparkApplication CRD: the API server refuses the resource",
+                )
+            })
+            .collect();
         let mut own = kubeflow::lint::lint(
             app,
             &read.unknown_fields,
             !args.resource.no_webhook,
             kubeflow_release(&args.resource)?,
         );
+        let refused_by_schema = !missing.is_empty();
+        own.splice(0..0, missing);
+        if refused_by_schema {
+            // The API server refuses it before the operator sees it.
+            for finding in &mut own {
+                finding.location.get_or_insert_with(|| at.clone());
+            }
+            findings.extend(own);
+            continue;
+        }
         let conf_keys: Vec<String> = app
             .spec
             .spark_conf
@@ -319,6 +365,7 @@ fn submission(
         name,
         app,
         unknown_fields,
+        ..
     } = read;
     let read = ReadFrom {
         source,

@@ -233,12 +233,34 @@ fn spark_submit_options_beside_a_resource_are_refused() {
 }
 
 #[test]
+fn fields_the_crd_requires_are_required() {
+    let dir = tempdir();
+    let file = dir.join("bare.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi}\nspec:\n  mainClass: X\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let out = run(&["all", "-f", &file, "--reproducible"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "SparkApplication default/pi: spec.driver, spec.executor, spec.mainApplicationFile, spec.sparkVersion are required by the SparkApplication CRD"
+    ));
+    // Without the webhook, nothing defaults spec.type either.
+    let out = run(&["all", "-f", &file, "--no-webhook"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("spec.sparkVersion, spec.type are required")
+    );
+}
+
+#[test]
 fn the_operator_refuses_what_its_validation_refuses() {
     let dir = tempdir();
     let file = dir.join("ns.yaml");
     std::fs::write(
         &file,
-        "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi, namespace: jobs}\nspec:\n  mainApplicationFile: local:///x.jar\n  mainClass: X\n  image: apache/spark:4.0.4\n  sparkConf: {spark.kubernetes.namespace: other}\n",
+        "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi, namespace: jobs}\nspec:\n  mainApplicationFile: local:///x.jar\n  mainClass: X\n  sparkVersion: 4.0.4\n  image: apache/spark:4.0.4\n  driver: {}\n  executor: {}\n  sparkConf: {spark.kubernetes.namespace: other}\n",
     )
     .unwrap();
     let out = run(&[
@@ -290,6 +312,7 @@ spec:
     tolerations: [{key: a, operator: Exists}]
     volumeMounts: [{name: data, mountPath: /data}]
     nodeSelectr: {a: b}
+  executor: {}
 "#;
     let dir = tempdir();
     let file = dir.join("lint.yaml");

@@ -34,6 +34,9 @@ pub struct Parsed {
     /// Fields no version of the resource has, as paths (`spec.driver.fooBar`); the API server
     /// drops them.
     pub unknown_fields: Vec<String>,
+    /// Fields the resource's CRD requires that the document lacks, as paths; the API server
+    /// refuses the resource (after the operator's admission defaults, when it has them).
+    pub missing_fields: Vec<String>,
 }
 
 /// Why a document could not be read as a `SparkApplication`.
@@ -117,6 +120,7 @@ pub fn parse(document: &Value) -> Result<Parsed, ReadError> {
             Ok(Parsed {
                 application: Application::Kubeflow(Box::new(app)),
                 unknown_fields,
+                missing_fields: missing(document, kubeflow::spec::REQUIRED_SPEC_FIELDS),
             })
         }
         Operator::Apache => {
@@ -125,9 +129,20 @@ pub fn parse(document: &Value) -> Result<Parsed, ReadError> {
             Ok(Parsed {
                 application: Application::Apache(Box::new(app)),
                 unknown_fields,
+                missing_fields: Vec::new(),
             })
         }
     }
+}
+
+/// The fields of `spec` among `required` that `document` lacks (or sets to null), as paths.
+fn missing(document: &Value, required: &[&str]) -> Vec<String> {
+    let spec = document.get("spec");
+    required
+        .iter()
+        .filter(|field| spec.and_then(|s| s.get(**field)).is_none_or(Value::is_null))
+        .map(|field| format!("spec.{field}"))
+        .collect()
 }
 
 /// `document` as a `T`, with the paths of the fields `T` does not know (`status` is the

@@ -19,6 +19,16 @@ use serde::{Deserialize, Serialize};
 /// The `apiVersion` of kubeflow's resource.
 pub const API_VERSION: &str = "sparkoperator.k8s.io/v1beta2";
 
+/// The fields of `spec` its CRD requires (`config/crd/bases/sparkoperator.k8s.io_sparkapplications.yaml`).
+/// `type` is defaulted by the operator's webhook before the API server checks the schema.
+pub const REQUIRED_SPEC_FIELDS: &[&str] = &[
+    "driver",
+    "executor",
+    "mainApplicationFile",
+    "sparkVersion",
+    "type",
+];
+
 /// A `SparkApplication`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
