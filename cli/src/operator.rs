@@ -82,7 +82,7 @@ impl Submission {
                 };
                 let mut rendered = rendered.map_err(|e| self.refused(&e.to_string()))?;
                 if !self.spark_only {
-                    kubeflow::finish(&mut rendered, plan, *webhook)
+                    kubeflow::finish(&mut rendered, plan, *webhook, request.explain)
                         .map_err(|e| self.refused(&e.to_string()))?;
                 }
                 Ok(rendered)
@@ -191,6 +191,7 @@ pub fn file_applications(path: &Path) -> Result<Vec<ReadApplication>, CliError> 
             );
             continue;
         }
+        operator::check_name(document).map_err(|e| CliError::Output(format!("{source}: {e}")))?;
         let parsed =
             operator::parse(document).map_err(|e| CliError::Output(format!("{source}: {e}")))?;
         let name = match &parsed.application {

@@ -391,26 +391,49 @@ fn diff_compares_two_versions_of_a_spark_application() {
 
 #[test]
 fn operator_releases_differ_as_their_code_does() {
+    let dir = tempdir();
+    let file = dir.join("releases.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi, namespace: jobs}\nspec:\n  type: Scala\n  mode: cluster\n  sparkVersion: 4.0.1\n  image: apache/spark:4.0.1\n  mainClass: X\n  mainApplicationFile: local:///x.jar\n  sparkConf: {spark.kubernetes.authenticate.oauthToken: t}\n  volumes: [{name: spark-local-dir-1, emptyDir: {medium: Memory, sizeLimit: 1024Mi}}]\n  driver: {volumeMounts: [{name: spark-local-dir-1, mountPath: /tmp/spark}]}\n  executor: {}\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
     let print = |release: &str| {
         let out = run(&[
             "driver",
             "-f",
-            &example("spark-pi"),
+            &file,
             "--reproducible",
             "--print-submit",
             "--operator-release",
             release,
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
-    // Before v2.4.0 only a given template was written; since, one per role, owned by the app.
-    assert!(!print("v2.3.0").contains("podTemplateFile"));
-    assert_eq!(print("v2.4.0").matches("podTemplateFile=").count(), 2);
+    // v2.5.1 passes an emptyDir's medium to Spark; the quantity is written as Go writes it.
+    let (_, v240, _) = print("v2.4.0");
+    let (status, v251, _) = print("v2.5.1");
+    assert_eq!(status, Some(0));
+    assert!(!v240.contains("options.medium"));
+    assert!(v251.contains(
+        "spark.kubernetes.driver.volumes.emptyDir.spark-local-dir-1.options.medium=Memory"
+    ));
+    assert!(v251.contains(
+        "spark.kubernetes.driver.volumes.emptyDir.spark-local-dir-1.options.sizeLimit=1Gi"
+    ));
+    // v2.5.2's webhook refuses a token in sparkConf.
+    let (status, _, stderr) = print("v2.5.2");
+    assert_eq!(status, Some(1));
+    assert!(
+        stderr
+            .contains("sparkConf key \"spark.kubernetes.authenticate.oauthToken\" is not allowed"),
+        "{stderr}"
+    );
     // The driver's objects come from the Spark of the operator's image.
     let objects = docs(&run(&[
         "driver",
@@ -429,10 +452,66 @@ fn operator_releases_differ_as_their_code_does() {
         "-f",
         &example("spark-pi"),
         "--operator-release",
-        "v1.0",
+        "v2.3.0",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("v2.3.0, v2.4.0, v2.5.0, v2.5.1, v2.5.2"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("v2.4.0, v2.5.0, v2.5.1, v2.5.2"));
+}
+
+#[test]
+fn the_ui_ingress_is_made_once_the_application_id_is_known() {
+    let objects = docs(&run(&[
+        "all",
+        "-f",
+        &example("spark-pi"),
+        "--reproducible",
+        "--ui-ingress-url-format",
+        "{{$appName}}.example.com/{{$appId}}/ui",
+    ]));
+    let ingress = objects
+        .iter()
+        .find(|o| o["kind"] == "Ingress")
+        .expect("an Ingress");
+    let rule = &ingress["spec"]["rules"][0];
+    assert_eq!(rule["host"], "spark-pi.example.com");
+    assert_eq!(
+        rule["http"]["paths"][0]["path"],
+        "/spark-00000000000000000000000000000000/ui(/|$)(.*)"
+    );
+    // Before submitting, the id is still unknown: the proxy base the conf gets has none.
+    let driver = pod(&objects, "driver");
+    let conf = objects
+        .iter()
+        .find(|o| o["kind"] == "ConfigMap" && o["data"]["spark.properties"].is_string())
+        .unwrap();
+    assert!(conf["data"]["spark.properties"]
+        .as_str()
+        .unwrap()
+        .contains("spark.ui.proxyBase=//ui"));
+    assert_eq!(driver["metadata"]["name"], "spark-pi-driver");
+}
+
+#[test]
+fn names_the_api_server_refuses_are_refused() {
+    let dir = tempdir();
+    for (name, shown) in [
+        ("Spark_Pi", "\"Spark_Pi\""),
+        ("", "metadata.name is required"),
+    ] {
+        let file = dir.join("name.yaml");
+        std::fs::write(
+            &file,
+            format!("apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {{name: \"{name}\"}}\nspec: {{}}\n"),
+        )
+        .unwrap();
+        let out = run(&["all", "-f", &file.display().to_string()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(shown),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 fn apache_examples() -> Vec<PathBuf> {

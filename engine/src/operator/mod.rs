@@ -101,7 +101,8 @@ pub fn operator_of(document: &Value) -> Result<Operator, ReadError> {
     }
 }
 
-/// Parses one document; a field of the wrong type is an error naming its path.
+/// Parses one document; a field of the wrong type is an error naming its path. (What the API
+/// server refuses besides is [`check_name`]'s and [`Parsed::missing_fields`]'.)
 pub fn parse(document: &Value) -> Result<Parsed, ReadError> {
     match operator_of(document)? {
         Operator::Kubeflow => {
@@ -132,6 +133,38 @@ pub fn parse(document: &Value) -> Result<Parsed, ReadError> {
                 missing_fields: Vec::new(),
             })
         }
+    }
+}
+
+/// A custom resource's `metadata.name` must be a DNS-1123 subdomain, or the API server refuses
+/// it.
+pub fn check_name(document: &Value) -> Result<(), ReadError> {
+    let name = document
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if name.is_empty() {
+        return Err(ReadError(
+            "metadata.name is required (the API server refuses a resource without a name)".into(),
+        ));
+    }
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let bytes = name.as_bytes();
+    let valid = name.len() <= 253
+        && bytes.first().copied().is_some_and(alnum)
+        && bytes.last().copied().is_some_and(alnum)
+        && bytes.iter().all(|&b| alnum(b) || b == b'-' || b == b'.')
+        && name
+            .split('.')
+            .all(|part| !part.is_empty() && !part.starts_with('-') && !part.ends_with('-'));
+    if valid {
+        Ok(())
+    } else {
+        Err(ReadError(format!(
+            "metadata.name {}: not a valid name (lower case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters): the API server refuses the resource",
+            crate::error::shown("", name)
+        )))
     }
 }
 

@@ -2,17 +2,11 @@
 //! `SetSparkApplicationDefaults`), applied by the operator's webhook.
 
 use super::spec::{DynamicAllocation, SparkApplication};
-use super::OperatorRelease;
 use crate::config::keys;
 use std::collections::BTreeMap;
 
-/// `SetSparkApplicationDefaults` of the latest modelled release.
+/// `SetSparkApplicationDefaults`.
 pub fn set_defaults(app: &mut SparkApplication) {
-    set_release_defaults(app, OperatorRelease::latest());
-}
-
-/// `SetSparkApplicationDefaults` of `release`.
-pub fn set_release_defaults(app: &mut SparkApplication, release: OperatorRelease) {
     let spec = &mut app.spec;
     if spec.app_type.is_empty() {
         spec.app_type = "Scala".into();
@@ -48,7 +42,7 @@ pub fn set_release_defaults(app: &mut SparkApplication, release: OperatorRelease
     let dynamic = dynamic_allocation_enabled(&conf, spec.dynamic_allocation.as_ref());
     let instances_in_conf = conf
         .get(keys::EXECUTOR_INSTANCES.key)
-        .is_some_and(|v| !(release.defaults_instances_when_empty && v.is_empty()));
+        .is_some_and(|v| !v.is_empty());
     if spec.executor.instances.is_none() && !instances_in_conf && !dynamic {
         spec.executor.instances = Some(1);
     }

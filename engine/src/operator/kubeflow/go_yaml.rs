@@ -8,6 +8,8 @@ use serde_json::{Map, Value};
 /// A pod template as the operator's file holds it.
 pub fn marshal_pod_template(template: &PodTemplateSpec) -> String {
     let mut value = serde_json::to_value(template).unwrap_or(Value::Null);
+    // Go holds quantities parsed, and writes them canonical.
+    super::go_quantity::canonicalize_pod_json(&mut value);
     if let Value::Object(root) = &mut value {
         // ObjectMeta.CreationTimestamp is a struct: Go's encoder writes it as null.
         let metadata = root

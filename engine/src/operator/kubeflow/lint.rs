@@ -201,7 +201,7 @@ fn spark_conf(app: &SparkApplication, webhook: bool, release: OperatorRelease) -
     };
     let mut admitted = app.clone();
     if webhook {
-        super::defaults::set_release_defaults(&mut admitted, release);
+        super::defaults::set_defaults(&mut admitted);
     }
     let Ok(command) = submission::build_spark_submit_args(&admitted, &context) else {
         return findings;

@@ -13,6 +13,7 @@
 //! 5. the controller creates the UI objects ([`web_ui::objects`]).
 
 pub mod defaults;
+pub mod go_quantity;
 mod go_yaml;
 pub mod lint;
 mod md5;
@@ -35,7 +36,9 @@ use submission::{Context, SubmitCommand};
 pub struct OperatorError(pub String);
 
 /// A kubeflow/spark-operator release spark-render models, and what its code does differently
-/// (each decision names the release that changed it).
+/// (each decision names the release that changed it). v2.4.0 is the oldest: before it the
+/// webhook defaulted applications with other code, wrote only the templates given, and passed
+/// Kueue's labels on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperatorRelease {
     /// Its tag, e.g. `v2.5.2`.
@@ -43,14 +46,8 @@ pub struct OperatorRelease {
     /// The Spark of its image (`ARG SPARK_IMAGE` in its `Dockerfile`), which runs
     /// spark-submit and so builds the driver's objects.
     pub spark: &'static str,
-    /// v2.4.0 (#2670): a pod template file is written for each role even without a template,
-    /// owned by the SparkApplication; before, only the templates given were written, as given.
-    pub writes_templates_always: bool,
-    /// v2.4.0: `kueue.x-k8s.io/` labels of the application do not reach its pods.
-    pub skips_kueue_labels: bool,
-    /// v2.4.0: the admission default of one executor applies when `spark.executor.instances`
-    /// is empty too, not only when absent.
-    pub defaults_instances_when_empty: bool,
+    /// v2.5.0: the `<app>-prom-conf` ConfigMap is labelled as created by the operator.
+    pub labels_prometheus_config_map: bool,
     /// v2.5.1: an emptyDir `spark-local-dir-*` volume's medium is passed to Spark.
     pub passes_empty_dir_medium: bool,
     /// v2.5.2 (#3043): the webhook refuses `sparkConf` keys the operator manages, and a
@@ -59,50 +56,33 @@ pub struct OperatorRelease {
 }
 
 /// The modelled releases, oldest first. Their Spark, from each tag's `Dockerfile`: 4.0.0
-/// (v2.3.0, v2.4.0), 4.0.1 (v2.5.0, v2.5.1), 4.0.4 (v2.5.2).
+/// (v2.4.0), 4.0.1 (v2.5.0, v2.5.1), 4.0.4 (v2.5.2).
 pub const RELEASES: &[OperatorRelease] = &[
-    OperatorRelease {
-        name: "v2.3.0",
-        spark: "4.0.0",
-        writes_templates_always: false,
-        skips_kueue_labels: false,
-        defaults_instances_when_empty: false,
-        passes_empty_dir_medium: false,
-        denies_spark_conf_keys: false,
-    },
     OperatorRelease {
         name: "v2.4.0",
         spark: "4.0.0",
-        writes_templates_always: true,
-        skips_kueue_labels: true,
-        defaults_instances_when_empty: true,
+        labels_prometheus_config_map: false,
         passes_empty_dir_medium: false,
         denies_spark_conf_keys: false,
     },
     OperatorRelease {
         name: "v2.5.0",
         spark: "4.0.1",
-        writes_templates_always: true,
-        skips_kueue_labels: true,
-        defaults_instances_when_empty: true,
+        labels_prometheus_config_map: true,
         passes_empty_dir_medium: false,
         denies_spark_conf_keys: false,
     },
     OperatorRelease {
         name: "v2.5.1",
         spark: "4.0.1",
-        writes_templates_always: true,
-        skips_kueue_labels: true,
-        defaults_instances_when_empty: true,
+        labels_prometheus_config_map: true,
         passes_empty_dir_medium: true,
         denies_spark_conf_keys: false,
     },
     OperatorRelease {
         name: "v2.5.2",
         spark: "4.0.4",
-        writes_templates_always: true,
-        skips_kueue_labels: true,
-        defaults_instances_when_empty: true,
+        labels_prometheus_config_map: true,
         passes_empty_dir_medium: true,
         denies_spark_conf_keys: true,
     },
@@ -154,8 +134,9 @@ pub struct Plan {
     pub command: SubmitCommand,
     /// Objects the controller creates before it submits (the Prometheus ConfigMap).
     pub before: Vec<Resource>,
-    /// Objects the controller creates once the driver runs (UI Service, Ingress).
-    pub after: Vec<Resource>,
+    /// The operator's UI settings: [`finish`] makes the UI objects the controller creates once
+    /// the driver runs (when the application id, the driver's `spark-app-selector`, is known).
+    pub ui: web_ui::UiOptions,
     /// What the operator does that spark-render does not model, or a user should know.
     pub warnings: Vec<String>,
 }
@@ -164,7 +145,7 @@ pub struct Plan {
 pub fn plan(mut app: SparkApplication, options: &Options) -> Result<Plan, OperatorError> {
     let mut warnings = Vec::new();
     if options.webhook {
-        defaults::set_release_defaults(&mut app, options.release);
+        defaults::set_defaults(&mut app);
         validate::validate(&app, options.release)?;
     }
     app.status.submission_id.clone_from(&options.submission_id);
@@ -172,7 +153,7 @@ pub fn plan(mut app: SparkApplication, options: &Options) -> Result<Plan, Operat
         app.metadata.uid = Some(options.app_uid.clone());
     }
     web_ui::configure(&mut app, &options.ui);
-    let before: Vec<Resource> = monitoring::configure(&mut app)
+    let before: Vec<Resource> = monitoring::configure(&mut app, options.release)
         .map(Resource::ConfigMap)
         .into_iter()
         .collect();
@@ -186,12 +167,11 @@ pub fn plan(mut app: SparkApplication, options: &Options) -> Result<Plan, Operat
         release: options.release,
     };
     let command = submission::build_spark_submit_args(&app, &context)?;
-    let after = web_ui::objects(&app, &options.ui)?;
     Ok(Plan {
         app,
         command,
         before,
-        after,
+        ui: options.ui.clone(),
         warnings,
     })
 }
@@ -199,36 +179,87 @@ pub fn plan(mut app: SparkApplication, options: &Options) -> Result<Plan, Operat
 /// What happens after spark-submit: the webhook patches each Spark pod as it is admitted
 /// (when it runs), and the controller's objects join the driver's: the Prometheus ConfigMap
 /// first (made before submitting), the UI objects last (made once the driver runs).
+///
+/// With `explain`, each field the webhook sets is explained by the mutation that sets it (and
+/// no longer by what it replaced).
 pub fn finish(
     rendered: &mut crate::Rendered,
     plan: &Plan,
     webhook: bool,
+    explain: bool,
 ) -> Result<(), OperatorError> {
-    let pods = rendered
+    let mut patched: Vec<crate::provenance::FieldSource> = Vec::new();
+    let groups = rendered
         .driver
         .iter_mut()
-        .flat_map(|d| d.objects.iter_mut())
-        .chain(
-            rendered
-                .executors
-                .iter_mut()
-                .flat_map(|e| e.objects.iter_mut()),
-        );
-    for object in pods {
-        if let Resource::Pod(pod) = object {
-            if webhook && webhook::selects(pod) {
+        .map(|d| &mut d.objects)
+        .chain(rendered.executors.iter_mut().map(|e| &mut e.objects));
+    for objects in groups {
+        for object in objects.iter_mut() {
+            let Resource::Pod(pod) = object else {
+                continue;
+            };
+            if !(webhook && webhook::selects(pod)) {
+                continue;
+            }
+            if !explain {
                 webhook::mutate_spark_pod(pod, &plan.app)?;
+                continue;
+            }
+            let name = format!("Pod/{}", pod.metadata.name.as_deref().unwrap_or_default());
+            for (field, value, mutation) in webhook::mutate_spark_pod_explained(pod, &plan.app)? {
+                patched.push(crate::provenance::FieldSource {
+                    object: name.clone(),
+                    field,
+                    value,
+                    source: crate::provenance::Source::Rule {
+                        step: "kubeflow/spark-operator webhook".into(),
+                        detail: format!("{mutation}, from the SparkApplication's spec"),
+                    },
+                });
             }
         }
     }
+    if explain {
+        let replaced = |e: &crate::provenance::FieldSource| {
+            patched
+                .iter()
+                .any(|p| p.object == e.object && p.field == e.field)
+        };
+        for explanations in rendered
+            .driver
+            .iter_mut()
+            .map(|d| &mut d.explanations)
+            .chain(rendered.executors.iter_mut().map(|e| &mut e.explanations))
+        {
+            explanations.retain(|e| !replaced(e));
+        }
+        if let Some(driver) = rendered.driver.as_mut() {
+            driver.explanations.extend(patched);
+        }
+    }
     if let Some(driver) = rendered.driver.as_mut() {
+        // The controller reads the application id from the driver pod before it makes the UI
+        // objects (`updateSparkApplicationState`, then `createWebUIService`...).
+        let mut app = plan.app.clone();
+        if let Some(Resource::Pod(pod)) = driver.objects.iter().find(|o| o.kind() == "Pod") {
+            let id = pod
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(crate::constants::labels::SPARK_APP_ID));
+            if let Some(id) = id {
+                app.status.spark_application_id.clone_from(id);
+            }
+        }
+        let after = web_ui::objects(&app, &plan.ui)?;
         let spark_objects = std::mem::take(&mut driver.objects);
         driver.objects = plan
             .before
             .iter()
             .cloned()
             .chain(spark_objects)
-            .chain(plan.after.iter().cloned())
+            .chain(after)
             .collect();
     }
     rendered.warnings.extend(plan.warnings.iter().cloned());

@@ -11,6 +11,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use super::prometheus_defaults::{METRICS_PROPERTIES, PROMETHEUS_CONFIGURATION};
 use super::spec::{MonitoringSpec, PrometheusSpec, SparkApplication};
 use super::submission::owner_reference;
+use super::OperatorRelease;
 
 /// The JMX exporter's port when `prometheus.port` is unset.
 pub const DEFAULT_PORT: i32 = 8090;
@@ -42,17 +43,23 @@ pub fn has_config_file(prometheus: &PrometheusSpec) -> bool {
 
 /// The controller's step before it builds the arguments: with `monitoring.prometheus` set,
 /// [`config_prometheus_monitoring`].
-pub fn configure(app: &mut SparkApplication) -> Option<ConfigMap> {
+pub fn configure(app: &mut SparkApplication, release: OperatorRelease) -> Option<ConfigMap> {
     let enabled = app
         .spec
         .monitoring
         .as_ref()
         .is_some_and(|m| m.prometheus.is_some());
-    if enabled {
+    let mut config_map = if enabled {
         config_prometheus_monitoring(app)
     } else {
         None
+    };
+    if !release.labels_prometheus_config_map {
+        if let Some(config_map) = config_map.as_mut() {
+            config_map.metadata.labels = None;
+        }
     }
+    config_map
 }
 
 /// `configPrometheusMonitoring`: the ConfigMap the controller creates (unless the image holds

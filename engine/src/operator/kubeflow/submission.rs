@@ -10,7 +10,7 @@ use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 use super::spec::{RoleSpec, SecretInfo, SparkApplication};
-use super::{go_yaml, semver, OperatorError};
+use super::{go_quantity, go_yaml, semver, OperatorError};
 
 /// The driver container's name in the templates the operator writes.
 pub const DRIVER_CONTAINER: &str = "spark-kubernetes-driver";
@@ -327,19 +327,15 @@ fn role_image<'a>(app: &'a SparkApplication, spec: &'a RoleSpec) -> Option<&'a s
 }
 
 /// The application's labels that reach its pods (Kueue's are left out).
-fn app_labels<'a>(
-    app: &'a SparkApplication,
-    context: &Context,
-) -> impl Iterator<Item = (&'a String, &'a String)> {
-    let skip_kueue = context.release.skips_kueue_labels;
+fn app_labels(app: &SparkApplication) -> impl Iterator<Item = (&String, &String)> {
     app.metadata
         .labels
         .iter()
         .flatten()
-        .filter(move |(k, _)| !(skip_kueue && k.starts_with(KUEUE_LABEL_PREFIX)))
+        .filter(|(k, _)| !k.starts_with(KUEUE_LABEL_PREFIX))
 }
 
-fn driver_conf_option(app: &SparkApplication, context: &Context, _: &mut Files) -> Res {
+fn driver_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
     let d = &app.spec.driver;
     let mut args = role_labels(app, "driver", d.template.is_some());
     if let Some(image) = role_image(app, d) {
@@ -362,7 +358,7 @@ fn driver_conf_option(app: &SparkApplication, context: &Context, _: &mut Files) 
             args.extend(pair(key, value));
         }
     }
-    for (key, value) in app_labels(app, context) {
+    for (key, value) in app_labels(app) {
         args.extend(pair(format!("{}{key}", keys::DRIVER_LABEL_PREFIX), value));
     }
     let maps = [
@@ -388,7 +384,7 @@ fn driver_conf_option(app: &SparkApplication, context: &Context, _: &mut Files) 
     Ok(args)
 }
 
-fn executor_conf_option(app: &SparkApplication, context: &Context, _: &mut Files) -> Res {
+fn executor_conf_option(app: &SparkApplication, _: &Context, _: &mut Files) -> Res {
     let e = &app.spec.executor;
     let mut args = role_labels(app, "executor", e.template.is_some());
     if let Some(instances) = e.instances {
@@ -418,7 +414,7 @@ fn executor_conf_option(app: &SparkApplication, context: &Context, _: &mut Files
             delete.to_string(),
         ));
     }
-    for (key, value) in app_labels(app, context) {
+    for (key, value) in app_labels(app) {
         args.extend(pair(format!("{}{key}", keys::EXECUTOR_LABEL_PREFIX), value));
     }
     let maps = [
@@ -583,7 +579,8 @@ fn volume_mount_args(
         }
         if let Some(dir) = &volume.empty_dir {
             if let Some(limit) = &dir.size_limit {
-                args.extend(pair(option("sizeLimit"), &limit.0));
+                let limit = go_quantity::canonical(&limit.0).unwrap_or_else(|| limit.0.clone());
+                args.extend(pair(option("sizeLimit"), limit));
             }
             let medium = dir.medium.as_deref().filter(|m| !m.is_empty());
             if let Some(medium) = medium.filter(|_| context.release.passes_empty_dir_medium) {
@@ -701,26 +698,11 @@ pub fn template_path(app: &SparkApplication, role: &str) -> String {
 /// Spark is pointed at.
 fn pod_template_args(
     app: &SparkApplication,
-    context: &Context,
     spec: &RoleSpec,
     role: &str,
     container: &str,
     files: &mut Files,
 ) -> Res {
-    if !context.release.writes_templates_always {
-        // Before v2.4.0: only a given template, written as given.
-        let Some(template) = &spec.template else {
-            return Ok(vec![]);
-        };
-        let path = template_path(app, role);
-        files.insert(
-            path.clone(),
-            go_yaml::marshal_pod_template(template).into_bytes(),
-        );
-        let mut args = pair(role_keys(role).template_file, &path).to_vec();
-        args.extend(pair(role_keys(role).template_container, container));
-        return Ok(args);
-    }
     let mut template = spec.template.clone().unwrap_or_else(|| PodTemplateSpec {
         metadata: None,
         spec: Some(PodSpec {
@@ -753,25 +735,13 @@ fn pod_template_args(
     Ok(args)
 }
 
-fn driver_pod_template_option(app: &SparkApplication, context: &Context, files: &mut Files) -> Res {
-    pod_template_args(
-        app,
-        context,
-        &app.spec.driver,
-        "driver",
-        DRIVER_CONTAINER,
-        files,
-    )
+fn driver_pod_template_option(app: &SparkApplication, _: &Context, files: &mut Files) -> Res {
+    pod_template_args(app, &app.spec.driver, "driver", DRIVER_CONTAINER, files)
 }
 
-fn executor_pod_template_option(
-    app: &SparkApplication,
-    context: &Context,
-    files: &mut Files,
-) -> Res {
+fn executor_pod_template_option(app: &SparkApplication, _: &Context, files: &mut Files) -> Res {
     pod_template_args(
         app,
-        context,
         &app.spec.executor,
         "executor",
         EXECUTOR_CONTAINER,

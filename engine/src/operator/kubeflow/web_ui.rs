@@ -42,7 +42,12 @@ fn generate_name(name: &str, suffix: &str) -> String {
     }
     let keep = 63 - suffix.len() - 10;
     let hash = md5::hex_digest(preferred.as_bytes());
-    format!("{}-{}-{suffix}", &name[..keep.min(name.len())], &hash[..8])
+    // Go cuts bytes; names are DNS labels (ASCII), and a cut inside a character is avoided.
+    let mut cut = keep.min(name.len());
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}-{}-{suffix}", &name[..cut], &hash[..8])
 }
 
 /// A URL split as Go's `url.Parse` gives host and path (the scheme defaults to http).

@@ -98,12 +98,52 @@ pub const MUTATIONS: &[(&str, Mutation)] = &[
     ("addShareProcessNamespace", add_share_process_namespace),
 ];
 
-/// `mutateSparkPod`: every mutation, in order.
+/// `mutateSparkPod`: every mutation, in order. The webhook answers with a patch from the
+/// pod as it came to the pod as Go writes it, so the pod's quantities come out canonical.
 pub fn mutate_spark_pod(pod: &mut Pod, app: &SparkApplication) -> Result<(), OperatorError> {
     for (_, mutation) in MUTATIONS {
         mutation(pod, app)?;
     }
+    canonicalize_quantities(pod);
     Ok(())
+}
+
+/// The pod's quantities as Go writes them.
+fn canonicalize_quantities(pod: &mut Pod) {
+    let Ok(mut value) = serde_json::to_value(&*pod) else {
+        return;
+    };
+    super::go_quantity::canonicalize_pod_json(&mut value);
+    if let Ok(canonical) = serde_json::from_value(value) {
+        *pod = canonical;
+    }
+}
+
+/// [`mutate_spark_pod`], returning each field a mutation set or changed: (path, value, the
+/// mutation's Go name).
+pub fn mutate_spark_pod_explained(
+    pod: &mut Pod,
+    app: &SparkApplication,
+) -> Result<Vec<(String, serde_json::Value, &'static str)>, OperatorError> {
+    let leaves = |pod: &Pod| {
+        serde_json::to_value(pod)
+            .map(|v| crate::provenance::flatten(&v))
+            .unwrap_or_default()
+    };
+    let mut changed = Vec::new();
+    let mut before = leaves(pod);
+    for (name, mutation) in MUTATIONS {
+        mutation(pod, app)?;
+        let after = leaves(pod);
+        for (path, value) in &after {
+            if before.get(path) != Some(value) {
+                changed.push((path.clone(), value.clone(), *name));
+            }
+        }
+        before = after;
+    }
+    canonicalize_quantities(pod);
+    Ok(changed)
 }
 
 fn role_spec<'a>(pod: &Pod, app: &'a SparkApplication) -> Option<&'a RoleSpec> {
@@ -515,7 +555,10 @@ fn add_memory_limit(pod: &mut Pod, app: &SparkApplication) -> Result<(), Operato
         .get_or_insert_with(Default::default)
         .limits
         .get_or_insert_with(BTreeMap::new)
-        .insert("memory".to_owned(), Quantity(quantity));
+        .insert(
+            "memory".to_owned(),
+            Quantity(super::go_quantity::canonical(&quantity).unwrap_or(quantity)),
+        );
     Ok(())
 }
 
@@ -537,7 +580,13 @@ fn add_gpu(pod: &mut Pod, app: &SparkApplication) -> Result<(), OperatorError> {
         .get_or_insert_with(Default::default)
         .limits
         .get_or_insert_with(BTreeMap::new)
-        .insert(gpu.name, Quantity(gpu.quantity.to_string()));
+        .insert(
+            gpu.name,
+            Quantity(
+                super::go_quantity::canonical(&gpu.quantity.to_string())
+                    .unwrap_or_else(|| gpu.quantity.to_string()),
+            ),
+        );
     Ok(())
 }
 
