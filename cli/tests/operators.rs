@@ -189,6 +189,13 @@ spec:
         "spark"
     );
 
+    // explain names the mutation that sets each field.
+    let out = run(&["explain", "-f", &file, "--reproducible"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("  spec.tolerations[0].key = dedicated\n      <- kubeflow/spark-operator webhook (addTolerations): from the SparkApplication's spec"),
+        "{text}"
+    );
     // Without the webhook none of it applies.
     let objects = docs(&run(&[
         "all",

@@ -46,6 +46,15 @@ pub enum Source {
         /// The rule, e.g. the memory arithmetic.
         detail: String,
     },
+    /// A Spark operator's doing (a `SparkApplication` rendered with `-f`).
+    Operator {
+        /// The operator, e.g. `kubeflow/spark-operator webhook`.
+        operator: String,
+        /// Its function that does it, e.g. `addTolerations`.
+        step: String,
+        /// From what.
+        detail: String,
+    },
 }
 
 impl Source {
@@ -75,6 +84,11 @@ impl std::fmt::Display for Source {
             Source::Input { name } => write!(f, "render input {name}"),
             Source::Rule { step, detail } if detail.is_empty() => write!(f, "Spark rule ({step})"),
             Source::Rule { step, detail } => write!(f, "Spark rule ({step}): {detail}"),
+            Source::Operator {
+                operator,
+                step,
+                detail,
+            } => write!(f, "{operator} ({step}): {detail}"),
         }
     }
 }

@@ -212,9 +212,10 @@ pub fn finish(
                     object: name.clone(),
                     field,
                     value,
-                    source: crate::provenance::Source::Rule {
-                        step: "kubeflow/spark-operator webhook".into(),
-                        detail: format!("{mutation}, from the SparkApplication's spec"),
+                    source: crate::provenance::Source::Operator {
+                        operator: "kubeflow/spark-operator webhook".into(),
+                        step: mutation.into(),
+                        detail: "from the SparkApplication's spec".into(),
                     },
                 });
             }
