@@ -433,13 +433,7 @@ fn kubeflow_submission(
         .clone()
         .or_else(|| app.spec.image.clone());
     let declared_spark = app.spec.spark_version.clone();
-    let plan = kubeflow::plan(app, &plan_options).map_err(|e| {
-        refused(if webhook {
-            format!("the operator refuses it: {e}")
-        } else {
-            format!("the operator fails to submit it: {e}")
-        })
-    })?;
+    let plan = kubeflow::plan(app, &plan_options).map_err(|e| refused(e.to_string()))?;
     let line = SubmitLine::try_parse_from(&plan.command.args).map_err(|e| {
         refused(format!(
             "spark-submit refuses the operator's command line: {}",

@@ -279,7 +279,7 @@ fn the_operator_refuses_what_its_validation_refuses() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("SparkApplication jobs/pi: the operator refuses it: sparkConf key \"spark.kubernetes.namespace\" is not allowed: must equal the application namespace \"jobs\", got \"other\""),
+        stderr.contains("SparkApplication jobs/pi: the operator's webhook refuses it: sparkConf key \"spark.kubernetes.namespace\" is not allowed: must equal the application namespace \"jobs\", got \"other\""),
         "{stderr}"
     );
 }

@@ -239,7 +239,7 @@ fn web_ui() {
                     ingress_url_format: options["ingressURLFormat"].as_str().map(str::to_owned),
                     ingress_class_name: None,
                 };
-                web_ui::configure(&mut app, &ui);
+                web_ui::configure(&mut app, &ui).expect("a URL Go parses");
                 let got = serde_json::to_value(&app).expect("JSON");
                 subset(&case["expected_app"], &got, "app")
             }

@@ -14,6 +14,7 @@
 
 pub mod defaults;
 pub mod go_quantity;
+mod go_url;
 mod go_yaml;
 pub mod lint;
 mod md5;
@@ -146,13 +147,16 @@ pub fn plan(mut app: SparkApplication, options: &Options) -> Result<Plan, Operat
     let mut warnings = Vec::new();
     if options.webhook {
         defaults::set_defaults(&mut app);
-        validate::validate(&app, options.release)?;
+        validate::validate(&app, options.release)
+            .map_err(|e| OperatorError(format!("the operator's webhook refuses it: {}", e.0)))?;
     }
+    let failed =
+        |e: OperatorError| OperatorError(format!("the operator fails to submit it: {}", e.0));
     app.status.submission_id.clone_from(&options.submission_id);
     if app.metadata.uid.as_deref().is_none_or(str::is_empty) {
         app.metadata.uid = Some(options.app_uid.clone());
     }
-    web_ui::configure(&mut app, &options.ui);
+    web_ui::configure(&mut app, &options.ui).map_err(failed)?;
     let before: Vec<Resource> = monitoring::configure(&mut app, options.release)
         .map(Resource::ConfigMap)
         .into_iter()
@@ -166,7 +170,7 @@ pub fn plan(mut app: SparkApplication, options: &Options) -> Result<Plan, Operat
         master: options.master.clone(),
         release: options.release,
     };
-    let command = submission::build_spark_submit_args(&app, &context)?;
+    let command = submission::build_spark_submit_args(&app, &context).map_err(failed)?;
     Ok(Plan {
         app,
         command,

@@ -14,10 +14,10 @@ use k8s_openapi::api::networking::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::md5;
 use super::spec::SparkApplication;
 use super::submission::owner_reference;
 use super::OperatorError;
+use super::{go_url, md5};
 use crate::manifest::Resource;
 
 /// The operator's UI settings (its chart's `controller.uiService` and `controller.uiIngress`).
@@ -50,29 +50,27 @@ fn generate_name(name: &str, suffix: &str) -> String {
     format!("{}-{}-{suffix}", &name[..cut], &hash[..8])
 }
 
-/// A URL split as Go's `url.Parse` gives host and path (the scheme defaults to http).
+/// The host and path of an ingress URL, as `getDriverIngressURL` reads them.
 struct Url {
     host: String,
     path: String,
 }
 
-fn ingress_url(format: &str, app: &SparkApplication) -> Url {
+/// `getDriverIngressURL`: the format with the application's name, namespace and id, parsed by
+/// Go's `url.Parse` (again with `http://` before it when it has no scheme).
+fn ingress_url(format: &str, app: &SparkApplication) -> Result<Url, OperatorError> {
     let substituted = substitute(format, "appName", app.name());
     let substituted = substitute(&substituted, "appNamespace", app.namespace());
     let substituted = substitute(&substituted, "appId", &app.status.spark_application_id);
-    let rest = match substituted.split_once("://") {
-        Some((_, rest)) => rest.to_owned(),
-        None => substituted,
-    };
-    let rest = rest.split(['?', '#']).next().unwrap_or_default();
-    let (host, path) = match rest.find('/') {
-        Some(slash) => (&rest[..slash], &rest[slash..]),
-        None => (rest, ""),
-    };
-    Url {
-        host: host.to_owned(),
-        path: path.to_owned(),
+    let refused = |e: String| OperatorError(format!("parse {substituted:?}: {e}"));
+    let mut url = go_url::parse(&substituted).map_err(refused)?;
+    if url.scheme.is_empty() {
+        url = go_url::parse(&format!("http://{substituted}")).map_err(refused)?;
     }
+    Ok(Url {
+        host: url.host,
+        path: url.path,
+    })
 }
 
 /// Replaces `{{ $name }}` (spaces allowed inside the braces).
@@ -104,26 +102,32 @@ fn substitute(text: &str, name: &str, value: &str) -> String {
 
 /// `configWebUI`: with the UI Service and an ingress URL with a path, the UI is served under
 /// that path (`spark.ui.proxyBase`, `spark.ui.proxyRedirectUri`), unless the conf says
-/// otherwise.
-pub fn configure(app: &mut SparkApplication, options: &UiOptions) {
+/// otherwise. A URL Go cannot parse fails the submission.
+pub fn configure(app: &mut SparkApplication, options: &UiOptions) -> Result<(), OperatorError> {
     let Some(format) = options
         .ingress_url_format
         .as_deref()
         .filter(|f| !f.is_empty())
     else {
-        return;
+        return Ok(());
     };
     if !options.service {
-        return;
+        return Ok(());
     }
-    let url = ingress_url(format, app);
+    let url = ingress_url(format, app).map_err(|e| {
+        OperatorError(format!(
+            "failed to configure web UI: failed to get ingress url: {}",
+            e.0
+        ))
+    })?;
     if url.path.is_empty() {
-        return;
+        return Ok(());
     }
     let conf = app.spec.spark_conf.get_or_insert_with(BTreeMap::new);
     conf.entry(keys::UI_PROXY_BASE.into()).or_insert(url.path);
     conf.entry(keys::UI_PROXY_REDIRECT_URI.into())
         .or_insert_with(|| "/".into());
+    Ok(())
 }
 
 /// The labels of the objects the controller creates (`util.GetResourceLabels`).
@@ -303,16 +307,20 @@ pub fn objects(
             .ingress_url_format
             .as_deref()
             .filter(|f| !f.is_empty());
-        let ui_ingress = ingress_format.map(|format| {
-            let url = ingress_url(format, app);
-            ingress(
-                app,
-                generate_name(app.name(), "ui-ingress"),
-                &ui_service,
-                &url,
-                options,
-            )
-        });
+        let ui_ingress = match ingress_format {
+            Some(format) => {
+                let url = ingress_url(format, app)
+                    .map_err(|e| OperatorError(format!("failed to get ingress url: {}", e.0)))?;
+                Some(ingress(
+                    app,
+                    generate_name(app.name(), "ui-ingress"),
+                    &ui_service,
+                    &url,
+                    options,
+                ))
+            }
+            None => None,
+        };
         objects.push(Resource::Service(ui_service));
         objects.extend(ui_ingress.map(Resource::Ingress));
     }
@@ -336,16 +344,19 @@ pub fn objects(
             entry.service_annotations.clone().unwrap_or_default(),
             entry.service_labels.clone().unwrap_or_default(),
         );
-        let driver_ingress = (!entry.ingress_url_format.is_empty()).then(|| {
-            let url = ingress_url(&entry.ingress_url_format, app);
-            ingress(
+        let driver_ingress = if entry.ingress_url_format.is_empty() {
+            None
+        } else {
+            let url = ingress_url(&entry.ingress_url_format, app)
+                .map_err(|e| OperatorError(format!("failed to get driver ingress url: {}", e.0)))?;
+            Some(ingress(
                 app,
                 format!("{}-ing-{port}", app.name()),
                 &driver_service,
                 &url,
                 options,
-            )
-        });
+            ))
+        };
         objects.push(Resource::Service(driver_service));
         objects.extend(driver_ingress.map(Resource::Ingress));
     }
@@ -370,10 +381,10 @@ mod tests {
         let mut app = SparkApplication::default();
         app.metadata.name = Some("pi".into());
         app.metadata.namespace = Some("jobs".into());
-        let url = ingress_url("{{$appName}}.{{ $appNamespace }}.example.com/ui", &app);
+        let url = ingress_url("{{$appName}}.{{ $appNamespace }}.example.com/ui", &app).unwrap();
         assert_eq!(url.host, "pi.jobs.example.com");
         assert_eq!(url.path, "/ui");
-        let url = ingress_url("example.com/{{$appNamespace}}/{{$appName}}", &app);
+        let url = ingress_url("example.com/{{$appNamespace}}/{{$appName}}", &app).unwrap();
         assert_eq!(
             (url.host.as_str(), url.path.as_str()),
             ("example.com", "/jobs/pi")
