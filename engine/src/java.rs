@@ -33,6 +33,18 @@ pub fn double_to_string(d: f64) -> String {
     }
 }
 
+/// Java's `String.isBlank()`: empty, or only characters `Character.isWhitespace` accepts
+/// (Unicode space separators but the no-break ones, and tab, line breaks and U+001C..U+001F).
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| {
+        let control = matches!(c, '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | '\u{1C}'..='\u{1F}');
+        let separator = c.is_whitespace()
+            && !c.is_control()
+            && !matches!(c, '\u{A0}' | '\u{2007}' | '\u{202F}');
+        control || separator
+    })
+}
+
 /// `java.lang.String.trim`: removes leading and trailing characters `<= ' '`.
 pub fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c <= ' ')
@@ -55,6 +67,12 @@ pub fn date_to_string_utc(millis: i64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_is_javas() {
+        assert!(is_blank("") && is_blank(" \t\n\u{2003}\u{1F}"));
+        assert!(!is_blank("\u{A0}") && !is_blank("\u{1}") && !is_blank(" a "));
+    }
 
     #[test]
     fn doubles_print_like_java() {

@@ -146,7 +146,7 @@ pub fn build_driver_conf(app: &SparkApplication, options: &Options) -> DriverCon
             Some((first, rest)) => (first.to_owned(), Some(rest.to_owned())),
             None => (py_files.clone(), None),
         };
-        if let Some(rest) = rest.filter(|r| !crate::java::trim(r).is_empty()) {
+        if let Some(rest) = rest.filter(|r| !crate::java::is_blank(r)) {
             set_if_missing(&mut conf, keys::SUBMIT_PY_FILES, &rest);
         }
         MainAppResource::Python(first)
