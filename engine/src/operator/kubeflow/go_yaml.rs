@@ -99,6 +99,7 @@ fn emit(value: &Value, indent: usize, out: &mut String) {
         Value::Null => out.push_str(" null\n"),
         Value::Bool(b) => out.push_str(&format!(" {b}\n")),
         Value::Number(n) => out.push_str(&format!(" {n}\n")),
+        Value::String(s) if style(s) == Style::Literal => literal_block(s, indent, out),
         Value::String(s) => {
             out.push(' ');
             out.push_str(&scalar(s));
@@ -107,50 +108,104 @@ fn emit(value: &Value, indent: usize, out: &mut String) {
     }
 }
 
-/// A string as go-yaml v2 writes it: plain when it reads back as the same string, else
-/// double-quoted.
-fn scalar(s: &str) -> String {
-    if needs_quotes(s) {
-        serde_json::to_string(s).unwrap_or_default()
+/// How go-yaml v2 writes a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+}
+
+/// go-yaml v2's choice: a literal block for multi-line text; double quotes for text that would
+/// read back as another type; plain when the emitter allows it; else single quotes (double
+/// when those cannot hold it). (Its folding of plain text past 80 columns is not modelled.)
+fn style(s: &str) -> Style {
+    let printable = !s.chars().any(|c| c.is_control() && c != '\n');
+    if s.contains('\n') {
+        let trailing_space = s.split('\n').any(|line| line.ends_with(' '));
+        return if printable && !trailing_space && !s.starts_with(' ') {
+            Style::Literal
+        } else {
+            Style::DoubleQuoted
+        };
+    }
+    if !printable || resolves_to_another_type(s) {
+        return Style::DoubleQuoted;
+    }
+    if plain_allowed(s) {
+        Style::Plain
     } else {
-        s.to_owned()
+        Style::SingleQuoted
     }
 }
 
-fn needs_quotes(s: &str) -> bool {
-    if s.is_empty() {
-        return true;
-    }
-    // Strings YAML 1.1 would read as another type.
+/// YAML 1.1 (go-yaml's resolver) would read it as a bool, null, number or timestamp-like
+/// base-60 float.
+fn resolves_to_another_type(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     let special = [
-        "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", ".nan", ".inf", "-.inf",
-        "+.inf",
+        "", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", ".nan", ".inf",
+        "-.inf", "+.inf",
     ];
     if special.contains(&lower.as_str()) {
         return true;
     }
-    let numeric = s
-        .trim_start_matches(['+', '-'])
-        .replace('_', "")
-        .parse::<f64>()
-        .is_ok()
-        || s.starts_with("0x")
-        || s.starts_with("0o");
-    if numeric {
-        return true;
-    }
+    let unsigned = s.trim_start_matches(['+', '-']);
+    let numeric = unsigned.replace('_', "").parse::<f64>().is_ok()
+        || unsigned.starts_with("0x")
+        || unsigned.starts_with("0o")
+        || unsigned.starts_with("0b");
+    let base60 = s.contains(':')
+        && s.split(':').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
+        });
+    numeric || base60
+}
+
+/// The emitter's plain-scalar rules for a one-line string.
+fn plain_allowed(s: &str) -> bool {
     let first = s.chars().next().unwrap_or(' ');
-    if "-?:,[]{}#&*!|>'\"%@` ".contains(first)
-        && !(first == '-' && s.len() > 1 && !s[1..].starts_with(' '))
-    {
-        return true;
+    let indicator = "-?:,[]{}#&*!|>'\"%@`".contains(first);
+    let dash_ok = matches!(first, '-' | '?' | ':') && s.chars().nth(1).is_some_and(|c| c != ' ');
+    !(indicator && !dash_ok)
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !s.ends_with(':')
+}
+
+/// A string as go-yaml v2 writes it on one line (`literal` strings are written by
+/// [`literal_block`]).
+fn scalar(s: &str) -> String {
+    match style(s) {
+        Style::Plain => s.to_owned(),
+        Style::SingleQuoted => format!("'{}'", s.replace('\'', "''")),
+        Style::DoubleQuoted | Style::Literal => serde_json::to_string(s).unwrap_or_default(),
     }
-    s.ends_with(' ')
-        || s.contains(": ")
-        || s.contains(" #")
-        || s.ends_with(':')
-        || s.chars().any(|c| c.is_control())
+}
+
+/// A literal block (`|`, `|-` or `|+` by the text's final line breaks), its lines at `indent`.
+fn literal_block(s: &str, indent: usize, out: &mut String) {
+    let chomping = if !s.ends_with('\n') {
+        "-"
+    } else if s.ends_with("\n\n") {
+        "+"
+    } else {
+        ""
+    };
+    out.push_str(&format!(" |{chomping}\n"));
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            out.push_str(&" ".repeat(indent));
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
 }
 
 #[cfg(test)]
@@ -201,12 +256,22 @@ spec:
     }
 
     #[test]
-    fn ambiguous_strings_are_quoted() {
-        for s in ["", "true", "1", "1.5", "null", "- x", "a: b", "*x"] {
-            assert!(needs_quotes(s), "{s:?}");
+    fn strings_are_written_in_go_yaml_styles() {
+        for s in ["", "true", "1", "1.5", "null", "yes", "1:20"] {
+            assert_eq!(style(s), Style::DoubleQuoted, "{s:?}");
         }
-        for s in ["spark", "1g", "a-b", "/tmp/x", "-Dx=y"] {
-            assert!(!needs_quotes(s), "{s:?}");
+        for s in ["- x", "a: b", "*x", " lead", "trail ", "x #y"] {
+            assert_eq!(style(s), Style::SingleQuoted, "{s:?}");
         }
+        for s in ["spark", "1g", "a-b", "/tmp/x", "-Dx=y", "a:b"] {
+            assert_eq!(style(s), Style::Plain, "{s:?}");
+        }
+        assert_eq!(scalar("it's: x"), "'it''s: x'");
+        let mut out = String::new();
+        literal_block("set -e\n\necho hi\n", 4, &mut out);
+        assert_eq!(out, " |\n    set -e\n\n    echo hi\n");
+        let mut out = String::new();
+        literal_block("a\nb", 2, &mut out);
+        assert_eq!(out, " |-\n  a\n  b\n");
     }
 }
