@@ -170,7 +170,7 @@ fn plain_allowed(s: &str) -> bool {
     let first = s.chars().next().unwrap_or(' ');
     let indicator = "-?:,[]{}#&*!|>'\"%@`".contains(first);
     let dash_ok = matches!(first, '-' | '?' | ':') && s.chars().nth(1).is_some_and(|c| c != ' ');
-    !(indicator && !dash_ok)
+    (!indicator || dash_ok)
         && !s.starts_with(' ')
         && !s.ends_with(' ')
         && !s.contains(": ")
