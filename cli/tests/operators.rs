@@ -660,3 +660,26 @@ fn the_deployment_allocator_makes_one_deployment() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("custom executor allocator"));
 }
+
+/// The whole of what kubeflow's operator and Spark create for its Prometheus example with a UI
+/// Ingress: the operator's ConfigMap, the driver's objects with the webhook's patches, the UI
+/// Service and Ingress, an executor. Read before it is accepted.
+#[test]
+fn snapshot_of_a_kubeflow_application() {
+    let out = run(&[
+        "all",
+        "-f",
+        &example("spark-pi-prometheus-image-set"),
+        "--reproducible",
+        "--ui-ingress-url-format",
+        "{{$appName}}.example.com/{{$appNamespace}}",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("operator-kubeflow-spark-pi-prometheus", String::from_utf8(out.stdout).unwrap());
+    });
+}
