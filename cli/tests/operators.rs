@@ -683,3 +683,17 @@ fn snapshot_of_a_kubeflow_application() {
         insta::assert_snapshot!("operator-kubeflow-spark-pi-prometheus", String::from_utf8(out.stdout).unwrap());
     });
 }
+
+#[test]
+fn a_resource_file_that_is_not_utf8_is_refused() {
+    let dir = tempdir();
+    let file = dir.join("latin1.yaml");
+    std::fs::write(
+        &file,
+        b"apiVersion: v1\nkind: SparkApplication\nmetadata: {name: caf\xe9}\n",
+    )
+    .unwrap();
+    let out = run(&["all", "-f", &file.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("latin1.yaml: not UTF-8 text"));
+}
