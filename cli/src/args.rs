@@ -398,14 +398,16 @@ pub struct RenderArgs {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "SparkApplication (instead of spark-submit's options)")]
 pub struct ResourceOptions {
-    /// A file of SparkApplications (kubeflow's sparkoperator.k8s.io/v1beta2), `-` for standard
-    /// input; repeatable, each document rendered in turn. `diff` compares two: -f OLD -f NEW.
+    /// A file of SparkApplications (kubeflow's sparkoperator.k8s.io/v1beta2 or Apache's
+    /// spark.apache.org/v1), `-` for standard input; repeatable, each document rendered in
+    /// turn. `diff` compares two: -f OLD -f NEW.
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     pub filename: Vec<PathBuf>,
 
-    /// The operator release whose behaviour is mirrored (default: the latest modelled). Its
-    /// image's Spark builds the driver's objects; the application image's Spark (its tag, else
-    /// spec.sparkVersion, else --spark-version) the executors.
+    /// The operator release whose behaviour is mirrored (kubeflow v2.4.0 to v2.5.2, Apache
+    /// 1.0.0; default: the latest modelled). Its Spark builds the driver's objects; the
+    /// application image's Spark (--spark-version, else its tag, else the spec's Spark version)
+    /// the executors.
     #[arg(long = "operator-release", value_name = "TAG", requires = "filename")]
     pub operator_release: Option<String>,
 
