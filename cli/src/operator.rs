@@ -101,6 +101,19 @@ impl Submission {
         }
     }
 
+    /// The conf the operator submits (what the driver runs with, before Spark's own steps).
+    pub fn conf(&self) -> Result<spark_render_engine::SparkConf, CliError> {
+        match &self.operated {
+            Operated::Kubeflow { .. } => {
+                let request = &self.prepared.request;
+                spark_render_engine::prepare_submission(&request.submit, &request.inputs)
+                    .map(|s| s.conf)
+                    .map_err(|e| self.refused(&e.to_string()))
+            }
+            Operated::Apache(plan) => Ok(plan.submission.conf.clone()),
+        }
+    }
+
     fn refused(&self, reason: &str) -> CliError {
         CliError::Output(format!(
             "{}: SparkApplication {}: {reason}",

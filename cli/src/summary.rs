@@ -17,15 +17,52 @@ pub fn run(args: &SummaryArgs) -> Result<(), CliError> {
         .transpose()
         .map_err(|reason| CliError::Usage(format!("--node: {reason}")))?;
     if !args.render.resource.filename.is_empty() {
-        return Err(CliError::Usage(
-            "summary does not take -f yet: it sums up a spark-submit's pods; use `all -f` to see the operator's pods".into(),
-        ));
+        return run_resources(args, node.as_ref());
     }
     let request = request::render_request(&args.render, &args.app, &args.output.spark)?;
     let summary = summary::summarise(&request, node.as_ref())?;
     let text = match args.output.format {
         TableFormat::Text => text(&summary),
         TableFormat::Json => output::json(&summary)?,
+    };
+    write_stdout(&text)
+}
+
+/// `summary -f`: each SparkApplication's pods as its operator and Spark create them (the
+/// webhook's memory limits, GPUs and sidecars included).
+fn run_resources(args: &SummaryArgs, node: Option<&summary::Usage>) -> Result<(), CliError> {
+    crate::operator::refuse_submit_options(&args.app)?;
+    let submissions =
+        crate::operator::submissions(&args.render, &args.output.spark, request::Files::Required)?;
+    let mut summaries = Vec::new();
+    for submission in &submissions {
+        let mut request = submission.prepared.request.clone();
+        request.executor_ids = vec![1];
+        request.explain = false;
+        let rendered = submission.render(&request, true)?;
+        let conf = submission.conf()?;
+        summaries.push((
+            submission,
+            summary::summarise_rendered(&conf, &rendered, node)?,
+        ));
+    }
+    let text = match args.output.format {
+        TableFormat::Text => summaries
+            .iter()
+            .map(|(s, summary)| {
+                format!(
+                    "# {}: SparkApplication {}\n{}",
+                    s.source,
+                    s.name,
+                    text(summary)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        TableFormat::Json => {
+            let list: Vec<&Summary> = summaries.iter().map(|(_, s)| s).collect();
+            output::json(&list)?
+        }
     };
     write_stdout(&text)
 }

@@ -697,3 +697,39 @@ fn a_resource_file_that_is_not_utf8_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("latin1.yaml: not UTF-8 text"));
 }
+
+#[test]
+fn summary_counts_what_the_webhook_adds() {
+    let dir = tempdir();
+    let file = dir.join("summary.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi}\nspec:\n  type: Scala\n  sparkVersion: 4.0.4\n  image: apache/spark:4.0.4\n  mainClass: X\n  mainApplicationFile: local:///x.jar\n  driver: {memoryLimit: 4g}\n  executor: {instances: 3, gpu: {name: nvidia.com/gpu, quantity: 1}}\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "summary",
+        "-f",
+        &file.display().to_string(),
+        "--reproducible",
+        "-o",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let summary = &list[0];
+    assert_eq!(summary["executors_at_start"], 3, "{summary}");
+    assert_eq!(
+        summary["driver"]["limits"]["memory"],
+        4.0 * 1024.0 * 1024.0 * 1024.0,
+        "{summary}"
+    );
+    assert_eq!(
+        summary["limits_at_start"]["nvidia.com/gpu"], 3.0,
+        "{summary}"
+    );
+}

@@ -77,7 +77,21 @@ pub struct Summary {
 /// many executors fit on such a node.
 pub fn summarise(request: &RenderRequest, node: Option<&Usage>) -> Result<Summary> {
     let submission = crate::prepare(request)?;
-    let conf = &submission.conf;
+    // One executor tells the size of all.
+    let mut one = request.clone();
+    one.executor_ids = vec![1];
+    one.explain = false;
+    let rendered = render_all(&one)?;
+    summarise_rendered(&submission.conf, &rendered, node)
+}
+
+/// [`summarise`] for a render made otherwise (a Spark operator's): `conf` is the submitted
+/// conf, `rendered` the driver's objects and one executor's.
+pub fn summarise_rendered(
+    conf: &crate::SparkConf,
+    rendered: &crate::Rendered,
+    node: Option<&Usage>,
+) -> Result<Summary> {
     let dynamic_allocation = conf.read(&keys::DYN_ALLOCATION_ENABLED)?;
     let at_start = u32::try_from(crate::executor::initial_executors(conf)?).unwrap_or(0);
     let at_most = if dynamic_allocation {
@@ -90,11 +104,6 @@ pub fn summarise(request: &RenderRequest, node: Option<&Usage>) -> Result<Summar
         Some(at_start)
     };
 
-    // One executor tells the size of all.
-    let mut one = request.clone();
-    one.executor_ids = vec![1];
-    one.explain = false;
-    let rendered = render_all(&one)?;
     let driver = pod_usage(rendered.driver_objects(), "driver");
     let executor = pod_usage(rendered.executor_objects(), "executor");
 
