@@ -2,7 +2,7 @@
 //! or two manifest files, compared by the engine's [`spark_render_engine::diff`], printed for
 //! people, for tools (JSON) or for a pull request (Markdown).
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::Path;
 
 use clap::{Args, Command, FromArgMatches};
@@ -297,33 +297,8 @@ fn has_submission_options(render: &RenderArgs) -> bool {
 
 /// The objects of a manifest file, or of standard input for `-`.
 fn read_side(operand: &str) -> Result<Side, CliError> {
-    let bytes = if operand == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(MANIFEST_LIMIT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| CliError::Output(format!("cannot read standard input: {e}")))?;
-        if bytes.len() as u64 > MANIFEST_LIMIT {
-            return Err(CliError::Output(format!(
-                "standard input is larger than {} MiB",
-                MANIFEST_LIMIT >> 20
-            )));
-        }
-        bytes
-    } else {
-        files::read_regular(Path::new(operand), MANIFEST_LIMIT).map_err(|e| {
-            CliError::ReadNamed {
-                key: "diff".into(),
-                path: operand.to_owned(),
-                reason: e.to_string(),
-            }
-        })?
-    };
-    let name = if operand == "-" {
-        "standard input"
-    } else {
-        operand
-    };
+    let (name, bytes) = files::read_operand(Path::new(operand), MANIFEST_LIMIT, "diff")?;
+    let name = name.as_str();
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::Output(format!("{name} is not UTF-8 text")))?;
     Ok(Side {

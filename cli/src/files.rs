@@ -102,6 +102,38 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// The bytes of `operand`, a file or `-` for standard input, at most `limit` bytes, and how to
+/// name it in messages (`standard input`, or the path). `named_by` names the option that gave
+/// the file in errors.
+pub fn read_operand(
+    operand: &std::path::Path,
+    limit: u64,
+    named_by: &str,
+) -> Result<(String, Vec<u8>), crate::errors::CliError> {
+    use crate::errors::CliError;
+    if operand.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| CliError::Output(format!("cannot read standard input: {e}")))?;
+        if bytes.len() as u64 > limit {
+            return Err(CliError::Output(format!(
+                "standard input is larger than {} MiB",
+                limit >> 20
+            )));
+        }
+        return Ok(("standard input".to_owned(), bytes));
+    }
+    let shown = operand.display().to_string();
+    let bytes = read_regular(operand, limit).map_err(|e| CliError::ReadNamed {
+        key: named_by.to_owned(),
+        path: shown.clone(),
+        reason: e.to_string(),
+    })?;
+    Ok((shown, bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,6 @@
 //! user's, and the request is made as in the operator's pod.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 use clap::{Args, Parser};
@@ -708,27 +707,7 @@ fn master_url(service: &str) -> String {
 
 /// The file's text, and how to name it.
 fn read(path: &Path) -> Result<(String, String), CliError> {
-    let (shown, bytes) = if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(RESOURCE_LIMIT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| CliError::Output(format!("cannot read standard input: {e}")))?;
-        if bytes.len() as u64 > RESOURCE_LIMIT {
-            return Err(CliError::Output(format!(
-                "standard input is larger than {} MiB",
-                RESOURCE_LIMIT >> 20
-            )));
-        }
-        ("standard input".to_owned(), bytes)
-    } else {
-        let bytes = files::read_regular(path, RESOURCE_LIMIT).map_err(|e| CliError::ReadNamed {
-            key: "-f".into(),
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        (path.display().to_string(), bytes)
-    };
+    let (shown, bytes) = files::read_operand(path, RESOURCE_LIMIT, "-f")?;
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::Output(format!("{shown}: not UTF-8 text")))?;
     Ok((shown, text))

@@ -356,21 +356,13 @@ fn read_named_files(
                 Some(bytes) => {
                     files.insert(path, bytes.clone());
                 }
-                None => {
-                    let reason = "a file in the operator's pod, which spark-render cannot read";
-                    match mode {
-                        Files::Required => {
-                            return Err(CliError::ReadNamed {
-                                key: key.to_owned(),
-                                path,
-                                reason: reason.into(),
-                            })
-                        }
-                        Files::Optional => {
-                            unread.push((key.to_owned(), format!("cannot read {path}: {reason}")))
-                        }
-                    }
-                }
+                None => unreadable(
+                    mode,
+                    &mut unread,
+                    key,
+                    &path,
+                    "a file in the operator's pod, which spark-render cannot read",
+                )?,
             }
             continue;
         }
@@ -379,20 +371,14 @@ fn read_named_files(
         } else if let Some(rest) = path.strip_prefix("file:") {
             rest.to_owned()
         } else if path.contains("://") {
-            let reason = "spark-render reads local files only";
-            match mode {
-                Files::Required => {
-                    return Err(CliError::ReadNamed {
-                        key: key.to_owned(),
-                        path,
-                        reason: reason.into(),
-                    })
-                }
-                Files::Optional => {
-                    unread.push((key.to_owned(), format!("cannot read {path}: {reason}")));
-                    continue;
-                }
-            }
+            unreadable(
+                mode,
+                &mut unread,
+                key,
+                &path,
+                "spark-render reads local files only",
+            )?;
+            continue;
         } else {
             path.clone()
         };
@@ -406,22 +392,32 @@ fn read_named_files(
             Ok(bytes) => {
                 files.insert(path, bytes);
             }
-            Err(e) => {
-                let err = CliError::ReadNamed {
-                    key: key.to_owned(),
-                    path: path.clone(),
-                    reason: e.to_string(),
-                };
-                match mode {
-                    Files::Required => return Err(err),
-                    Files::Optional => {
-                        unread.push((key.to_owned(), format!("cannot read {path}: {e}")))
-                    }
-                }
-            }
+            Err(e) => unreadable(mode, &mut unread, key, &path, &e.to_string())?,
         }
     }
     Ok((files, unread))
+}
+
+/// A file the conf names that cannot be read (`reason`): an error when it is required, else
+/// noted in `unread`.
+fn unreadable(
+    mode: Files,
+    unread: &mut Vec<(String, String)>,
+    key: &str,
+    path: &str,
+    reason: &str,
+) -> Result<(), CliError> {
+    match mode {
+        Files::Required => Err(CliError::ReadNamed {
+            key: key.to_owned(),
+            path: path.to_owned(),
+            reason: reason.to_owned(),
+        }),
+        Files::Optional => {
+            unread.push((key.to_owned(), format!("cannot read {path}: {reason}")));
+            Ok(())
+        }
+    }
 }
 
 /// spark-submit's default: `spark-defaults.conf` in `SPARK_CONF_DIR`, else `SPARK_HOME/conf`.

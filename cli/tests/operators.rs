@@ -158,10 +158,7 @@ spec:
     instances: 2
     tolerations: [{key: dedicated, operator: Equal, value: spark, effect: NoSchedule}]
 "#;
-    let dir = tempdir();
-    let file = dir.join("etl.yaml");
-    std::fs::write(&file, app).unwrap();
-    let file = file.display().to_string();
+    let file = app_file("etl.yaml", app);
     let objects = docs(&run(&["all", "-f", &file, "--reproducible"]));
     let driver = pod(&objects, "driver");
     assert_eq!(driver["spec"]["tolerations"][0]["key"], "dedicated");
@@ -241,14 +238,7 @@ fn spark_submit_options_beside_a_resource_are_refused() {
 
 #[test]
 fn fields_the_crd_requires_are_required() {
-    let dir = tempdir();
-    let file = dir.join("bare.yaml");
-    std::fs::write(
-        &file,
-        "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi}\nspec:\n  mainClass: X\n",
-    )
-    .unwrap();
-    let file = file.display().to_string();
+    let file = app_file("bare.yaml", "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi}\nspec:\n  mainClass: X\n");
     let out = run(&["all", "-f", &file, "--reproducible"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains(
@@ -263,25 +253,21 @@ fn fields_the_crd_requires_are_required() {
 
 #[test]
 fn the_operator_refuses_what_its_validation_refuses() {
-    let dir = tempdir();
-    let file = dir.join("ns.yaml");
-    std::fs::write(
-        &file,
-        "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi, namespace: jobs}\nspec:\n  mainApplicationFile: local:///x.jar\n  mainClass: X\n  sparkVersion: 4.0.4\n  image: apache/spark:4.0.4\n  driver: {}\n  executor: {}\n  sparkConf: {spark.kubernetes.namespace: other}\n",
-    )
-    .unwrap();
-    let out = run(&[
-        "driver",
-        "-f",
-        &file.display().to_string(),
-        "--reproducible",
-    ]);
+    let file = app_file("ns.yaml", "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi, namespace: jobs}\nspec:\n  mainApplicationFile: local:///x.jar\n  mainClass: X\n  sparkVersion: 4.0.4\n  image: apache/spark:4.0.4\n  driver: {}\n  executor: {}\n  sparkConf: {spark.kubernetes.namespace: other}\n");
+    let out = run(&["driver", "-f", &file, "--reproducible"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("SparkApplication jobs/pi: the operator's webhook refuses it: sparkConf key \"spark.kubernetes.namespace\" is not allowed: must equal the application namespace \"jobs\", got \"other\""),
         "{stderr}"
     );
+}
+
+/// Writes `text` to a file `name` of a fresh directory; its path.
+fn app_file(name: &str, text: impl AsRef<[u8]>) -> String {
+    let file = tempdir().join(name);
+    std::fs::write(&file, text).unwrap();
+    file.display().to_string()
 }
 
 fn tempdir() -> PathBuf {
@@ -321,10 +307,7 @@ spec:
     nodeSelectr: {a: b}
   executor: {}
 "#;
-    let dir = tempdir();
-    let file = dir.join("lint.yaml");
-    std::fs::write(&file, app).unwrap();
-    let file = file.display().to_string();
+    let file = app_file("lint.yaml", app);
     let out = run(&["lint", "-f", &file, "--fail-on-findings"]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
@@ -398,14 +381,7 @@ fn diff_compares_two_versions_of_a_spark_application() {
 
 #[test]
 fn operator_releases_differ_as_their_code_does() {
-    let dir = tempdir();
-    let file = dir.join("releases.yaml");
-    std::fs::write(
-        &file,
-        "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi, namespace: jobs}\nspec:\n  type: Scala\n  mode: cluster\n  sparkVersion: 4.0.1\n  image: apache/spark:4.0.1\n  mainClass: X\n  mainApplicationFile: local:///x.jar\n  sparkConf: {spark.kubernetes.authenticate.oauthToken: t}\n  volumes: [{name: spark-local-dir-1, emptyDir: {medium: Memory, sizeLimit: 1024Mi}}]\n  driver: {volumeMounts: [{name: spark-local-dir-1, mountPath: /tmp/spark}]}\n  executor: {}\n",
-    )
-    .unwrap();
-    let file = file.display().to_string();
+    let file = app_file("releases.yaml", "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi, namespace: jobs}\nspec:\n  type: Scala\n  mode: cluster\n  sparkVersion: 4.0.1\n  image: apache/spark:4.0.1\n  mainClass: X\n  mainApplicationFile: local:///x.jar\n  sparkConf: {spark.kubernetes.authenticate.oauthToken: t}\n  volumes: [{name: spark-local-dir-1, emptyDir: {medium: Memory, sizeLimit: 1024Mi}}]\n  driver: {volumeMounts: [{name: spark-local-dir-1, mountPath: /tmp/spark}]}\n  executor: {}\n");
     let print = |release: &str| {
         let out = run(&[
             "driver",
@@ -500,18 +476,15 @@ fn the_ui_ingress_is_made_once_the_application_id_is_known() {
 
 #[test]
 fn names_the_api_server_refuses_are_refused() {
-    let dir = tempdir();
     for (name, shown) in [
         ("Spark_Pi", "\"Spark_Pi\""),
         ("", "metadata.name is required"),
     ] {
-        let file = dir.join("name.yaml");
-        std::fs::write(
-            &file,
+        let file = app_file(
+            "name.yaml",
             format!("apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {{name: \"{name}\"}}\nspec: {{}}\n"),
-        )
-        .unwrap();
-        let out = run(&["all", "-f", &file.display().to_string()]);
+        );
+        let out = run(&["all", "-f", &file]);
         assert_eq!(out.status.code(), Some(1));
         assert!(
             String::from_utf8_lossy(&out.stderr).contains(shown),
@@ -686,35 +659,19 @@ fn snapshot_of_a_kubeflow_application() {
 
 #[test]
 fn a_resource_file_that_is_not_utf8_is_refused() {
-    let dir = tempdir();
-    let file = dir.join("latin1.yaml");
-    std::fs::write(
-        &file,
+    let file = app_file(
+        "latin1.yaml",
         b"apiVersion: v1\nkind: SparkApplication\nmetadata: {name: caf\xe9}\n",
-    )
-    .unwrap();
-    let out = run(&["all", "-f", &file.display().to_string()]);
+    );
+    let out = run(&["all", "-f", &file]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("latin1.yaml: not UTF-8 text"));
 }
 
 #[test]
 fn summary_counts_what_the_webhook_adds() {
-    let dir = tempdir();
-    let file = dir.join("summary.yaml");
-    std::fs::write(
-        &file,
-        "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi}\nspec:\n  type: Scala\n  sparkVersion: 4.0.4\n  image: apache/spark:4.0.4\n  mainClass: X\n  mainApplicationFile: local:///x.jar\n  driver: {memoryLimit: 4g}\n  executor: {instances: 3, gpu: {name: nvidia.com/gpu, quantity: 1}}\n",
-    )
-    .unwrap();
-    let out = run(&[
-        "summary",
-        "-f",
-        &file.display().to_string(),
-        "--reproducible",
-        "-o",
-        "json",
-    ]);
+    let file = app_file("summary.yaml", "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: pi}\nspec:\n  type: Scala\n  sparkVersion: 4.0.4\n  image: apache/spark:4.0.4\n  mainClass: X\n  mainApplicationFile: local:///x.jar\n  driver: {memoryLimit: 4g}\n  executor: {instances: 3, gpu: {name: nvidia.com/gpu, quantity: 1}}\n");
+    let out = run(&["summary", "-f", &file, "--reproducible", "-o", "json"]);
     assert!(
         out.status.success(),
         "{}",

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, PodTemplateSpec, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 
 use crate::builder::{build_from_features, Built};
 use crate::conf::{properties, SparkConf};
@@ -315,11 +315,7 @@ fn stateful_set(
     let mut spec = spec;
     spec.volumes = Some(static_volumes);
     let replicas = initial_executors(conf)?;
-    let owner_references = driver_pod.and_then(|p| {
-        p.uid
-            .as_ref()
-            .map(|uid| vec![pod::owner_reference_to_pod(&p.name, uid)])
-    });
+    let owner_references = owned_by_driver(driver_pod);
     Ok(StatefulSet {
         metadata: ObjectMeta {
             name: Some(format!("spark-s-{app_id}-0")),
@@ -329,14 +325,7 @@ fn stateful_set(
         spec: Some(StatefulSetSpec {
             pod_management_policy: Some("Parallel".into()),
             replicas: Some(replicas),
-            selector: LabelSelector {
-                match_labels: Some(BTreeMap::from([
-                    (labels::SPARK_APP_ID.to_owned(), app_id.to_owned()),
-                    (labels::SPARK_ROLE.to_owned(), "executor".to_owned()),
-                    (labels::SPARK_RESOURCE_PROFILE_ID.to_owned(), "0".to_owned()),
-                ])),
-                ..LabelSelector::default()
-            },
+            selector: executors_of(app_id),
             template: PodTemplateSpec {
                 metadata: Some(executor_pod.metadata),
                 spec: Some(spec),
@@ -379,11 +368,7 @@ fn executor_deployment(
         .get_or_insert_with(BTreeMap::new)
         .entry(POD_DELETION_COST.to_owned())
         .or_insert_with(|| "0".to_owned());
-    let owner_references = driver_pod.and_then(|p| {
-        p.uid
-            .as_ref()
-            .map(|uid| vec![pod::owner_reference_to_pod(&p.name, uid)])
-    });
+    let owner_references = owned_by_driver(driver_pod);
     Ok(Deployment {
         metadata: ObjectMeta {
             name: Some(format!("spark-d-{app_id}-0")),
@@ -392,14 +377,7 @@ fn executor_deployment(
         },
         spec: Some(DeploymentSpec {
             replicas: Some(initial_executors(conf)?),
-            selector: LabelSelector {
-                match_labels: Some(BTreeMap::from([
-                    (labels::SPARK_APP_ID.to_owned(), app_id.to_owned()),
-                    (labels::SPARK_ROLE.to_owned(), "executor".to_owned()),
-                    (labels::SPARK_RESOURCE_PROFILE_ID.to_owned(), "0".to_owned()),
-                ])),
-                ..LabelSelector::default()
-            },
+            selector: executors_of(app_id),
             template: PodTemplateSpec {
                 metadata: Some(executor_pod.metadata),
                 spec: Some(spec),
@@ -408,6 +386,28 @@ fn executor_deployment(
         }),
         status: None,
     })
+}
+
+/// The ownerReference to the driver pod, when its UID is known.
+fn owned_by_driver(driver_pod: Option<&DriverPodRef>) -> Option<Vec<OwnerReference>> {
+    driver_pod.and_then(|p| {
+        p.uid
+            .as_ref()
+            .map(|uid| vec![pod::owner_reference_to_pod(&p.name, uid)])
+    })
+}
+
+/// The selector of the StatefulSet or Deployment allocator: the application's executors of
+/// the default resource profile.
+fn executors_of(app_id: &str) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(BTreeMap::from([
+            (labels::SPARK_APP_ID.to_owned(), app_id.to_owned()),
+            (labels::SPARK_ROLE.to_owned(), "executor".to_owned()),
+            (labels::SPARK_RESOURCE_PROFILE_ID.to_owned(), "0".to_owned()),
+        ])),
+        ..LabelSelector::default()
+    }
 }
 
 /// The annotation the Deployment controller reads to choose which pods to remove first.
@@ -530,11 +530,7 @@ fn executor_config_map(
     let mut data = conf_files.clone();
     data.insert(SPARK_CONF_FILE_NAME.to_owned(), text);
     data.insert(keys::NAMESPACE.key.to_owned(), namespace.clone());
-    let owner_references = driver_pod.and_then(|p| {
-        p.uid
-            .as_ref()
-            .map(|uid| vec![pod::owner_reference_to_pod(&p.name, uid)])
-    });
+    let owner_references = owned_by_driver(driver_pod);
     ConfigMap {
         metadata: ObjectMeta {
             name: Some(name),

@@ -149,15 +149,7 @@ pub fn check_name(document: &Value) -> Result<(), ReadError> {
             "metadata.name is required (the API server refuses a resource without a name)".into(),
         ));
     }
-    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    let bytes = name.as_bytes();
-    let valid = name.len() <= 253
-        && bytes.first().copied().is_some_and(alnum)
-        && bytes.last().copied().is_some_and(alnum)
-        && bytes.iter().all(|&b| alnum(b) || b == b'-' || b == b'.')
-        && name
-            .split('.')
-            .all(|part| !part.is_empty() && !part.starts_with('-') && !part.ends_with('-'));
+    let valid = crate::validate::is_dns_subdomain(name);
     if valid {
         Ok(())
     } else {
